@@ -1,0 +1,109 @@
+/**
+ * The one bridge between the element and the core: it turns the element's attributes into a
+ * core checkout, mirrors the checkout's state onto the element, fires the element's events,
+ * supplies the browser's effects, and tears everything down when the element leaves the page.
+ * @module
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  createCheckout,
+  LOADING,
+  type Checkout,
+  type CheckoutEffects,
+  type CheckoutState,
+} from '../core/checkout.js';
+import type { CheckoutInput } from '../core/config.js';
+import { isPrivateKeyError } from '../core/keys.js';
+import { BtcCheckoutErrorEvent, BtcCheckoutStatusEvent } from './events.js';
+
+export interface CheckoutHost extends ReactiveControllerHost, EventTarget {
+  /** Effects to use instead of the browser's (tests, advanced embedding). */
+  readonly effects?: Partial<CheckoutEffects> | null;
+  /** Removes private key material the page put in an attribute: it must not stay in the DOM. */
+  scrubPrivateInput(source: 'xpub' | 'address'): void;
+}
+
+const browserEffects = (): CheckoutEffects => ({
+  now: () => Date.now(),
+  randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+});
+
+export class CheckoutController implements ReactiveController {
+  /** What the element renders. */
+  state: CheckoutState = LOADING;
+
+  private readonly host: CheckoutHost;
+  private checkout: Checkout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private input: CheckoutInput | null = null;
+  private inputKey = '';
+  private connected = false;
+  private refusedPrivate = false;
+  private readonly queued: Event[] = [];
+
+  constructor(host: CheckoutHost) {
+    this.host = host;
+    host.addController(this);
+  }
+
+  /** Called by the element before each update with its current attributes. */
+  configure(input: CheckoutInput): void {
+    const key = JSON.stringify(input);
+    if (key === this.inputKey) return;
+    // After a private key was scrubbed from the page, its now-empty attribute must not replace
+    // the refusal with a "missing key" message: keep the refusal until a new key is set.
+    if (this.refusedPrivate && !input.xpub && !input.address) return;
+    this.refusedPrivate = false;
+    this.input = input;
+    this.inputKey = key;
+    if (this.connected) this.restart();
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    if (this.input && !this.checkout) this.restart();
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    this.teardown();
+  }
+
+  hostUpdated(): void {
+    // Events go out after the render, so listeners see the page already showing the new state.
+    for (const event of this.queued.splice(0)) this.host.dispatchEvent(event);
+  }
+
+  private restart(): void {
+    this.teardown();
+    if (this.state.status !== 'loading') this.setState(LOADING);
+    const effects = { ...browserEffects(), ...this.host.effects };
+    const checkout = createCheckout(this.input!, effects);
+    this.checkout = checkout;
+    this.unsubscribe = checkout.subscribe((state) => this.setState(state));
+    checkout.start();
+  }
+
+  private teardown(): void {
+    this.unsubscribe?.();
+    this.checkout?.stop();
+    this.unsubscribe = this.checkout = null;
+  }
+
+  private setState(next: CheckoutState): void {
+    const previous = this.state;
+    this.state = next;
+    if (next.status !== previous.status) {
+      this.queued.push(new BtcCheckoutStatusEvent({ status: next.status, previous: previous.status, invoice: next.invoice }));
+    }
+    const { error } = next;
+    if (error && error !== previous.error) {
+      this.queued.push(new BtcCheckoutErrorEvent({ message: error.message, source: error.source, code: error.code }));
+      if (isPrivateKeyError(error) && (error.source === 'xpub' || error.source === 'address')) {
+        this.refusedPrivate = true;
+        this.host.scrubPrivateInput(error.source);
+      }
+    }
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The events `<btc-checkout>` fires. All bubble and cross the shadow root (composed), and none
+ * is cancelable: they report what happened.
+ * @module
+ */
+import type { ErrorCode, ErrorSource } from '../core/errors.js';
+import type { Invoice, InvoiceStatus } from '../core/invoice.js';
+
+export interface StatusDetail {
+  readonly status: InvoiceStatus;
+  readonly previous: InvoiceStatus;
+  /** Frozen snapshot; null before an invoice exists (configuration errors). */
+  readonly invoice: Invoice | null;
+}
+
+export interface ErrorDetail {
+  readonly message: string;
+  /** The attribute to fix (`xpub`, `amount`, …) or the subsystem (`chain`, `webhook`, …). */
+  readonly source: ErrorSource;
+  readonly code: ErrorCode;
+}
+
+const init: EventInit = { bubbles: true, composed: true, cancelable: false };
+
+/** Fired on every change of `status`. */
+export class BtcCheckoutStatusEvent extends Event {
+  readonly detail: StatusDetail;
+  constructor(detail: StatusDetail) {
+    super('btc-checkout-status', init);
+    this.detail = detail;
+  }
+}
+
+/** Fired when the checkout cannot work: a configuration mistake or a failure at run time. */
+export class BtcCheckoutErrorEvent extends Event {
+  readonly detail: ErrorDetail;
+  constructor(detail: ErrorDetail) {
+    super('btc-checkout-error', init);
+    this.detail = detail;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'btc-checkout-status': BtcCheckoutStatusEvent;
+    'btc-checkout-error': BtcCheckoutErrorEvent;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * QR code geometry for an inline SVG: no canvas, no innerHTML.
+ * @module
+ */
+import { create } from 'qrcode/lib/core/qrcode.js';
+
+export interface QrShape {
+  /** Modules per side, without the quiet zone. */
+  readonly size: number;
+  /** SVG path data drawing every dark module in unit squares (horizontal runs merged). */
+  readonly path: string;
+}
+
+/**
+ * The QR code of `text` at error-correction level M, which survives smudges and small print
+ * while keeping a BIP 21 URI at a size phones scan from a screen at arm's length.
+ */
+export function qrShape(text: string): QrShape {
+  const { size, data } = create(text, { errorCorrectionLevel: 'M' }).modules;
+  let path = '';
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; ) {
+      if (!data[y * size + x]) {
+        x++;
+        continue;
+      }
+      let run = 1;
+      while (x + run < size && data[y * size + x + run]) run++;
+      path += `M${x} ${y}h${run}v1h-${run}z`;
+      x += run;
+    }
+  }
+  return { size, path };
+}

@@ -1,0 +1,12 @@
+/**
+ * `btc-checkout`: the `<btc-checkout>` element, registered on import.
+ * The DOM-free logic is at `btc-checkout/core`.
+ * @module
+ */
+export { defineBtcCheckout } from './define.js';
+export { BtcCheckout } from './element/btc-checkout.js';
+export { BtcCheckoutErrorEvent, BtcCheckoutStatusEvent } from './element/events.js';
+export type { ErrorDetail, StatusDetail } from './element/events.js';
+export type { Messages } from './element/messages.js';
+export type { Invoice, InvoiceStatus } from './core/invoice.js';
+export type { CheckoutEffects } from './core/checkout.js';

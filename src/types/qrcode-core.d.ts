@@ -1,0 +1,8 @@
+// qrcode's encoder core, imported directly so that none of its renderers (canvas, terminal,
+// file system) reach the bundle: only the module matrix is needed to draw an SVG path.
+declare module 'qrcode/lib/core/qrcode.js' {
+  export function create(
+    text: string,
+    options?: { errorCorrectionLevel?: 'L' | 'M' | 'Q' | 'H' },
+  ): { modules: { size: number; data: Uint8Array } };
+}

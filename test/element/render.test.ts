@@ -1,0 +1,161 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import jsQR from 'jsqr';
+import '../../dist/btc-checkout.js';
+import type { BtcCheckout } from '../../src/element/btc-checkout.js';
+import { part, text, untilStatus, XPUB_86, ZPUB } from '../helpers/element.js';
+
+/** Rasterises the element's QR SVG and decodes it with an independent QR reader (jsQR). */
+async function decodeQr(el: BtcCheckout): Promise<string | null> {
+  const svg = part(el, 'qr')!.cloneNode(true) as SVGSVGElement;
+  svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  svg.setAttribute('width', '400');
+  svg.setAttribute('height', '400');
+  svg.setAttribute('color', '#000');
+  const image = new Image();
+  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.outerHTML)}`;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 400;
+  const context = canvas.getContext('2d')!;
+  context.drawImage(image, 0, 0, 400, 400);
+  const { data } = context.getImageData(0, 0, 400, 400);
+  return jsQR(data, 400, 400)?.data ?? null;
+}
+
+describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
+  it('from a zpub: address, amount, QR, wallet link and status', async () => {
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const el = Object.assign(document.createElement('btc-checkout'), {});
+    el.setAttribute('xpub', ZPUB);
+    el.setAttribute('amount', '0.0015');
+    el.setAttribute('label', 'Corner Shop');
+    const statusEvent = oneEvent(el, 'btc-checkout-status');
+    host.append(el);
+    const status = await statusEvent;
+    expect(status.detail).to.include({ status: 'awaiting', previous: 'loading' });
+    await untilStatus(el, 'awaiting');
+    expect(el.status).to.equal('awaiting');
+    expect(el.address).to.equal('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
+    expect(el.index).to.equal(0);
+    expect(el.amountSats).to.equal(150000);
+    expect(el.uri).to.equal('bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=0.0015&label=Corner%20Shop');
+    expect(text(el, 'amount')).to.equal('0.0015 BTC');
+    expect(part(el, 'address')!.querySelector('code')!.textContent!.replace(/\s/g, '')).to.equal(el.address);
+    expect(part(el, 'wallet-link')!.getAttribute('href')).to.equal(el.uri);
+    expect(part(el, 'qr')!.getAttribute('role')).to.equal('img');
+    expect(part(el, 'qr')!.getAttribute('aria-label')).to.equal('QR code: pay 0.0015 BTC to bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
+    expect(text(el, 'status')).to.match(/Waiting for your payment/);
+    expect(status.detail.invoice).to.include({ address: el.address, expectedSats: 150000, status: 'awaiting' });
+    expect(Object.isFrozen(status.detail.invoice)).to.equal(true);
+  });
+
+  it('draws a QR code that decodes to the BIP 21 URI with the upper-case address', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="0.0015" index="1"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    expect(await decodeQr(el)).to.equal('bitcoin:BC1QNJG0JD8228AQ7EGYZACY8CYS3KNF9XVRERKF9G?amount=0.0015');
+  });
+
+  it('from a taproot descriptor with origin and checksum', async () => {
+    const body = `tr([73c5da0a/86h/0h/0h]${XPUB_86}/<0;1>/*)`;
+    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${body} amount="25000" currency="sats" index="1"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    expect(el.address).to.equal('bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh');
+    expect(el.amountSats).to.equal(25000);
+    expect(text(el, 'amount')).to.equal('0.00025 BTC');
+  });
+
+  it('shows sats on request, grouped for the page language', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="0.0125" show-sats lang="en"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    expect(text(el, 'sats')).to.equal('1,250,000 sats');
+  });
+
+  it('a fixed address, with label and message shown as text, never as HTML', async () => {
+    const label = '<img src=x onerror="window.__pwned=1">';
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout address="bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu" amount="1" label=${label} message="Tip & thanks"></btc-checkout>`,
+    );
+    await untilStatus(el, 'awaiting');
+    expect(el.index).to.equal(null);
+    expect(text(el, 'label')).to.equal(label);
+    expect(text(el, 'message')).to.equal('Tip & thanks');
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+    expect(el.uri).to.equal('bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=1&label=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E&message=Tip%20%26%20thanks');
+  });
+
+  it('a donation address without an amount', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout address="bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    expect(el.uri).to.equal('bitcoin:bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk');
+    expect(part(el, 'amount')).to.equal(null);
+    expect(part(el, 'copy-amount')).to.equal(null);
+    expect(part(el, 'qr')!.getAttribute('aria-label')).to.equal('QR code: pay to bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk');
+  });
+
+  it('regtest from a vpub-style key with network="regtest"', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub="tr(${'tpubD6NzVbkrYhZ4XgiXtGrdW5XDAPFCL9h7we1vwNCpn8tGbBcgfVYjXyhWo4E1xkh56hjod1RhGjxbaTLV3X4FyWuejifB9jusQ46QzG87VKp'}/0/*)" network="regtest" amount="1"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    expect(el.address).to.match(/^bcrt1p/);
+  });
+
+  it('re-derives when an attribute changes, reporting each status change', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="1"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    const seen: string[] = [];
+    el.addEventListener('btc-checkout-status', (e) => seen.push(`${e.detail.previous}->${e.detail.status}`));
+    el.setAttribute('index', '1');
+    await untilStatus(el, 'awaiting');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(el.address).to.equal('bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g');
+    expect(seen).to.deep.equal(['awaiting->loading', 'loading->awaiting']);
+  });
+
+  it('stops when removed and starts cleanly when put back', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="1"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    const parent = el.parentElement!;
+    el.remove();
+    parent.append(el);
+    await untilStatus(el, 'awaiting');
+    expect(el.address).to.equal('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
+  });
+
+  it('events bubble out of the shadow root to the document', async () => {
+    const heard = new Promise<Event>((resolve) => document.addEventListener('btc-checkout-status', resolve, { once: true }));
+    await fixture(html`<div><btc-checkout xpub=${ZPUB} amount="1"></btc-checkout></div>`);
+    const event = await heard;
+    expect(event.bubbles && event.composed).to.equal(true);
+  });
+
+  it('copies the address and the amount', async () => {
+    const written: string[] = [];
+    const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (t: string) => void written.push(t) } });
+    try {
+      const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="0.0015"></btc-checkout>`);
+      await untilStatus(el, 'awaiting');
+      part(el, 'copy-address')!.click();
+      part(el, 'copy-amount')!.click();
+      await new Promise((r) => setTimeout(r, 20));
+      await el.updateComplete;
+      expect(written).to.deep.equal(['bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', '0.0015']);
+      expect(text(el, 'copy-amount')).to.equal('Copied');
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard;
+      if (original) Object.defineProperty(Navigator.prototype, 'clipboard', original);
+    }
+  });
+
+  it('is accessible (axe)', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="0.0015" label="Shop" show-sats></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    await expect(el).to.be.accessible();
+  });
+
+  it('is themable through custom properties and parts', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout style="--btc-checkout-accent: rgb(1, 2, 3)" xpub=${ZPUB} amount="1"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    expect(getComputedStyle(part(el, 'wallet-link')!).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
+});

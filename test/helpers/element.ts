@@ -1,0 +1,16 @@
+import { waitUntil } from '@open-wc/testing';
+import type { BtcCheckout } from '../../src/element/btc-checkout.js';
+
+export const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
+export const XPUB_86 = 'xpub6BgBgsespWvERF3LHQu6CnqdvfEvtMcQjYrcRzx53QJjSxarj2afYWcLteoGVky7D3UKDP9QyrLprQ3VCECoY49yfdDEHGCtMMj92pReUsQ';
+
+/** Resolves once the element reports `status` (and has rendered it). */
+export async function untilStatus(el: BtcCheckout, status: string, timeout = 5000): Promise<void> {
+  await waitUntil(() => el.getAttribute('status') === status, `status never became ${status} (is ${el.getAttribute('status')})`, { timeout });
+  await el.updateComplete;
+}
+
+export const part = (el: Element, name: string): HTMLElement | null =>
+  el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+
+export const text = (el: Element, name: string): string => (part(el, name)?.textContent ?? '').replace(/\s+/g, ' ').trim();

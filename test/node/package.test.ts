@@ -1,0 +1,61 @@
+/**
+ * Checks on what `npm run build` produces: the files a user gets from npm or the CDN.
+ */
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
+
+const root = resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** Module specifiers imported or re-exported by a JavaScript file, read with a real parser. */
+function importsOf(file: string): string[] {
+  return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+}
+
+/** Every bare specifier reachable from `entry` through relative imports. */
+function bareImportsReachableFrom(entry: string, seen = new Set<string>()): Set<string> {
+  const bare = new Set<string>();
+  if (seen.has(entry)) return bare;
+  seen.add(entry);
+  for (const specifier of importsOf(entry)) {
+    if (specifier.startsWith('.')) {
+      for (const name of bareImportsReachableFrom(join(dirname(entry), specifier), seen)) bare.add(name);
+    } else bare.add(specifier);
+  }
+  return bare;
+}
+
+describe('built package', () => {
+  it('dist/btc-checkout.js imports nothing: every dependency is inlined', () => {
+    expect(importsOf(join(root, 'dist/btc-checkout.js'))).to.deep.equal([]);
+  });
+
+  it('the core entry never reaches lit or the DOM element', () => {
+    const bare = [...bareImportsReachableFrom(join(root, 'dist/lib/core.js'))];
+    expect(bare.filter((name) => /^lit|^@lit|qrcode/.test(name))).to.deep.equal([]);
+    expect(bare).to.include('@scure/bip32');
+  });
+
+  it('the npm entry keeps its dependencies as bare imports, for the user’s bundler to share', () => {
+    const bare = bareImportsReachableFrom(join(root, 'dist/lib/index.js'));
+    expect([...bare]).to.include.members(['lit', '@scure/bip32']);
+  });
+
+  it('every file the exports map names exists', () => {
+    const targets: string[] = [];
+    const collect = (value: unknown): void => {
+      if (typeof value === 'string') targets.push(value);
+      else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+    };
+    collect(pkg.exports);
+    expect(targets.length).to.be.greaterThan(4);
+    for (const target of targets) expect(existsSync(join(root, target)), target).to.equal(true);
+  });
+
+  it('sideEffects names exactly the files that register the element', () => {
+    expect(pkg.sideEffects).to.deep.equal(['./dist/btc-checkout.js', './dist/lib/define.js', './dist/lib/index.js']);
+    expect(readFileSync(join(root, 'dist/lib/define.js'), 'utf8')).to.match(/customElements|define/);
+  });
+});

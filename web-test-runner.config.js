@@ -1,0 +1,49 @@
+// Browser tests in Debian's Chromium (see toolchain.md: test tools cannot download browsers here).
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { fromRollup } from '@web/dev-server-rollup';
+import rollupCommonjs from '@rollup/plugin-commonjs';
+import { chromeLauncher } from '@web/test-runner-chrome';
+
+const commonjs = fromRollup(rollupCommonjs);
+
+export default {
+  nodeResolve: { browser: true },
+  plugins: [
+    // TypeScript only: with a target set, the plugin would also rewrite dist/btc-checkout.js, and
+    // the tests must run the bytes that ship.
+    esbuildPlugin({ ts: true }),
+    // qrcode, its dependency dijkstrajs and the test-only QR decoder are CommonJS.
+    commonjs({ include: /node_modules\/(qrcode|dijkstrajs|jsqr)\//, strictRequires: false, requireReturnsDefault: 'auto' }),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        args: [
+          '--headless=new',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          // Test files run as concurrent tabs; without these, Chromium throttles the timers of
+          // tabs in the background and tests waiting on timers stall at random.
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
+        ],
+      },
+    }),
+  ],
+  groups: [
+    // Core logic in a real browser: the same files mocha runs in Node.
+    { name: 'core', files: 'test/core/**/*.test.ts' },
+    // The element, through the shipped bundle dist/btc-checkout.js.
+    { name: 'element', files: 'test/element/**/*.test.ts' },
+  ],
+  // One page at a time: a hidden tab gets no requestAnimationFrame, which @open-wc's fixture()
+  // waits on, so concurrent files would stall at random.
+  concurrency: 1,
+  testFramework: { config: { timeout: 15000 } },
+};
