@@ -1,10 +1,6 @@
 // Browser tests in Debian's Chromium (see toolchain.md: test tools cannot download browsers here).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { fromRollup } from '@web/dev-server-rollup';
-import rollupCommonjs from '@rollup/plugin-commonjs';
 import { chromeLauncher } from '@web/test-runner-chrome';
-
-const commonjs = fromRollup(rollupCommonjs);
 
 export default {
   nodeResolve: { browser: true },
@@ -12,8 +8,6 @@ export default {
     // TypeScript only: with a target set, the plugin would also rewrite dist/btc-checkout.js, and
     // the tests must run the bytes that ship.
     esbuildPlugin({ ts: true }),
-    // qrcode, its dependency dijkstrajs and the test-only QR decoder are CommonJS.
-    commonjs({ include: /node_modules\/(qrcode|dijkstrajs|jsqr)\//, strictRequires: false, requireReturnsDefault: 'auto' }),
   ],
   browsers: [
     chromeLauncher({

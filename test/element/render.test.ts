@@ -1,11 +1,27 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import jsQR from 'jsqr';
 import '../../dist/btc-checkout.js';
 import type { BtcCheckout } from '../../src/element/btc-checkout.js';
 import { part, text, untilStatus, XPUB_86, ZPUB } from '../helpers/element.js';
 
-/** Rasterises the element's QR SVG and decodes it with an independent QR reader (jsQR). */
+type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+
+/** jsQR, an independent QR reader, from its UMD build (it publishes no ES module). */
+async function loadJsQr(): Promise<JsQr> {
+  const global = window as unknown as { jsQR?: JsQr };
+  if (!global.jsQR) {
+    const script = Object.assign(document.createElement('script'), { src: '/node_modules/jsqr/dist/jsQR.js' });
+    await new Promise((resolve, reject) => {
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.append(script);
+    });
+  }
+  return global.jsQR!;
+}
+
+/** Rasterises the element's QR SVG and decodes it with jsQR. */
 async function decodeQr(el: BtcCheckout): Promise<string | null> {
+  const jsQR = await loadJsQr();
   const svg = part(el, 'qr')!.cloneNode(true) as SVGSVGElement;
   svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   svg.setAttribute('width', '400');
