@@ -40,6 +40,21 @@ const npm: UserConfig = {
   },
 };
 
+/** `vite build --mode node`: the Node side (devnet), with its dependencies left as imports. */
+const node: UserConfig = {
+  build: {
+    outDir: 'dist/node',
+    emptyOutDir: true,
+    target: 'node20',
+    ssr: true,
+    minify: false,
+    rollupOptions: {
+      input: { devnet: 'src/devnet/index.ts', 'devnet-cli': 'src/devnet/cli.ts' },
+      output: { format: 'es', entryFileNames: '[name].js' },
+    },
+  },
+};
+
 /** `npm start`: the demo page, from the sources, at http://localhost:5173/. */
 const demo: Plugin = {
   name: 'btc-checkout:demo-home',
@@ -52,4 +67,4 @@ const demo: Plugin = {
   },
 };
 
-export default defineConfig(({ mode }) => (mode === 'cdn' ? cdn : { ...npm, plugins: [demo] }));
+export default defineConfig(({ mode }) => (mode === 'cdn' ? cdn : mode === 'node' ? node : { ...npm, plugins: [demo] }));

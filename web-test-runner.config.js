@@ -1,6 +1,27 @@
 // Browser tests in Debian's Chromium (see toolchain.md: test tools cannot download browsers here).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { startDevnet } from './dist/node/devnet.js';
+
+/**
+ * Runs the devnet (built by `npm run build`) beside the test server. Nothing in the tests may reach
+ * the internet: pages ask `/__devnet__` where it is, and each test creates its own chain there.
+ */
+function devnet() {
+  let running;
+  return {
+    name: 'btc-checkout-devnet',
+    async serverStart() {
+      running = await startDevnet();
+    },
+    async serverStop() {
+      await running?.close();
+    },
+    serve(context) {
+      if (context.path === '/__devnet__') return { body: JSON.stringify({ url: running.url }), type: 'json' };
+    },
+  };
+}
 
 export default {
   nodeResolve: { browser: true },
@@ -8,6 +29,7 @@ export default {
     // TypeScript only: with a target set, the plugin would also rewrite dist/btc-checkout.js, and
     // the tests must run the bytes that ship.
     esbuildPlugin({ ts: true }),
+    devnet(),
   ],
   browsers: [
     chromeLauncher({

@@ -5,7 +5,9 @@
  */
 import type { HDKey } from '@scure/bip32';
 import { bech32, bech32m, hex } from '@scure/base';
-import { hash160, sha256, taprootTweakPubkey } from '@scure/btc-signer/utils.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { ripemd160 } from '@noble/hashes/legacy.js';
 import { fail } from './errors.js';
 import { NETWORKS, resolveNetwork, type NetworkName } from './networks.js';
 import { base58check, parseExtendedKey, SCRIPT_TYPES, type ScriptType } from './keys.js';
@@ -46,7 +48,7 @@ export function parseAccount(text: string, options: AccountOptions = {}): Receiv
   if (looksLikeDescriptor(text)) {
     const descriptor = parseDescriptor(text);
     if (addressType && addressType !== descriptor.scriptType) {
-      fail('address-type', 'conflict', `The descriptor already says ${descriptor.scriptType}; remove address-type or make it match.`);
+      fail('address-type', 'conflict', `The descriptor says ${descriptor.scriptType}: remove address-type or make it match.`);
     }
     parsed = { ...descriptor, scriptType: descriptor.scriptType };
   } else {
@@ -71,7 +73,7 @@ export function parseAccount(text: string, options: AccountOptions = {}): Receiv
 /** Throws unless `index` is a valid unhardened child index, 0 ≤ index < 2^31 (BIP 32). */
 export function checkIndex(index: number): number {
   if (!Number.isInteger(index) || index < 0 || index > MAX_INDEX) {
-    fail('index', 'out-of-range', 'index must be a whole number from 0 to 2147483647 (2^31 − 1).');
+    fail('index', 'out-of-range', 'index must be a whole number from 0 to 2147483647.');
   }
   return index;
 }
@@ -79,6 +81,30 @@ export function checkIndex(index: number): number {
 /** The receive address at `index` of the account. */
 export function deriveAddress(account: ReceiveAccount, index: number): string {
   return encodeAddress(account.chain.deriveChild(checkIndex(index)).publicKey!, account.scriptType, account.network);
+}
+
+const hash160 = (data: Uint8Array): Uint8Array => ripemd160(sha256(data));
+
+/** BIP 340 tagged hash: sha256(sha256(tag) ‖ sha256(tag) ‖ data). */
+function taggedHash(tag: string, data: Uint8Array): Uint8Array {
+  const tagHash = sha256(new Uint8Array([...tag].map((c) => c.charCodeAt(0))));
+  return sha256(new Uint8Array([...tagHash, ...tagHash, ...data]));
+}
+
+/**
+ * The BIP 86 output key of a key-path-only taproot output: BIP 341 taproot_tweak_pubkey with an
+ * empty script tree, Q = lift_x(P) + int(hashTapTweak(x(P)))·G. Computed with the curve that
+ * @scure/bip32 already brings: importing btc-signer's helper would add its Schnorr module
+ * (1 KB gzipped) to the bundle for these three lines.
+ */
+function taprootOutputKey(publicKey: Uint8Array): Uint8Array {
+  const { Point } = secp256k1;
+  const xOnly = publicKey.slice(1);
+  // lift_x: the point with this x and an even y (BIP 340).
+  const internal = Point.fromBytes(new Uint8Array([0x02, ...xOnly]));
+  const tweak = BigInt(`0x${hex.encode(taggedHash('TapTweak', xOnly))}`);
+  // A tweak of n or more would be an invalid scalar; it cannot happen for real keys (BIP 341).
+  return internal.add(Point.BASE.multiply(tweak)).toBytes(true).slice(1);
 }
 
 /**
@@ -96,10 +122,7 @@ export function encodeAddress(publicKey: Uint8Array, scriptType: ScriptType, net
       return base58check.encode(new Uint8Array([network.scriptHash, ...hash160(new Uint8Array([0x00, 0x14, ...keyHash]))]));
     case 'p2wpkh':
       return bech32.encode(network.hrp, [0, ...bech32.toWords(keyHash)]);
-    case 'p2tr': {
-      // BIP 86: the output key commits to no script tree, so the merkle root is empty.
-      const [outputKey] = taprootTweakPubkey(publicKey.slice(1), new Uint8Array());
-      return bech32m.encode(network.hrp, [1, ...bech32m.toWords(outputKey)]);
-    }
+    case 'p2tr':
+      return bech32m.encode(network.hrp, [1, ...bech32m.toWords(taprootOutputKey(publicKey))]);
   }
 }

@@ -27,7 +27,7 @@ const BASE58_NETWORKS: Readonly<Record<number, NetworkName[]>> = {
 };
 
 const badChecksum = (source: ErrorSource): never =>
-  fail(source, 'checksum', 'The address has a bad checksum: a character is wrong, missing or extra. Copy it again from your wallet.');
+  fail(source, 'checksum', 'The address has a bad checksum: copy it again from your wallet.');
 
 /**
  * Checks an address's checksum, encoding and network, and returns it normalised.
@@ -41,7 +41,7 @@ export function parseAddress(text: string, network?: string | null, source: Erro
   if (segwit) {
     // BIP 173: an address is all lower case or all upper case, never mixed.
     if (input !== input.toLowerCase() && input !== input.toUpperCase()) {
-      fail(source, 'invalid', 'The address mixes upper- and lower-case letters, which bech32 forbids. Copy it again from your wallet.');
+      fail(source, 'invalid', 'The address mixes upper and lower case, which bech32 forbids.');
     }
     const address = input.toLowerCase();
     // BIP 350: witness version 0 uses bech32, versions 1 and up use bech32m.
@@ -52,7 +52,7 @@ export function parseAddress(text: string, network?: string | null, source: Erro
     const program = bech32.fromWordsUnsafe(words) || badChecksum(source);
     if ((v0 && version !== 0) || (v1 && version === 0)) badChecksum(source);
     if (version === 0 ? program.length !== 20 && program.length !== 32 : version !== 1 || program.length !== 32) {
-      fail(source, 'unsupported', 'This kind of address (a future witness version or length) is not supported: use a P2WPKH, P2TR, P2SH or P2PKH address.');
+      fail(source, 'unsupported', 'This address type (a future witness version) is not supported: use P2WPKH, P2TR, P2SH or P2PKH.');
     }
     const allowed = HRP_NETWORKS[decoded.prefix] ?? badChecksum(source);
     return { address, network: resolveNetwork(network, allowed, source, 'This address') };

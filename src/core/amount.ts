@@ -23,10 +23,10 @@ export function parseDecimal(text: string, source: ErrorSource = 'amount'): Deci
   const input = text.trim();
   if (input.startsWith('-')) fail(source, 'invalid', `${source} must be more than zero.`);
   if (/^[+\d.]*e/i.test(input)) {
-    fail(source, 'invalid', `${source} must be a plain decimal number such as 0.0015, without an exponent.`);
+    fail(source, 'invalid', `${source} must be a plain decimal like 0.0015, without an exponent.`);
   }
   if (input.includes(',')) {
-    fail(source, 'invalid', `${source} must use a dot for decimals and no thousands separators, such as 1234.5.`);
+    fail(source, 'invalid', `${source} must use a dot for decimals and no thousands separators.`);
   }
   const match = /^(\d*)(?:\.(\d*))?$/.exec(input);
   if (!match || !/\d/.test(input)) fail(source, 'invalid', `${source} is not a number.`);
@@ -41,10 +41,10 @@ export function parseDecimal(text: string, source: ErrorSource = 'amount'): Deci
 export function parseAmount(text: string, unit: 'BTC' | 'sats'): number {
   const { units, scale } = parseDecimal(text);
   if (unit === 'sats' && scale > 0) fail('amount', 'invalid', 'An amount in sats must be a whole number.');
-  if (scale > 8) fail('amount', 'invalid', 'An amount in BTC has at most 8 decimals (1 sat = 0.00000001 BTC).');
+  if (scale > 8) fail('amount', 'invalid', 'An amount in BTC has at most 8 decimals.');
   const sats = unit === 'sats' ? units : units * 10n ** BigInt(8 - scale);
   if (sats === 0n) fail('amount', 'invalid', 'amount must be more than zero.');
-  if (sats > BigInt(MAX_SATS)) fail('amount', 'out-of-range', 'amount is more than 21 million BTC, the most there can ever be.');
+  if (sats > BigInt(MAX_SATS)) fail('amount', 'out-of-range', 'amount is more than 21 million BTC.');
   return Number(sats);
 }
 

@@ -1,7 +1,8 @@
 /**
- * One checkout from configuration to payment request: the single object the element's
- * controller drives. Effects (clock, randomness) are passed in, so it runs the same in Node,
- * browsers and tests.
+ * One checkout from configuration to paid: the single object the element's controller drives.
+ * It derives the address, watches it, and folds what the chain says into the invoice. Effects
+ * (clock, randomness, network, timers) are passed in, so it runs the same in Node, browsers and
+ * tests.
  * @module
  */
 import { hex } from '@scure/base';
@@ -9,7 +10,18 @@ import { deriveAddress } from './account.js';
 import { formatBip21 } from './bip21.js';
 import { parseConfig, type CheckoutConfig, type CheckoutInput } from './config.js';
 import { CheckoutError } from './errors.js';
-import { createInvoice, type Invoice, type InvoiceStatus } from './invoice.js';
+import {
+  EMPTY_WATCH,
+  reduceWatch,
+  summarizeInvoice,
+  type ChainEvent,
+  type Invoice,
+  type InvoiceBase,
+  type InvoicePolicy,
+  type InvoiceStatus,
+} from './invoice.js';
+import { createRestClient, type HttpError } from './chain/http.js';
+import { watchAddress, type AddressWatcher, type Connection, type WatchEffects } from './chain/watcher.js';
 
 /** What the buyer is asked to pay right now. */
 export interface PaymentView {
@@ -27,14 +39,17 @@ export interface PaymentView {
 export interface CheckoutState {
   readonly status: InvoiceStatus;
   readonly invoice: Invoice | null;
+  /** Null until the request can be paid (the address's history is known). */
   readonly payment: PaymentView | null;
+  /** Why the checkout cannot work at all (status `error`). */
   readonly error: CheckoutError | null;
+  /** A passing problem (the API is unreachable, say): the checkout keeps trying. */
+  readonly notice: CheckoutError | null;
+  readonly connection: Connection;
 }
 
 /** Everything the checkout may not do by itself. */
-export interface CheckoutEffects {
-  /** Unix milliseconds. */
-  now(): number;
+export interface CheckoutEffects extends WatchEffects {
   /** Cryptographically random bytes. */
   randomBytes(length: number): Uint8Array;
 }
@@ -45,11 +60,33 @@ export interface Checkout {
   subscribe(listener: (state: CheckoutState, previous: CheckoutState) => void): () => void;
   /** Begins work asynchronously; every state change reaches subscribers after `start` returns. */
   start(): void;
-  /** Stops all work; the checkout can be started again. */
+  /** Stops all work: socket, polling, timers. The checkout can be started again. */
   stop(): void;
 }
 
-export const LOADING: CheckoutState = Object.freeze({ status: 'loading', invoice: null, payment: null, error: null });
+export const LOADING: CheckoutState = Object.freeze({
+  status: 'loading',
+  invoice: null,
+  payment: null,
+  error: null,
+  notice: null,
+  connection: 'connecting',
+});
+
+/** Polling interval by status, when there is no live socket: fast while the buyer is paying. */
+export const POLL_MS: Readonly<Record<InvoiceStatus, number>> = {
+  loading: 5_000,
+  awaiting: 5_000,
+  underpaid: 5_000,
+  unconfirmed: 30_000,
+  confirming: 30_000,
+  paid: 60_000,
+  expired: 60_000,
+  error: 60_000,
+};
+
+/** The longest delay timers accept (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 0x7fffffff;
 
 /** Turns any thrown value into a {@link CheckoutError} without ever echoing its input. */
 export function toCheckoutError(error: unknown): CheckoutError {
@@ -59,26 +96,87 @@ export function toCheckoutError(error: unknown): CheckoutError {
 }
 
 /** The payment view of an invoice: the amount still due, at its address. */
-export function paymentView(invoice: Invoice, config: CheckoutConfig): PaymentView {
-  const due = invoice.expectedSats ? Math.max(invoice.expectedSats - invoice.receivedSats, 0) : null;
-  const request = { address: invoice.address, sats: due, label: config.label, message: config.message };
-  return Object.freeze({
-    ...request,
-    uri: formatBip21(request),
-    qrText: formatBip21(request, true),
-  });
+export function paymentView(invoice: Invoice, config: Pick<CheckoutConfig, 'label' | 'message'>): PaymentView {
+  const request = { address: invoice.address, sats: invoice.expectedSats ? invoice.dueSats : null, label: config.label, message: config.message };
+  return Object.freeze({ ...request, uri: formatBip21(request), qrText: formatBip21(request, true) });
 }
 
 export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): Checkout {
   let state = LOADING;
   let generation = 0;
+  let watcher: AddressWatcher | null = null;
+  let expiryTimer: unknown = null;
   const listeners = new Set<(state: CheckoutState, previous: CheckoutState) => void>();
 
-  const setState = (next: CheckoutState): void => {
+  const setState = (next: Partial<CheckoutState>): void => {
     const previous = state;
-    state = Object.freeze(next);
+    state = Object.freeze({ ...state, ...next });
     for (const listener of listeners) listener(state, previous);
   };
+
+  const halt = (): void => {
+    generation++;
+    watcher?.stop();
+    watcher = null;
+    if (expiryTimer !== null) effects.clearTimeout(expiryTimer);
+    expiryTimer = null;
+  };
+
+  function run(): void {
+    const config = parseConfig(input);
+    const { receiver } = config;
+    const index = receiver.kind === 'account' ? (receiver.index ?? 0) : null;
+    const address = receiver.kind === 'account' ? deriveAddress(receiver.account, index!) : receiver.address;
+    const createdAt = effects.now();
+    const base: InvoiceBase = {
+      id: hex.encode(effects.randomBytes(16)),
+      address,
+      index,
+      network: config.network,
+      orderId: config.orderId,
+      createdAt,
+    };
+    const policy: InvoicePolicy = {
+      expectedSats: config.amountSats ?? 0,
+      confirmations: config.confirmations,
+      toleranceBasisPoints: config.toleranceBasisPoints,
+      expiresAt: config.expiresMs === null ? null : createdAt + config.expiresMs,
+    };
+    let watch = EMPTY_WATCH;
+
+    const apply = (event: ChainEvent): void => {
+      const next = reduceWatch(watch, event, effects.now(), policy);
+      if (next === watch && state.invoice) return;
+      watch = next;
+      const invoice = summarizeInvoice(base, policy, watch);
+      setState({ status: invoice.status, invoice, payment: invoice.status === 'loading' ? null : paymentView(invoice, config) });
+    };
+
+    const armExpiry = (): void => {
+      if (policy.expiresAt === null) return;
+      const wait = policy.expiresAt - effects.now();
+      expiryTimer = effects.setTimeout(() => {
+        expiryTimer = null;
+        if (effects.now() < policy.expiresAt!) return armExpiry();
+        apply({ type: 'tick' });
+      }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
+    };
+
+    apply({ type: 'tick' });
+    watcher = watchAddress(
+      {
+        address,
+        rest: createRestClient(config.apis, effects),
+        wsUrl: config.wsUrl,
+        pollMs: () => POLL_MS[state.status],
+        onEvent: apply,
+        onConnection: (connection) => state.connection !== connection && setState({ connection }),
+        onError: (error: HttpError | null) => (error ? error.message !== state.notice?.message : state.notice) && setState({ notice: error }),
+      },
+      effects,
+    );
+    armExpiry();
+  }
 
   return {
     get state() {
@@ -89,33 +187,21 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
       return () => listeners.delete(listener);
     },
     start() {
-      const run = ++generation;
+      halt();
+      const started = generation;
       // All work happens after the caller returns, so a UI never receives state mid-render.
       void Promise.resolve().then(() => {
-        if (run !== generation) return;
+        if (started !== generation) return;
         try {
-          const config = parseConfig(input);
-          const { receiver } = config;
-          const index = receiver.kind === 'account' ? (receiver.index ?? 0) : null;
-          const address = receiver.kind === 'account' ? deriveAddress(receiver.account, index!) : receiver.address;
-          const invoice = createInvoice({
-            id: hex.encode(effects.randomBytes(16)),
-            address,
-            index,
-            network: config.network,
-            expectedSats: config.amountSats ?? 0,
-            orderId: null,
-            createdAt: effects.now(),
-            expiresAt: null,
-          });
-          setState({ status: invoice.status, invoice, payment: paymentView(invoice, config), error: null });
+          run();
         } catch (error) {
+          halt();
           setState({ status: 'error', invoice: null, payment: null, error: toCheckoutError(error) });
         }
       });
     },
     stop() {
-      generation++;
+      halt();
       state = LOADING;
     },
   };

@@ -5,9 +5,9 @@
  */
 import { checkIndex, parseAccount, type ReceiveAccount } from './account.js';
 import { parseAddress } from './address.js';
-import { parseAmount } from './amount.js';
+import { parseAmount, parseDecimal } from './amount.js';
 import { fail } from './errors.js';
-import type { NetworkName } from './networks.js';
+import { NETWORKS, type NetworkName } from './networks.js';
 
 /** Attribute values as the page wrote them; `null` or `''` means absent. */
 export interface CheckoutInput {
@@ -20,6 +20,12 @@ export interface CheckoutInput {
   readonly currency?: string | null;
   readonly label?: string | null;
   readonly message?: string | null;
+  readonly api?: string | null;
+  readonly ws?: string | null;
+  readonly confirmations?: string | null;
+  readonly tolerance?: string | null;
+  readonly expires?: string | null;
+  readonly orderId?: string | null;
 }
 
 export type Receiver =
@@ -33,17 +39,23 @@ export interface CheckoutConfig {
   readonly amountSats: number | null;
   readonly label: string | null;
   readonly message: string | null;
+  /** REST API bases, tried in order (no trailing slash). */
+  readonly apis: readonly string[];
+  /** WebSocket URL, or null for REST polling only. */
+  readonly wsUrl: string | null;
+  readonly confirmations: number;
+  /** Accepted shortfall in hundredths of a percent. */
+  readonly toleranceBasisPoints: number;
+  /** Invoice lifetime in milliseconds, or null for never. */
+  readonly expiresMs: number | null;
+  readonly orderId: string | null;
 }
 
 const present = (value: string | null | undefined): value is string => value != null && value.trim() !== '';
 
 /** Parses the `index` attribute: a whole number 0 ≤ i < 2^31, or null when absent. */
 export function parseIndex(text: string | null | undefined): number | null {
-  if (!present(text)) return null;
-  if (!/^\s*\d+\s*$/.test(text)) {
-    fail('index', 'out-of-range', 'index must be a whole number from 0 to 2147483647 (2^31 − 1).');
-  }
-  return checkIndex(Number(text));
+  return present(text) ? checkIndex(/^\s*\d+\s*$/.test(text) ? Number(text) : NaN) : null;
 }
 
 /** Normalises `currency`: BTC (default) or sats. */
@@ -53,6 +65,59 @@ export function parseCurrency(text: string | null | undefined): 'BTC' | 'sats' {
   return fail('currency', 'unsupported', 'currency must be BTC or sats.');
 }
 
+const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i;
+const WS_URL = /^wss?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i;
+
+/** `api`: one or more http(s) base URLs separated by spaces; by default mempool.space's for the network. */
+export function parseApis(text: string | null | undefined, network: NetworkName): string[] {
+  if (!present(text)) {
+    const path = NETWORKS[network].mempoolPath;
+    if (path === null) fail('api', 'missing', `${network} has no public API: set the api attribute to your Esplora or mempool API.`);
+    return [`https://mempool.space${path}/api`];
+  }
+  const bases = text.trim().split(/\s+/);
+  if (!bases.every((base) => HTTP_URL.test(base))) {
+    fail('api', 'invalid', 'api must be http(s) URLs of Esplora or mempool APIs, separated by spaces.');
+  }
+  return bases.map((base) => base.replace(/\/+$/, ''));
+}
+
+/** `ws`: a ws(s) URL, `none` for REST polling only, or by default the first API's `/v1/ws`. */
+export function parseWs(text: string | null | undefined, apis: readonly string[]): string | null {
+  if (!present(text)) return `${apis[0]!.replace(/^http/i, 'ws')}/v1/ws`;
+  if (text.trim().toLowerCase() === 'none') return null;
+  if (!WS_URL.test(text.trim())) fail('ws', 'invalid', 'ws must be a ws(s):// URL, or none.');
+  return text.trim();
+}
+
+/** A whole number in [min, max], or `fallback` when absent. */
+function parseWhole(text: string | null | undefined, source: 'confirmations', min: number, max: number, fallback: number): number {
+  if (!present(text)) return fallback;
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < min || Number(text) > max) {
+    fail(source, 'out-of-range', `${source} must be a whole number from ${min} to ${max}.`);
+  }
+  return Number(text);
+}
+
+/** `tolerance`: the accepted shortfall in percent (0 ≤ t < 100, two decimals at most), in basis points. */
+export function parseTolerance(text: string | null | undefined): number {
+  if (!present(text)) return 0;
+  const { units, scale } = parseDecimal(text, 'tolerance');
+  if (scale > 2 || units >= 100n * 10n ** BigInt(scale)) {
+    fail('tolerance', 'out-of-range', 'tolerance is a percentage from 0 to 99.99.');
+  }
+  return Number(units * 10n ** BigInt(2 - scale));
+}
+
+/** `expires`: minutes (decimals allowed), 0 for never; default 15. In milliseconds, or null. */
+export function parseExpires(text: string | null | undefined): number | null {
+  if (!present(text)) return 15 * 60_000;
+  const { units, scale } = parseDecimal(text, 'expires');
+  const ms = Number((units * 60_000n) / 10n ** BigInt(scale));
+  if (ms > 30 * 24 * 60 * 60_000) fail('expires', 'out-of-range', 'expires is at most 43200 minutes (30 days); 0 means never.');
+  return ms || null;
+}
+
 /**
  * Validates the attributes of one checkout.
  * @throws {CheckoutError} for the first problem found, in the order a merchant would fix them.
@@ -60,7 +125,7 @@ export function parseCurrency(text: string | null | undefined): 'BTC' | 'sats' {
 export function parseConfig(input: CheckoutInput): CheckoutConfig {
   const { xpub, address, addressType, network, index } = input;
   if (present(xpub) && present(address)) {
-    fail('address', 'conflict', 'Set either xpub (to derive a new address per payment) or address (one fixed address), not both.');
+    fail('address', 'conflict', 'Set either xpub or address, not both.');
   }
   let receiver: Receiver;
   let resolvedNetwork: NetworkName;
@@ -69,20 +134,30 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     receiver = { kind: 'account', account, index: parseIndex(index) };
     resolvedNetwork = account.network;
   } else if (present(address)) {
-    if (present(addressType)) fail('address-type', 'conflict', 'address-type applies to an xpub; a fixed address already has its type.');
-    if (present(index)) fail('index', 'conflict', 'index applies to an xpub; a fixed address has no index.');
+    for (const [name, value] of [['address-type', addressType], ['index', index]] as const) {
+      if (present(value)) fail(name, 'conflict', `${name} applies to an xpub, not to a fixed address.`);
+    }
     const parsed = parseAddress(address, network);
     receiver = { kind: 'address', address: parsed.address };
     resolvedNetwork = parsed.network;
   } else {
-    return fail('xpub', 'missing', 'Set the xpub attribute (an extended public key or output descriptor from your wallet) or a fixed address.');
+    return fail('xpub', 'missing', 'Set the xpub attribute (an extended public key or descriptor from your wallet), or an address.');
   }
   const currency = parseCurrency(input.currency);
+  const apis = parseApis(input.api, resolvedNetwork);
+  const orderId = present(input.orderId) ? input.orderId.trim() : null;
+  if (orderId && orderId.length > 128) fail('order-id', 'invalid', 'order-id is at most 128 characters.');
   return {
     receiver,
     network: resolvedNetwork,
     amountSats: present(input.amount) ? parseAmount(input.amount, currency) : null,
     label: present(input.label) ? input.label.trim() : null,
     message: present(input.message) ? input.message.trim() : null,
+    apis,
+    wsUrl: parseWs(input.ws, apis),
+    confirmations: parseWhole(input.confirmations, 'confirmations', 0, 100, 1),
+    toleranceBasisPoints: parseTolerance(input.tolerance),
+    expiresMs: parseExpires(input.expires),
+    orderId,
   };
 }

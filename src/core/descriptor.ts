@@ -61,6 +61,9 @@ export interface Descriptor {
 }
 
 const HARDENED_OFFSET = 0x80000000;
+
+const hardened = (source: ErrorSource): never =>
+  fail(source, 'hardened', "Hardened steps after the key (/0'/*, /0h/*, /*h) cannot be done from a public key: use unhardened ones, like /0/*.");
 const STEP = /^(\d+)(['hH]?)$/;
 
 /** True when the text is written as a descriptor rather than a bare key. */
@@ -75,14 +78,14 @@ export function parseDescriptor(text: string, source: ErrorSource = 'xpub'): Des
   const input = text.trim();
   refusePrivateMaterial(input, source);
   const [body = '', checksum, extra] = input.split('#');
-  if (extra !== undefined) fail(source, 'syntax', 'The descriptor has more than one "#".');
+  if (extra !== undefined) fail(source, 'syntax', 'The descriptor has two "#".');
   const expected = descriptorChecksum(body);
-  if (expected === null) fail(source, 'syntax', 'The descriptor holds a character that descriptors never use.');
+  if (expected === null) fail(source, 'syntax', 'The descriptor holds a character descriptors never use.');
   if (checksum !== undefined && checksum !== expected) {
-    fail(source, 'checksum', 'The descriptor checksum (after "#") does not match: a character is wrong, missing or extra. Copy it again from your wallet.');
+    fail(source, 'checksum', 'The descriptor has a bad checksum (after "#"): copy it again from your wallet.');
   }
   if (/^(sh\()?(wsh|multi|sortedmulti|multi_a|sortedmulti_a)\(/.test(body)) {
-    fail(source, 'multisig', 'Multisig descriptors (multi, sortedmulti, wsh) are not supported yet: use a single-signature account.');
+    fail(source, 'multisig', 'Multisig descriptors (multi, sortedmulti, wsh) are not supported yet.');
   }
   const match =
     /^(pkh|wpkh|tr)\((.*)\)$/.exec(body) ?? /^sh\((wpkh)\((.*)\)\)$/.exec(body);
@@ -93,7 +96,7 @@ export function parseDescriptor(text: string, source: ErrorSource = 'xpub'): Des
     body.startsWith('sh(') ? 'p2sh-p2wpkh' : match[1] === 'pkh' ? 'p2pkh' : match[1] === 'wpkh' ? 'p2wpkh' : 'p2tr';
   const expression = match[2]!;
   if (scriptType === 'p2tr' && expression.includes(',')) {
-    fail(source, 'unsupported', 'Taproot script trees are not supported: use a key-path descriptor, tr(KEY/0/*).');
+    fail(source, 'unsupported', 'Taproot script trees are not supported: use tr(KEY/0/*).');
   }
   return { scriptType, ...parseKeyExpression(expression, source) };
 }
@@ -101,21 +104,19 @@ export function parseDescriptor(text: string, source: ErrorSource = 'xpub'): Des
 function parseKeyExpression(expression: string, source: ErrorSource): Omit<Descriptor, 'scriptType'> {
   // BIP 380 key origin: 8 hex digits of fingerprint, then steps hardened with ' or h.
   const originMatch = /^\[([0-9a-fA-F]{8})((?:\/\d+['h]?)*)\]/.exec(expression);
-  if (expression.startsWith('[') && !originMatch) fail(source, 'syntax', 'The key origin [fingerprint/path] in the descriptor is malformed.');
+  if (expression.startsWith('[') && !originMatch) fail(source, 'syntax', 'Malformed key origin [fingerprint/path].');
   const origin = originMatch ? { fingerprint: originMatch[1]!.toLowerCase(), path: `m${originMatch[2]}` } : null;
   const rest = expression.slice(originMatch ? originMatch[0].length : 0);
   const [keyText = '', ...parts] = rest.split('/');
   if (/^(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128}|[0-9a-fA-F]{64})$/.test(keyText)) {
-    fail(source, 'not-ranged', 'This descriptor holds a single public key, so it describes one address: use the address attribute instead, or a descriptor with an extended key ending in /*.');
+    fail(source, 'not-ranged', 'This descriptor has one public key, so one address: use the address attribute, or a key ending in /*.');
   }
   const key = parseExtendedKey(keyText, source);
   const last = parts.pop();
   if (last === undefined || !/^\*['hH]?$/.test(last)) {
-    fail(source, 'not-ranged', 'The descriptor must end in /* (for example wpkh(xpub…/0/*)) so that a new address can be derived for each payment.');
+    fail(source, 'not-ranged', 'The descriptor must end in /* (like wpkh(xpub…/0/*)) to derive a new address per payment.');
   }
-  if (last !== '*') {
-    fail(source, 'hardened', 'Hardened derivation after the key (/*h) cannot be done from a public key: export the descriptor with unhardened steps, like /0/*.');
-  }
+  if (last !== '*') hardened(source);
   let multipathSeen = false;
   const steps = parts.map((part) => {
     let text = part;
@@ -125,18 +126,16 @@ function parseKeyExpression(expression: string, source: ErrorSource): Omit<Descr
       // receive branch.
       const values = multipath[1]!.split(';');
       if (multipathSeen || values.length < 2 || values.some((v) => !STEP.test(v)) || new Set(values).size !== values.length) {
-        fail(source, 'syntax', 'The multipath step in the descriptor is malformed: it must look like /<0;1>/*.');
+        fail(source, 'syntax', 'Malformed multipath step: it must look like /<0;1>/*.');
       }
       multipathSeen = true;
       text = values[0]!;
     }
     const step = STEP.exec(text);
     if (!step) fail(source, 'syntax', 'A derivation step in the descriptor is not a number.');
-    if (step[2]) {
-      fail(source, 'hardened', "Hardened derivation after the key (such as /0'/* or /0h/*) cannot be done from a public key: export the descriptor with unhardened steps, like /0/*.");
-    }
+    if (step[2]) hardened(source);
     const value = Number(step[1]);
-    if (value >= HARDENED_OFFSET) fail(source, 'out-of-range', 'A derivation step in the descriptor is 2^31 or more.');
+    if (value >= HARDENED_OFFSET) fail(source, 'out-of-range', 'A derivation step is 2^31 or more.');
     return value;
   });
   return { key, steps, origin };

@@ -22,6 +22,7 @@ export type ErrorSource =
   | 'ws'
   | 'webhook'
   | 'webhook-format'
+  | 'order-id'
   | 'gap-limit'
   | 'rates'
   | 'chain'

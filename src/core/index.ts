@@ -14,3 +14,8 @@ export * from './bip21.js';
 export * from './config.js';
 export * from './invoice.js';
 export * from './checkout.js';
+export * from './effects.js';
+export * from './chain/http.js';
+export * from './chain/esplora.js';
+export * from './chain/mempool-socket.js';
+export * from './chain/watcher.js';

@@ -50,8 +50,10 @@ const WIF_TOKEN = new RegExp(`^[5KLc9]${BASE58}{50,51}$`);
 const RAW_SECRET = /^(0x)?[0-9a-fA-F]{64}$/;
 const SEED_PHRASE = /^[a-z]+(\s+[a-z]+){11,23}$/;
 
+const NEVER = ' and must never be put on a web page. Move your funds to a new wallet, then use only its extended public key (xpub, zpub…) here.';
+
 const refusePrivate = (source: ErrorSource): never =>
-  fail(source, 'private-key', 'This is a private key. It must never be put on a web page: anyone who reads the page can spend from it. Move your funds to a new wallet now, then use only its extended public key (xpub, ypub, zpub) here.');
+  fail(source, 'private-key', `This is a private key: anyone who reads the page can spend with it,${NEVER}`);
 
 /**
  * Throws when `text` holds, anywhere in it, something that looks like private key material.
@@ -60,7 +62,7 @@ const refusePrivate = (source: ErrorSource): never =>
 export function refusePrivateMaterial(text: string, source: ErrorSource): void {
   const trimmed = text.trim();
   if (SEED_PHRASE.test(trimmed.toLowerCase())) {
-    fail(source, 'seed-phrase', 'This looks like a seed phrase (recovery words). It gives full control of the wallet and must never be put on a web page: move your funds to a new wallet now, then use only its extended public key (xpub, ypub, zpub) here.');
+    fail(source, 'seed-phrase', `This looks like a seed phrase: it controls your wallet${NEVER}`);
   }
   const tokens = trimmed.split(/[()[\],/#<>;*'\s]+/);
   if (
@@ -84,11 +86,11 @@ export function parseExtendedKey(text: string, source: ErrorSource = 'xpub'): Ex
     bytes = base58check.decode(text);
   } catch {
     return fail(source, 'checksum', /^[xyztuvYZUV]pub/.test(text)
-      ? 'The extended public key has a bad checksum: a character is wrong, missing or extra. Copy it again from your wallet.'
-      : 'This is not an extended public key (xpub, ypub, zpub, tpub, upub, vpub) or an output descriptor.');
+      ? 'The extended public key has a bad checksum: copy it again from your wallet.'
+      : 'This is not an extended public key (xpub, ypub, zpub…) or a descriptor.');
   }
   if (bytes.length !== 78) {
-    fail(source, 'length', `An extended key is 78 bytes, this one is ${bytes.length}. Copy it again from your wallet.`);
+    fail(source, 'length', `An extended key is 78 bytes; this one is ${bytes.length}.`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(0);
@@ -98,20 +100,20 @@ export function parseExtendedKey(text: string, source: ErrorSource = 'xpub'): Ex
   }
   const prefix = Object.keys(VERSIONS).find((name) => VERSIONS[name] === version);
   if (!prefix) {
-    fail(source, 'version', 'Unknown extended key version: only Bitcoin keys (xpub, ypub, zpub, tpub, upub, vpub) are supported.');
+    fail(source, 'version', 'Unknown extended key version: only Bitcoin xpub, ypub, zpub, tpub, upub and vpub work.');
   }
   if (prefix.endsWith('prv')) {
     refusePrivate(source);
   }
   if (/^[YZUV]/.test(prefix)) {
-    fail(source, 'multisig', 'Multisig keys (Ypub, Zpub, Upub, Vpub) are not supported yet: use a single-signature account key.');
+    fail(source, 'multisig', 'Multisig keys (Ypub, Zpub, Upub, Vpub) are not supported yet.');
   }
   const depth = bytes[4]!;
   const parentFingerprint = view.getUint32(5);
   const index = view.getUint32(9);
   // BIP 32 test vector 5: a master key (depth 0) has neither parent nor index.
   if (depth === 0 && (parentFingerprint !== 0 || index !== 0)) {
-    fail(source, 'invalid-key', 'The extended public key is malformed (depth 0 with a parent or index).');
+    fail(source, 'invalid-key', 'Malformed extended key: depth 0 with a parent.');
   }
   try {
     const hdkey = new HDKey({
@@ -124,7 +126,7 @@ export function parseExtendedKey(text: string, source: ErrorSource = 'xpub'): Ex
     return { hdkey, prefix, testnet: /^[tuv]/.test(prefix), scriptType: PREFIX_SCRIPT[prefix[0]!]! };
   } catch {
     // The key bytes are not a compressed secp256k1 point (BIP 32: such a key is invalid).
-    return fail(source, 'invalid-key', 'The extended public key is malformed: its key is not a valid public key.');
+    return fail(source, 'invalid-key', 'Malformed extended key: not a valid public key.');
   }
 }
 

@@ -49,7 +49,7 @@ export function resolveNetwork(
 ): NetworkName {
   if (!requested) return allowed[0]!;
   if (!isNetworkName(requested)) {
-    fail('network', 'invalid', 'network must be one of mainnet, testnet, testnet4, signet or regtest.');
+    fail('network', 'invalid', 'network must be mainnet, testnet, testnet4, signet or regtest.');
   }
   if (!allowed.includes(requested)) {
     fail(source, 'network-mismatch', `${what} is for ${allowed.join(', ')}, but network is ${requested}.`);

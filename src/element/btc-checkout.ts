@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, svg, type CSSResultGroup, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { CheckoutEffects } from '../core/checkout.js';
+import type { CheckoutEffects, PaymentView } from '../core/checkout.js';
 import type { CheckoutInput } from '../core/config.js';
 import { formatBtc } from '../core/amount.js';
 import type { Invoice, InvoiceStatus } from '../core/invoice.js';
@@ -9,19 +9,30 @@ import type { ErrorDetail } from './events.js';
 import { en, type Messages } from './messages.js';
 import { qrShape } from './qr.js';
 
+/** Attributes the checkout reads; each is a string property too (see {@link propertyOf}). */
+const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'amount', 'currency', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id'] as const;
+
+const camelCase = (name: string): string => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+
+/** `address` and `index` are read-only properties that report the invoice, so those inputs are `fixedAddress` and `requestedIndex`. */
+const propertyOf = (name: string): string => (name === 'address' ? 'fixedAddress' : name === 'index' ? 'requestedIndex' : camelCase(name));
+
 /**
  * A bitcoin checkout: derives a receive address from the merchant's extended public key,
  * shows the amount, a QR code and a wallet link (BIP 21), and reports the invoice's status.
  *
  * @fires btc-checkout-status - `{status, previous, invoice}` on every change of status.
- * @fires btc-checkout-error - `{message, source, code}` when the checkout cannot work.
+ * @fires btc-checkout-error - `{message, source, code}` when the checkout cannot work, or the API is unreachable.
+ * @fires btc-checkout-paid - `{invoice}` once, when the full amount has the confirmations asked for.
  * @csspart checkout - the card around everything.
  * @csspart amount - the amount in BTC. @csspart sats - the amount in sats (`show-sats`).
  * @csspart label - @csspart message - the `label` and `message` text.
  * @csspart qr - the QR code (SVG). @csspart address - the address.
  * @csspart copy - both copy buttons; also `copy-address` and `copy-amount`.
  * @csspart wallet-link - the "Open in wallet" link. @csspart status - the status line.
- * @csspart error - the error view.
+ * @csspart error - the error view. @csspart received - @csspart expired - the views after payment and after expiry.
+ * @csspart check - the check mark. @csspart countdown - time left. @csspart notice - connection problems.
+ * @csspart reference - the order reference. @csspart explanation - what an expired request means.
  * @cssprop --btc-checkout-background @cssprop --btc-checkout-color @cssprop --btc-checkout-muted
  * @cssprop --btc-checkout-accent @cssprop --btc-checkout-accent-color @cssprop --btc-checkout-border
  * @cssprop --btc-checkout-error @cssprop --btc-checkout-success @cssprop --btc-checkout-radius
@@ -32,15 +43,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   static override styles: CSSResultGroup = styles;
 
   static override properties: PropertyDeclarations = {
-    xpub: {},
-    fixedAddress: { attribute: 'address' },
-    addressType: { attribute: 'address-type' },
-    network: {},
-    requestedIndex: { attribute: 'index' },
-    amount: {},
-    currency: {},
-    label: {},
-    message: {},
+    ...Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [propertyOf(name), { attribute: name }])),
     showSats: { type: Boolean, attribute: 'show-sats' },
     effects: { attribute: false },
     messages: { attribute: false },
@@ -67,6 +70,18 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   declare message: string | null;
   /** Also show the amount in sats. */
   declare showSats: boolean;
+  /** Esplora / mempool REST API base URLs, separated by spaces, tried in order. */
+  declare api: string | null;
+  /** mempool websocket URL, or `none` for REST polling only. */
+  declare ws: string | null;
+  /** Confirmations the full amount needs to be paid (default 1). */
+  declare confirmations: string | null;
+  /** Accepted shortfall in percent (default 0). */
+  declare tolerance: string | null;
+  /** Minutes before the request expires (default 15; 0 = never). */
+  declare expires: string | null;
+  /** The merchant's order reference, carried in the invoice and webhooks. */
+  declare orderId: string | null;
   /** Replaces the browser's effects (clock, randomness); for tests and embedding. */
   declare effects: Partial<CheckoutEffects> | null;
   /** Replaces the English strings. */
@@ -79,7 +94,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   get status(): InvoiceStatus {
     return this.controller.state.status;
   }
-  /** The address the buyer is asked to pay, once known. */
+  /** The address the buyer is asked to pay, once its history is known. */
   get address(): string | null {
     return this.controller.state.payment?.address ?? null;
   }
@@ -107,17 +122,8 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
 
   /** The attributes, as the core reads them. */
   private get input(): CheckoutInput {
-    return {
-      xpub: this.xpub,
-      address: this.fixedAddress,
-      addressType: this.addressType,
-      network: this.network,
-      index: this.requestedIndex,
-      amount: this.amount,
-      currency: this.currency,
-      label: this.label,
-      message: this.message,
-    };
+    const self = this as unknown as Record<string, string | null>;
+    return Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [camelCase(name), self[propertyOf(name)]]));
   }
 
   scrubPrivateInput(source: 'xpub' | 'address'): void {
@@ -137,29 +143,55 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
 
   protected override render(): TemplateResult {
     const m = this.messages ?? en;
-    const { status, payment, error } = this.controller.state;
+    const { status, payment, error, notice, invoice } = this.controller.state;
+    const btc = formatBtc;
+    let view: unknown = nothing;
+    let line: string = m.loading;
+    let kind = '';
     if (error) {
-      return html`<section part="checkout error" role="alert">
-        <h2>${m.errorHeading}</h2>
-        <p>${error.message}</p>
-      </section>`;
+      kind = 'error';
+      line = m.error;
+      view = html`<div role="alert"><h2>${m.errorHeading}</h2><p>${error.message}</p></div>`;
+    } else if (invoice && payment) {
+      if (status === 'expired') {
+        kind = 'expired';
+        line = m.expired;
+        view = html`<p part="explanation">${invoice.late ? m.late : invoice.receivedSats ? m.expiredPartial(btc(invoice.receivedSats)) : m.expiredEmpty}</p>`;
+      } else if (status === 'awaiting' || status === 'underpaid') {
+        line = status === 'underpaid' ? m.underpaid(btc(invoice.receivedSats), btc(invoice.expectedSats)) : m.awaiting;
+        view = this.renderRequest(m, payment, invoice.expiresAt);
+      } else {
+        kind = 'received';
+        line = status === 'paid' ? m.paid : status === 'confirming' ? m.confirming(invoice.confirmations, invoice.requiredConfirmations) : m.unconfirmed;
+        view = html`${svg`<svg part="check" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="11"></circle><path d="M6.5 12.5l3.5 3.5 7.5-8"></path></svg>`}
+          <h2>${m.received}</h2>
+          <p part="amount">${btc(invoice.receivedSats)} BTC</p>`;
+      }
     }
-    const statusLine = html`<p part="status" role="status">${m.status[status]}</p>`;
-    if (!payment) return html`<section part="checkout" aria-busy="true">${statusLine}</section>`;
-    const btc = payment.sats ? formatBtc(payment.sats) : null;
+    // One template for every status, so that the status line (a live region) stays in place and
+    // screen readers announce each change.
+    return html`<section part="checkout ${kind}" aria-busy=${!error && !payment}>
+      ${view}
+      <p part="status" role="status">${line}</p>
+      ${invoice?.orderId ? html`<small part="reference">${m.orderReference(invoice.orderId)}</small>` : nothing}
+      ${notice ? html`<small part="notice" role="status">${m.notice(notice.message)}</small>` : nothing}
+    </section>`;
+  }
+
+  private renderRequest(m: Messages, payment: PaymentView, expiresAt: number | null): TemplateResult {
+    const due = payment.sats ? formatBtc(payment.sats) : null;
     const qr = qrShape(payment.qrText);
     const span = qr.size + 8;
-    return html`<section part="checkout">
-      ${btc
+    return html`${due
         ? html`<p part="amount">
-            ${btc} BTC${this.showSats
+            ${due} BTC${this.showSats
               ? html`<span part="sats">${m.sats(new Intl.NumberFormat(this.lang || undefined).format(payment.sats!))}</span>`
               : nothing}
           </p>`
         : nothing}
       ${payment.label ? html`<p part="label">${payment.label}</p>` : nothing}
       ${payment.message ? html`<p part="message">${payment.message}</p>` : nothing}
-      <svg part="qr" role="img" aria-label=${m.qrLabel(btc, payment.address)} viewBox="-4 -4 ${span} ${span}" shape-rendering="crispEdges">
+      <svg part="qr" role="img" aria-label=${m.qrLabel(due, payment.address)} viewBox="-4 -4 ${span} ${span}" shape-rendering="crispEdges">
         ${svg`<rect x="-4" y="-4" width=${span} height=${span} fill="#fff"></rect><path d=${qr.path} fill="currentColor"></path>`}
       </svg>
       <p part="address">
@@ -168,10 +200,9 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       <div class="actions">
         <a part="wallet-link" href=${payment.uri}>${m.openWallet}</a>
         ${this.copyButton('address', payment.address, m.copyAddress, m)}
-        ${btc ? this.copyButton('amount', btc, m.copyAmount, m) : nothing}
+        ${due ? this.copyButton('amount', due, m.copyAmount, m) : nothing}
       </div>
-      ${statusLine}
-    </section>`;
+      ${expiresAt === null ? nothing : html`<small part="countdown" role="timer">${m.countdown(expiresAt - this.controller.now())}</small>`}`;
   }
 
   private copyButton(what: 'address' | 'amount', text: string, label: string, m: Messages): TemplateResult {

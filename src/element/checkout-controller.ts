@@ -1,7 +1,8 @@
 /**
  * The one bridge between the element and the core: it turns the element's attributes into a
- * core checkout, mirrors the checkout's state onto the element, fires the element's events,
- * supplies the browser's effects, and tears everything down when the element leaves the page.
+ * core checkout, gives it the browser's effects (fetch, WebSocket, timers, page visibility),
+ * mirrors its state onto the element, fires the element's events, and tears everything down when
+ * the element leaves the page.
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -13,8 +14,9 @@ import {
   type CheckoutState,
 } from '../core/checkout.js';
 import type { CheckoutInput } from '../core/config.js';
+import type { SocketLike } from '../core/effects.js';
 import { isPrivateKeyError } from '../core/keys.js';
-import { BtcCheckoutErrorEvent, BtcCheckoutStatusEvent } from './events.js';
+import { BtcCheckoutErrorEvent, BtcCheckoutPaidEvent, BtcCheckoutStatusEvent } from './events.js';
 
 export interface CheckoutHost extends ReactiveControllerHost, EventTarget {
   /** Effects to use instead of the browser's (tests, advanced embedding). */
@@ -23,14 +25,35 @@ export interface CheckoutHost extends ReactiveControllerHost, EventTarget {
   scrubPrivateInput(source: 'xpub' | 'address'): void;
 }
 
+/** Calls `listener` when the page comes back: tab visible again, restored from the back/forward cache, or online. */
+function onWake(listener: () => void): () => void {
+  const visible = (): void => void (document.visibilityState === 'visible' && listener());
+  document.addEventListener('visibilitychange', visible);
+  addEventListener('pageshow', listener);
+  addEventListener('online', listener);
+  return () => {
+    document.removeEventListener('visibilitychange', visible);
+    removeEventListener('pageshow', listener);
+    removeEventListener('online', listener);
+  };
+}
+
 const browserEffects = (): CheckoutEffects => ({
   now: () => Date.now(),
+  random: Math.random,
   randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+  fetch: (url, init) => fetch(url, init),
+  createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as number),
+  onWake,
 });
 
 export class CheckoutController implements ReactiveController {
   /** What the element renders. */
   state: CheckoutState = LOADING;
+  /** The clock the checkout uses (for the countdown). */
+  now: () => number = Date.now;
 
   private readonly host: CheckoutHost;
   private checkout: Checkout | null = null;
@@ -39,6 +62,8 @@ export class CheckoutController implements ReactiveController {
   private inputKey = '';
   private connected = false;
   private refusedPrivate = false;
+  private paidInvoice: string | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly queued: Event[] = [];
 
   constructor(host: CheckoutHost) {
@@ -78,6 +103,7 @@ export class CheckoutController implements ReactiveController {
     this.teardown();
     if (this.state.status !== 'loading') this.setState(LOADING);
     const effects = { ...browserEffects(), ...this.host.effects };
+    this.now = effects.now;
     const checkout = createCheckout(this.input!, effects);
     this.checkout = checkout;
     this.unsubscribe = checkout.subscribe((state) => this.setState(state));
@@ -88,22 +114,38 @@ export class CheckoutController implements ReactiveController {
     this.unsubscribe?.();
     this.checkout?.stop();
     this.unsubscribe = this.checkout = null;
+    this.tick(false);
+  }
+
+  /** Re-renders every second while a countdown is on screen. */
+  private tick(on: boolean): void {
+    if (on && !this.ticker) this.ticker = setInterval(() => this.host.requestUpdate(), 1000);
+    if (!on && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
   }
 
   private setState(next: CheckoutState): void {
     const previous = this.state;
     this.state = next;
+    const { invoice } = next;
     if (next.status !== previous.status) {
-      this.queued.push(new BtcCheckoutStatusEvent({ status: next.status, previous: previous.status, invoice: next.invoice }));
+      this.queued.push(new BtcCheckoutStatusEvent({ status: next.status, previous: previous.status, invoice }));
+    }
+    if (invoice && next.status === 'paid' && this.paidInvoice !== invoice.id) {
+      this.paidInvoice = invoice.id;
+      this.queued.push(new BtcCheckoutPaidEvent(invoice));
+    }
+    for (const [problem, before] of [[next.error, previous.error], [next.notice, previous.notice]] as const) {
+      if (problem && problem !== before) this.queued.push(new BtcCheckoutErrorEvent({ message: problem.message, source: problem.source, code: problem.code }));
     }
     const { error } = next;
-    if (error && error !== previous.error) {
-      this.queued.push(new BtcCheckoutErrorEvent({ message: error.message, source: error.source, code: error.code }));
-      if (isPrivateKeyError(error) && (error.source === 'xpub' || error.source === 'address')) {
-        this.refusedPrivate = true;
-        this.host.scrubPrivateInput(error.source);
-      }
+    if (error && error !== previous.error && isPrivateKeyError(error) && (error.source === 'xpub' || error.source === 'address')) {
+      this.refusedPrivate = true;
+      this.host.scrubPrivateInput(error.source);
     }
+    this.tick(!!invoice?.expiresAt && (next.status === 'awaiting' || next.status === 'underpaid'));
     this.host.requestUpdate();
   }
 }

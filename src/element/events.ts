@@ -40,9 +40,19 @@ export class BtcCheckoutErrorEvent extends Event {
   }
 }
 
+/** Fired once per invoice, when the full amount has the confirmations asked for. */
+export class BtcCheckoutPaidEvent extends Event {
+  readonly detail: { readonly invoice: Invoice };
+  constructor(invoice: Invoice) {
+    super('btc-checkout-paid', init);
+    this.detail = { invoice };
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'btc-checkout-status': BtcCheckoutStatusEvent;
     'btc-checkout-error': BtcCheckoutErrorEvent;
+    'btc-checkout-paid': BtcCheckoutPaidEvent;
   }
 }

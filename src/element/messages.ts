@@ -3,39 +3,63 @@
  * so translations can order words as their language needs.
  * @module
  */
-import type { InvoiceStatus } from '../core/invoice.js';
-
 export interface Messages {
-  readonly status: Readonly<Record<InvoiceStatus, string>>;
+  readonly loading: string;
+  readonly awaiting: string;
+  readonly underpaid: (received: string, total: string) => string;
+  readonly unconfirmed: string;
+  readonly confirming: (confirmations: number, required: number) => string;
+  readonly paid: string;
+  readonly received: string;
+  readonly expired: string;
+  /** Expired with nothing received. */
+  readonly expiredEmpty: string;
+  /** Expired with part of the amount received. */
+  readonly expiredPartial: (received: string) => string;
+  /** The full amount arrived after expiry. */
+  readonly late: string;
+  readonly orderReference: (orderId: string) => string;
+  readonly error: string;
+  readonly errorHeading: string;
+  readonly countdown: (msLeft: number) => string;
+  readonly notice: (problem: string) => string;
   readonly copy: string;
   readonly copied: string;
   readonly copyAddress: string;
   readonly copyAmount: string;
   readonly openWallet: string;
   readonly addressHeading: string;
-  readonly errorHeading: string;
   readonly qrLabel: (amount: string | null, address: string) => string;
   readonly sats: (amount: string) => string;
 }
 
 export const en: Messages = {
-  status: {
-    loading: 'Preparing your payment request…',
-    awaiting: 'Waiting for your payment.',
-    underpaid: 'Part of the amount has arrived. Please send the rest.',
-    unconfirmed: 'Payment received. Waiting for confirmation.',
-    confirming: 'Payment confirming.',
-    paid: 'Paid. Thank you!',
-    expired: 'This payment request has expired.',
-    error: 'This checkout cannot take payments right now.',
+  loading: 'Preparing your payment request…',
+  awaiting: 'Waiting for your payment.',
+  underpaid: (received, total) => `${received} of ${total} BTC received. Please send the rest.`,
+  unconfirmed: 'Payment received. Waiting for the first confirmation.',
+  confirming: (confirmations, required) => `Payment confirming: ${confirmations} of ${required} confirmations.`,
+  paid: 'Paid. Thank you!',
+  received: 'Payment received',
+  expired: 'This payment request has expired.',
+  expiredEmpty: 'Please do not pay to it any more; start a new payment instead.',
+  expiredPartial: (received) => `${received} BTC arrived before it expired. Please contact the merchant to settle the rest.`,
+  late: 'Your payment arrived after the request expired. It is safe in the merchant’s wallet: please contact them to settle the order.',
+  orderReference: (orderId) => `Order ${orderId}`,
+  error: 'This checkout cannot take payments right now.',
+  errorHeading: 'This checkout is not working',
+  countdown: (msLeft) => {
+    if (msLeft > 300_000) return `Pay within ${Math.ceil(msLeft / 60_000)} minutes`;
+    const seconds = Math.max(Math.ceil(msLeft / 1000), 0);
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} left to pay`;
   },
+  notice: (problem) => `${problem} Retrying…`,
   copy: 'Copy',
   copied: 'Copied',
   copyAddress: 'Copy address',
   copyAmount: 'Copy amount',
   openWallet: 'Open in wallet',
   addressHeading: 'Address',
-  errorHeading: 'This checkout is not working',
   qrLabel: (amount, address) => `QR code: pay ${amount ? `${amount} BTC ` : ''}to ${address}`,
   sats: (amount) => `${amount} sats`,
 };

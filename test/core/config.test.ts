@@ -1,12 +1,9 @@
 import { expect } from 'chai';
-import { parseConfig, parseIndex } from '../../src/core/config.js';
-import { createCheckout } from '../../src/core/checkout.js';
+import { parseApis, parseConfig, parseExpires, parseIndex, parseTolerance, parseWs } from '../../src/core/config.js';
 import { expectCheckoutError } from '../helpers/expect-error.js';
 import { ABANDON_ACCOUNTS } from '../helpers/vectors.js';
 
 const ZPUB = ABANDON_ACCOUNTS[3]!.key;
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-const effects = { now: () => 1_700_000_000_000, randomBytes: (n: number) => new Uint8Array(n).fill(0xab) };
 
 describe('configuration', () => {
   it('an xpub with an amount in BTC', () => {
@@ -48,59 +45,45 @@ describe('configuration', () => {
   });
 });
 
-describe('checkout', () => {
-  it('derives the request at the index and is awaiting payment', async () => {
-    const checkout = createCheckout({ xpub: ZPUB, index: '1', amount: '0.0015', label: 'Shop & Co', message: 'Order 42' }, effects);
-    const seen: string[] = [];
-    checkout.subscribe((state, previous) => seen.push(`${previous.status}->${state.status}`));
-    expect(checkout.state.status).to.equal('loading');
-    checkout.start();
-    expect(checkout.state.status, 'no state change before start returns').to.equal('loading');
-    await settle();
-    const { state } = checkout;
-    expect(seen).to.deep.equal(['loading->awaiting']);
-    expect(state.invoice).to.include({
-      status: 'awaiting',
-      address: 'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g',
-      index: 1,
-      expectedSats: 150_000,
-      receivedSats: 0,
-      network: 'mainnet',
-      createdAt: 1_700_000_000_000,
-      id: 'ab'.repeat(16),
+describe('watching configuration', () => {
+  it('defaults to mempool.space for the network, with its websocket', () => {
+    expect(parseConfig({ xpub: ZPUB })).to.include({ wsUrl: 'wss://mempool.space/api/v1/ws', confirmations: 1, toleranceBasisPoints: 0, expiresMs: 900_000 });
+    expect(parseApis(null, 'signet')).to.deep.equal(['https://mempool.space/signet/api']);
+    expect(parseApis(null, 'testnet4')).to.deep.equal(['https://mempool.space/testnet4/api']);
+  });
+  it('regtest needs an api', () => {
+    expectCheckoutError(() => parseApis(null, 'regtest'), 'missing', 'api');
+  });
+  it('several APIs fail over in order; the websocket comes from the first', () => {
+    const config = parseConfig({ xpub: ZPUB, api: 'http://localhost:3002/api/  https://blockstream.info/api' });
+    expect(config.apis).to.deep.equal(['http://localhost:3002/api', 'https://blockstream.info/api']);
+    expect(config.wsUrl).to.equal('ws://localhost:3002/api/v1/ws');
+  });
+  it('ws="none" polls REST only; an explicit ws is used as given', () => {
+    expect(parseWs('none', ['https://a/api'])).to.equal(null);
+    expect(parseWs('wss://b/ws', ['https://a/api'])).to.equal('wss://b/ws');
+  });
+  for (const [attribute, value] of [['api', 'javascript:alert(1)'], ['api', 'ftp://x'], ['ws', 'https://x'], ['confirmations', '-1'], ['confirmations', '101'], ['confirmations', '1.5'], ['tolerance', '100'], ['tolerance', '0.001'], ['tolerance', '-1'], ['expires', '-5'], ['expires', '50000']] as const) {
+    it(`refuses ${attribute}="${value}"`, () => {
+      let source: string | undefined;
+      try {
+        parseConfig({ xpub: ZPUB, [attribute]: value });
+      } catch (error) {
+        source = (error as { source?: string }).source;
+      }
+      expect(source).to.equal(attribute);
     });
-    expect(Object.isFrozen(state.invoice)).to.equal(true);
-    expect(state.payment).to.deep.include({
-      uri: 'bitcoin:bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g?amount=0.0015&label=Shop%20%26%20Co&message=Order%2042',
-      qrText: 'bitcoin:BC1QNJG0JD8228AQ7EGYZACY8CYS3KNF9XVRERKF9G?amount=0.0015&label=Shop%20%26%20Co&message=Order%2042',
-      sats: 150_000,
-    });
+  }
+  it('tolerance in basis points, expires in milliseconds (decimals allowed, 0 = never)', () => {
+    expect(parseTolerance('0.5')).to.equal(50);
+    expect(parseTolerance('2')).to.equal(200);
+    expect(parseTolerance('99.99')).to.equal(9_999);
+    expect(parseExpires('0')).to.equal(null);
+    expect(parseExpires('0.05')).to.equal(3_000);
+    expect(parseExpires('60')).to.equal(3_600_000);
   });
-  it('defaults to index 0 until allocation exists', async () => {
-    const checkout = createCheckout({ xpub: ZPUB, amount: '1' }, effects);
-    checkout.start();
-    await settle();
-    expect(checkout.state.invoice?.address).to.equal('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
-  });
-  it('reports a configuration error as state, never as an exception', async () => {
-    const checkout = createCheckout({ xpub: 'xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi' }, effects);
-    checkout.start();
-    await settle();
-    expect(checkout.state.status).to.equal('error');
-    expect(checkout.state.error).to.include({ code: 'private-key', source: 'xpub' });
-    expect(checkout.state.invoice).to.equal(null);
-  });
-});
-
-describe('checkout lifecycle', () => {
-  it('stop() before the work runs cancels it', async () => {
-    const checkout = createCheckout({ xpub: ZPUB, amount: '1' }, effects);
-    let changes = 0;
-    checkout.subscribe(() => changes++);
-    checkout.start();
-    checkout.stop();
-    await settle();
-    expect(changes).to.equal(0);
-    expect(checkout.state.status).to.equal('loading');
+  it('order-id is carried, trimmed', () => {
+    expect(parseConfig({ xpub: ZPUB, orderId: ' A-17 ' }).orderId).to.equal('A-17');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, orderId: 'x'.repeat(129) }), 'invalid', 'order-id');
   });
 });

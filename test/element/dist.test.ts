@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { BtcCheckout } from '../../src/element/btc-checkout.js';
 import { part, untilStatus, ZPUB } from '../helpers/element.js';
+import { newChain } from '../helpers/devnet.js';
 
 const BUNDLE = new URL('../../dist/btc-checkout.js', import.meta.url).href;
 
@@ -15,12 +16,12 @@ describe('dist/btc-checkout.js, the CDN file', () => {
     const first = customElements.get('btc-checkout');
     await import(`${BUNDLE}?second-copy`);
     expect(customElements.get('btc-checkout')).to.equal(first);
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${(await newChain()).api} xpub=${ZPUB} amount="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
   });
 
   it('follows prefers-color-scheme', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${(await newChain()).api} xpub=${ZPUB} amount="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     await emulateMedia({ colorScheme: 'light' });
     const light = getComputedStyle(part(el, 'checkout')!).backgroundColor;

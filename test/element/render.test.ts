@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../dist/btc-checkout.js';
 import type { BtcCheckout } from '../../src/element/btc-checkout.js';
 import { part, text, untilStatus, XPUB_86, ZPUB } from '../helpers/element.js';
+import { newChain, type TestChain } from '../helpers/devnet.js';
 
 type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
@@ -39,12 +40,18 @@ async function decodeQr(el: BtcCheckout): Promise<string | null> {
 }
 
 describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
+  let chain: TestChain;
+  before(async () => {
+    chain = await newChain();
+  });
+
   it('from a zpub: address, amount, QR, wallet link and status', async () => {
     const host = await fixture<HTMLDivElement>(html`<div></div>`);
     const el = Object.assign(document.createElement('btc-checkout'), {});
     el.setAttribute('xpub', ZPUB);
     el.setAttribute('amount', '0.0015');
     el.setAttribute('label', 'Corner Shop');
+    el.setAttribute('api', chain.api);
     const statusEvent = oneEvent(el, 'btc-checkout-status');
     host.append(el);
     const status = await statusEvent;
@@ -66,14 +73,14 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('draws a QR code that decodes to the BIP 21 URI with the upper-case address', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="0.0015" index="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.0015" index="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     expect(await decodeQr(el)).to.equal('bitcoin:BC1QNJG0JD8228AQ7EGYZACY8CYS3KNF9XVRERKF9G?amount=0.0015');
   });
 
   it('from a taproot descriptor with origin and checksum', async () => {
     const body = `tr([73c5da0a/86h/0h/0h]${XPUB_86}/<0;1>/*)`;
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${body} amount="25000" currency="sats" index="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${body} amount="25000" currency="sats" index="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     expect(el.address).to.equal('bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh');
     expect(el.amountSats).to.equal(25000);
@@ -81,7 +88,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('shows sats on request, grouped for the page language', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="0.0125" show-sats lang="en"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.0125" show-sats lang="en"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     expect(text(el, 'sats')).to.equal('1,250,000 sats');
   });
@@ -89,7 +96,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   it('a fixed address, with label and message shown as text, never as HTML', async () => {
     const label = '<img src=x onerror="window.__pwned=1">';
     const el = await fixture<BtcCheckout>(
-      html`<btc-checkout address="bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu" amount="1" label=${label} message="Tip & thanks"></btc-checkout>`,
+      html`<btc-checkout api=${chain.api} address="bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu" amount="1" label=${label} message="Tip & thanks"></btc-checkout>`,
     );
     await untilStatus(el, 'awaiting');
     expect(el.index).to.equal(null);
@@ -101,7 +108,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('a donation address without an amount', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout address="bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} address="bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     expect(el.uri).to.equal('bitcoin:bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk');
     expect(part(el, 'amount')).to.equal(null);
@@ -110,13 +117,13 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('regtest from a vpub-style key with network="regtest"', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub="tr(${'tpubD6NzVbkrYhZ4XgiXtGrdW5XDAPFCL9h7we1vwNCpn8tGbBcgfVYjXyhWo4E1xkh56hjod1RhGjxbaTLV3X4FyWuejifB9jusQ46QzG87VKp'}/0/*)" network="regtest" amount="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub="tr(${'tpubD6NzVbkrYhZ4XgiXtGrdW5XDAPFCL9h7we1vwNCpn8tGbBcgfVYjXyhWo4E1xkh56hjod1RhGjxbaTLV3X4FyWuejifB9jusQ46QzG87VKp'}/0/*)" network="regtest" amount="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     expect(el.address).to.match(/^bcrt1p/);
   });
 
   it('re-derives when an attribute changes, reporting each status change', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     const seen: string[] = [];
     el.addEventListener('btc-checkout-status', (e) => seen.push(`${e.detail.previous}->${e.detail.status}`));
@@ -128,7 +135,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('stops when removed and starts cleanly when put back', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     const parent = el.parentElement!;
     el.remove();
@@ -139,7 +146,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
 
   it('events bubble out of the shadow root to the document', async () => {
     const heard = new Promise<Event>((resolve) => document.addEventListener('btc-checkout-status', resolve, { once: true }));
-    await fixture(html`<div><btc-checkout xpub=${ZPUB} amount="1"></btc-checkout></div>`);
+    await fixture(html`<div><btc-checkout api=${chain.api} xpub=${ZPUB} amount="1"></btc-checkout></div>`);
     const event = await heard;
     expect(event.bubbles && event.composed).to.equal(true);
   });
@@ -149,7 +156,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
     Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (t: string) => void written.push(t) } });
     try {
-      const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="0.0015"></btc-checkout>`);
+      const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.0015"></btc-checkout>`);
       await untilStatus(el, 'awaiting');
       part(el, 'copy-address')!.click();
       part(el, 'copy-amount')!.click();
@@ -164,13 +171,13 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('is accessible (axe)', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${ZPUB} amount="0.0015" label="Shop" show-sats></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.0015" label="Shop" show-sats></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     await expect(el).to.be.accessible();
   });
 
   it('is themable through custom properties and parts', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout style="--btc-checkout-accent: rgb(1, 2, 3)" xpub=${ZPUB} amount="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} style="--btc-checkout-accent: rgb(1, 2, 3)" xpub=${ZPUB} amount="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     expect(getComputedStyle(part(el, 'wallet-link')!).backgroundColor).to.equal('rgb(1, 2, 3)');
   });

@@ -6,7 +6,8 @@ export const XPUB_86 = 'xpub6BgBgsespWvERF3LHQu6CnqdvfEvtMcQjYrcRzx53QJjSxarj2af
 
 /** Resolves once the element reports `status` (and has rendered it). */
 export async function untilStatus(el: BtcCheckout, status: string, timeout = 5000): Promise<void> {
-  await waitUntil(() => el.getAttribute('status') === status, `status never became ${status} (is ${el.getAttribute('status')})`, { timeout });
+  // The live property and the rendered attribute must agree: the attribute lags until the next render.
+  await waitUntil(() => el.status === status && el.getAttribute('status') === status, `status never became ${status} (is ${el.status})`, { timeout });
   await el.updateComplete;
 }
 

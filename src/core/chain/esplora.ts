@@ -1,0 +1,55 @@
+/**
+ * The Esplora REST API (Blockstream, mempool.space and its electrs fork), as the checkout uses it.
+ * @module
+ */
+import type { ChainTx } from '../invoice.js';
+import type { RestClient } from './http.js';
+
+/** The fields of an Esplora transaction the checkout reads; everything else is ignored. */
+export interface EsploraTx {
+  readonly txid: string;
+  readonly vin?: readonly { readonly sequence?: number }[];
+  readonly vout?: readonly { readonly scriptpubkey_address?: string; readonly value?: number }[];
+  readonly status?: { readonly confirmed?: boolean; readonly block_height?: number };
+}
+
+const isTxid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+
+/**
+ * What `tx` means for `address`: the sats its outputs pay there, its block height and whether it
+ * signals replaceability (BIP 125). Returns null for anything that is not a transaction.
+ */
+export function toChainTx(tx: unknown, address: string): ChainTx | null {
+  const candidate = tx as EsploraTx | null;
+  if (!candidate || !isTxid(candidate.txid) || !Array.isArray(candidate.vout)) return null;
+  let valueSats = 0;
+  for (const output of candidate.vout) {
+    if (output?.scriptpubkey_address === address && Number.isSafeInteger(output.value) && output.value! > 0) valueSats += output.value!;
+  }
+  const height = candidate.status?.confirmed && Number.isSafeInteger(candidate.status.block_height) ? candidate.status.block_height! : null;
+  const rbf = Array.isArray(candidate.vin) && candidate.vin.some((input) => typeof input?.sequence === 'number' && input.sequence < 0xfffffffe);
+  return { txid: candidate.txid, valueSats, height, rbf };
+}
+
+/** Parses a list of Esplora transactions, keeping only well-formed ones. */
+export function toChainTxs(list: unknown, address: string): ChainTx[] {
+  return Array.isArray(list) ? list.map((tx) => toChainTx(tx, address)).filter((tx): tx is ChainTx => tx !== null) : [];
+}
+
+/** `GET /blocks/tip/height`: a plain-text integer. */
+export async function fetchTipHeight(rest: RestClient): Promise<number> {
+  const text = await rest.get('/blocks/tip/height');
+  const height = Number(text.trim());
+  if (!Number.isSafeInteger(height) || height < 0) throw new Error('bad tip height');
+  return height;
+}
+
+/**
+ * `GET /address/:a/txs`: newest first, up to 50 mempool and 25 confirmed transactions (fewer on
+ * some backends). A listing shorter than 25 cannot have been cut off on any of them.
+ */
+export async function fetchAddressTxs(rest: RestClient, address: string): Promise<{ txs: ChainTx[]; complete: boolean }> {
+  const list: unknown = JSON.parse(await rest.get(`/address/${address}/txs`));
+  const txs = toChainTxs(list, address);
+  return { txs, complete: Array.isArray(list) && list.length < 25 };
+}

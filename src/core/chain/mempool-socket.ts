@@ -1,0 +1,171 @@
+/**
+ * A mempool.space websocket subscription to one address (protocol.md §1).
+ * @module
+ */
+import type { ChainTx } from '../invoice.js';
+import type { SocketLike, Timers } from '../effects.js';
+import { toChainTxs } from './esplora.js';
+
+export interface SocketEvents {
+  /** The server has our subscription (its `blocks` reply arrived): reconcile over REST now (G1). */
+  onReady(): void;
+  onTxs(txs: ChainTx[]): void;
+  onRemoved(txids: string[]): void;
+  /** A new tip; `reorg` when it does not extend the tip we knew (G7). */
+  onTip(height: number, reorg: boolean): void;
+  /** The connection is gone; it is being re-established. */
+  onDown(): void;
+}
+
+export interface SocketEffects extends Timers {
+  createSocket(url: string): SocketLike;
+  /** A number in [0, 1), for jitter. */
+  random(): number;
+}
+
+export interface AddressSocket {
+  /** Reconnects at once if the connection is down (the page became visible again, say). */
+  wake(): void;
+  close(): void;
+}
+
+/** Send a ping after this much silence; mempool's own frontend does the same (G8). */
+export const PING_AFTER_MS = 30_000;
+/** A ping unanswered for this long means the connection is dead. */
+export const PONG_TIMEOUT_MS = 5_000;
+const BACKOFF_MIN_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+
+interface BlockFrame {
+  readonly id?: string;
+  readonly height?: number;
+  readonly previousblockhash?: string;
+}
+
+export function openAddressSocket(url: string, address: string, events: SocketEvents, effects: SocketEffects): AddressSocket {
+  let socket: SocketLike | null = null;
+  let closed = false;
+  let ready = false;
+  let failures = 0;
+  let tipHash: string | null = null;
+  let idleTimer: unknown = null;
+  let pongTimer: unknown = null;
+  let retryTimer: unknown = null;
+
+  const clear = (): void => {
+    for (const timer of [idleTimer, pongTimer, retryTimer]) if (timer !== null) effects.clearTimeout(timer);
+    idleTimer = pongTimer = retryTimer = null;
+  };
+
+  const armKeepalive = (): void => {
+    if (idleTimer !== null) effects.clearTimeout(idleTimer);
+    if (pongTimer !== null) effects.clearTimeout(pongTimer);
+    pongTimer = null;
+    idleTimer = effects.setTimeout(() => {
+      send({ action: 'ping' });
+      pongTimer = effects.setTimeout(drop, PONG_TIMEOUT_MS);
+    }, PING_AFTER_MS);
+  };
+
+  const send = (message: object): void => {
+    try {
+      socket?.send(JSON.stringify(message));
+    } catch {
+      drop();
+    }
+  };
+
+  const onTip = (block: BlockFrame, reorg: boolean): void => {
+    if (typeof block.id !== 'string' || !Number.isSafeInteger(block.height)) return;
+    tipHash = block.id;
+    events.onTip(block.height!, reorg);
+  };
+
+  const handle = (data: unknown): void => {
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    if (!frame || typeof frame !== 'object') return;
+    // Within one frame the server lists removals before additions; keep that order.
+    const removed = toChainTxs(frame['address-removed-transactions'], address);
+    if (removed.length) events.onRemoved(removed.map((tx) => tx.txid));
+    const added = toChainTxs(frame['address-transactions'], address);
+    if (added.length) events.onTxs(added);
+    const blocks = frame.blocks as BlockFrame[] | undefined;
+    if (Array.isArray(blocks) && blocks.length) {
+      // A fresh list that no longer holds our tip follows a reorg.
+      onTip(blocks[blocks.length - 1]!, tipHash !== null && !blocks.some((block) => block?.id === tipHash));
+      if (!ready) {
+        ready = true;
+        failures = 0;
+        events.onReady();
+      }
+    }
+    const block = frame.block as BlockFrame | undefined;
+    if (block && typeof block === 'object' && block.id !== tipHash) onTip(block, tipHash !== null && block.previousblockhash !== tipHash);
+    const confirmed = toChainTxs(frame['block-transactions'], address);
+    if (confirmed.length) events.onTxs(confirmed);
+  };
+
+  const connect = (): void => {
+    retryTimer = null;
+    ready = false;
+    try {
+      socket = effects.createSocket(url);
+    } catch {
+      socket = null;
+      return drop();
+    }
+    socket.onopen = () => {
+      // One frame, both subscriptions: the `blocks` reply then acknowledges the address too.
+      send({ action: 'want', data: ['blocks'], 'track-address': address });
+      armKeepalive();
+    };
+    socket.onmessage = (event) => {
+      armKeepalive();
+      handle(event.data);
+    };
+    socket.onclose = socket.onerror = () => drop();
+  };
+
+  function drop(): void {
+    if (retryTimer !== null || closed) return;
+    clear();
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+      socket = null;
+    }
+    events.onDown();
+    // Exponential backoff with jitter (G12): about 1 s, 2 s, 4 s … up to 30 s.
+    const delay = Math.min(BACKOFF_MIN_MS * 2 ** failures, BACKOFF_MAX_MS) * (0.5 + effects.random() / 2);
+    failures++;
+    retryTimer = effects.setTimeout(connect, delay);
+  }
+
+  connect();
+
+  return {
+    wake() {
+      if (retryTimer === null || closed) return;
+      effects.clearTimeout(retryTimer);
+      connect();
+    },
+    close() {
+      closed = true;
+      clear();
+      if (socket) {
+        socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+        socket.close();
+        socket = null;
+      }
+    },
+  };
+}

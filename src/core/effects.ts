@@ -1,0 +1,43 @@
+/**
+ * The effects the core may use, passed in by its host (the browser controller, Node, tests).
+ * Types are structural and minimal, so the platform's own `fetch`, `WebSocket` and timers fit,
+ * and so do fakes.
+ * @module
+ */
+
+export interface ResponseLike {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+export interface RequestInitLike {
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  cache?: 'no-store';
+  keepalive?: boolean;
+}
+
+export type FetchLike = (url: string, init?: RequestInitLike) => Promise<ResponseLike>;
+
+/** A WebSocket as the browser's and the `ws` package's both are. */
+export interface SocketLike {
+  send(data: string): void;
+  close(): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface Clock {
+  /** Unix milliseconds. */
+  now(): number;
+}

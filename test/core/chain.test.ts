@@ -1,0 +1,198 @@
+import { expect } from 'chai';
+import { createRestClient, HttpError, retryAfterMs } from '../../src/core/chain/http.js';
+import { fetchAddressTxs, fetchTipHeight, toChainTx } from '../../src/core/chain/esplora.js';
+import { openAddressSocket, PING_AFTER_MS, PONG_TIMEOUT_MS, type SocketEvents } from '../../src/core/chain/mempool-socket.js';
+import { FakeSocket, fixture, flush, ManualTimers, scriptedFetch } from '../helpers/fakes.js';
+
+const A = 'https://a.example/api';
+const B = 'https://b.example/api';
+const TXID = 'b6a53d8a8025c0c5b194345925a99741b645cae0b1f180f0613273029f2bf698';
+
+describe('REST client', () => {
+  it('fails over in order and then prefers the base that answered', async () => {
+    const fetch = scriptedFetch({ [`${A}/blocks/tip/height`]: { status: 502 }, [`${B}/blocks/tip/height`]: { body: '100' } });
+    const timers = new ManualTimers();
+    const rest = createRestClient([A, B], { fetch, now: () => timers.now });
+    expect(await rest.get('/blocks/tip/height')).to.equal('100');
+    timers.now += 10_000;
+    expect(await rest.get('/blocks/tip/height')).to.equal('100');
+    expect(fetch.requests).to.deep.equal([`${A}/blocks/tip/height`, `${B}/blocks/tip/height`, `${B}/blocks/tip/height`]);
+  });
+
+  it('fails over on network errors', async () => {
+    const fetch = scriptedFetch({ [`${A}/x`]: () => 'network-error', [`${B}/x`]: { body: 'ok' } });
+    expect(await createRestClient([A, B], { fetch, now: () => 0 }).get('/x')).to.equal('ok');
+  });
+
+  it('honours 429 Retry-After: that base rests until then', async () => {
+    let calls = 0;
+    const fetch = scriptedFetch({ [`${A}/x`]: () => (calls++ === 0 ? { status: 429, headers: { 'Retry-After': '20' } } : { body: 'again' }) });
+    const timers = new ManualTimers();
+    const rest = createRestClient([A], { fetch, now: () => timers.now });
+    const error = await rest.get('/x').catch((e) => e);
+    expect(error).to.be.instanceOf(HttpError);
+    expect(error).to.include({ status: 429, retryAfterMs: 20_000, source: 'chain' });
+    timers.now += 19_000;
+    expect((await rest.get('/x').catch((e) => e)).retryAfterMs).to.equal(1_000);
+    expect(fetch.requests.length).to.equal(1);
+    timers.now += 1_000;
+    expect(await rest.get('/x')).to.equal('again');
+  });
+
+  it('rests a rate-limited base 30 s when the server hides Retry-After (CORS)', async () => {
+    const fetch = scriptedFetch({ [`${A}/x`]: { status: 429, body: '<html>429 Too Many Requests</html>' } });
+    expect((await createRestClient([A], { fetch, now: () => 0 }).get('/x').catch((e) => e)).retryAfterMs).to.equal(30_000);
+  });
+
+  it('does not fail over on a 4xx answer every base would give', async () => {
+    const fetch = scriptedFetch({ [`${A}/tx/${TXID}`]: { status: 404, body: 'Transaction not found' } });
+    const error = await createRestClient([A, B], { fetch, now: () => 0 }).get(`/tx/${TXID}`).catch((e) => e);
+    expect(error.status).to.equal(404);
+    expect(error.message).to.include('Transaction not found');
+    expect(fetch.requests).to.have.length(1);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterMs('120', 0)).to.equal(120_000);
+    expect(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT', Date.parse('Wed, 21 Oct 2015 07:27:00 GMT'))).to.equal(60_000);
+    expect(retryAfterMs('soon', 0)).to.equal(null);
+    expect(retryAfterMs(null, 0)).to.equal(null);
+  });
+});
+
+describe('Esplora data', () => {
+  it('reads a real mempool.space transaction (fixture): value to the address, RBF signal, mempool', async () => {
+    const tx = await fixture('rest-tx-unconfirmed.json');
+    expect(toChainTx(tx, '1stAprEZapjCYGUACUcXohQqSHF9MU5Kj')).to.deep.equal({ txid: TXID, valueSats: 49_040, height: null, rbf: true });
+    expect(toChainTx(tx, 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu')!.valueSats).to.equal(0);
+  });
+  it('sums every output to the address and reads the block height', () => {
+    const tx = { txid: TXID, vin: [{ sequence: 0xffffffff }], vout: [{ scriptpubkey_address: 'x', value: 5 }, { value: 9 }, { scriptpubkey_address: 'x', value: 7 }], status: { confirmed: true, block_height: 42 } };
+    expect(toChainTx(tx, 'x')).to.deep.equal({ txid: TXID, valueSats: 12, height: 42, rbf: false });
+  });
+  it('refuses what is not a transaction', () => {
+    for (const bad of [null, 1, 'x', {}, { txid: 'nothex', vout: [] }, { txid: TXID }]) expect(toChainTx(bad, 'x')).to.equal(null);
+  });
+  it('parses the plain-text tip height and the address listing', async () => {
+    const fetch = scriptedFetch({ [`${A}/blocks/tip/height`]: { body: '890448\n' }, [`${A}/address/x/txs`]: { body: [{ txid: TXID, vin: [], vout: [{ scriptpubkey_address: 'x', value: 1 }], status: { confirmed: false } }] } });
+    const rest = createRestClient([A], { fetch, now: () => 0 });
+    expect(await fetchTipHeight(rest)).to.equal(890448);
+    expect(await fetchAddressTxs(rest, 'x')).to.deep.equal({ txs: [{ txid: TXID, valueSats: 1, height: null, rbf: false }], complete: true });
+  });
+});
+
+describe('mempool.space socket', () => {
+  const log: string[] = [];
+  const events: SocketEvents = {
+    onReady: () => log.push('ready'),
+    onTxs: (txs) => log.push(`txs ${txs.map((t) => `${t.txid.slice(0, 4)}:${t.valueSats}@${t.height}`).join(',')}`),
+    onRemoved: (txids) => log.push(`removed ${txids.map((t) => t.slice(0, 4)).join(',')}`),
+    onTip: (height, reorg) => log.push(`tip ${height}${reorg ? ' reorg' : ''}`),
+    onDown: () => log.push('down'),
+  };
+  let timers: ManualTimers;
+  const effects = () => ({ createSocket: (url: string) => new FakeSocket(url), random: () => 0.5, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout });
+  const tx = (txid: string, value: number, height?: number) => ({ txid: txid.padEnd(64, '0'), vin: [], vout: [{ scriptpubkey_address: 'addr', value }], status: height ? { confirmed: true, block_height: height } : { confirmed: false } });
+  const block = (id: string, height: number, previous: string) => ({ id, height, previousblockhash: previous });
+
+  beforeEach(() => {
+    log.length = 0;
+    FakeSocket.created.length = 0;
+    timers = new ManualTimers();
+  });
+
+  it('subscribes with one frame and is ready when the blocks reply arrives', () => {
+    const handle = openAddressSocket('wss://x/api/v1/ws', 'addr', events, effects());
+    const socket = FakeSocket.created[0]!;
+    socket.open();
+    expect(socket.sent).to.deep.equal([{ action: 'want', data: ['blocks'], 'track-address': 'addr' }]);
+    socket.receive({ conversions: { USD: 1 } });
+    expect(log).to.deep.equal([]);
+    socket.receive({ blocks: [block('h1', 1, 'h0'), block('h2', 2, 'h1')] });
+    expect(log).to.deep.equal(['tip 2', 'ready']);
+    handle.close();
+  });
+
+  it('reports mempool, removal and block transactions, removals first within a frame', () => {
+    openAddressSocket('wss://x', 'addr', events, effects());
+    const socket = FakeSocket.created[0]!;
+    socket.open();
+    socket.receive({ blocks: [block('h2', 2, 'h1')] });
+    socket.receive({ 'address-transactions': [tx('bbbb', 7)], 'address-removed-transactions': [tx('aaaa', 7)] });
+    socket.receive({ block: block('h3', 3, 'h2'), 'block-transactions': [tx('bbbb', 7, 3)] });
+    expect(log).to.deep.equal(['tip 2', 'ready', 'removed aaaa', 'txs bbbb:7@null', 'tip 3', 'txs bbbb:7@3']);
+  });
+
+  it('reads the real block frame fixture and ignores its other keys', async () => {
+    openAddressSocket('wss://x', 'addr', events, effects());
+    const socket = FakeSocket.created[0]!;
+    socket.open();
+    socket.receive({ blocks: [block('0000000000000000000004cc6260ec7065ee8f65591864fb4c720ec110e3e2ab', 890447, 'p')] });
+    socket.receive(await fixture('ws-block-frame.json'));
+    socket.receive(await fixture('ws-tx-replaced-frame.json'));
+    expect(log).to.deep.equal(['tip 890447', 'ready', 'tip 890448']);
+  });
+
+  it('flags a reorg: a block that does not extend our tip, or a block list without it', () => {
+    openAddressSocket('wss://x', 'addr', events, effects());
+    const socket = FakeSocket.created[0]!;
+    socket.open();
+    socket.receive({ blocks: [block('h2', 2, 'h1')] });
+    socket.receive({ block: block('x3', 3, 'x2') });
+    socket.receive({ blocks: [block('y2', 2, 'h1'), block('y3', 3, 'y2')] });
+    expect(log.slice(2)).to.deep.equal(['tip 3 reorg', 'tip 3 reorg']);
+  });
+
+  it('ignores frames that are not JSON objects', () => {
+    openAddressSocket('wss://x', 'addr', events, effects());
+    const socket = FakeSocket.created[0]!;
+    socket.open();
+    for (const frame of ['not json', 'null', '42', '[]', '{"address-transactions":"nope"}', '{"block":null}']) socket.receive(frame);
+    expect(log).to.deep.equal([]);
+  });
+
+  it('pings after 30 s of silence and reconnects when no pong comes within 5 s', async () => {
+    openAddressSocket('wss://x', 'addr', events, effects());
+    const first = FakeSocket.created[0]!;
+    first.open();
+    first.receive({ blocks: [block('h2', 2, 'h1')] });
+    await timers.advance(PING_AFTER_MS - 1);
+    expect(first.sent).to.have.length(1);
+    await timers.advance(1);
+    expect(first.sent.at(-1)).to.deep.equal({ action: 'ping' });
+    first.receive({ pong: true });
+    await timers.advance(PONG_TIMEOUT_MS);
+    expect(first.closed).to.equal(false);
+    await timers.advance(PING_AFTER_MS + PONG_TIMEOUT_MS);
+    expect(first.closed).to.equal(true);
+    expect(log.at(-1)).to.equal('down');
+    await timers.advance(1_000);
+    expect(FakeSocket.created).to.have.length(2);
+  });
+
+  it('backs off exponentially with jitter, about 1 s up to 30 s, and re-subscribes', async () => {
+    const randoms = [0, 0.999, 0, 0.999, 0, 0.999, 0];
+    const backoff: number[] = [];
+    openAddressSocket('wss://x', 'addr', events, { ...effects(), random: () => randoms.shift() ?? 0.5 });
+    for (let attempt = 0; attempt < 7; attempt++) {
+      FakeSocket.created.at(-1)!.drop();
+      backoff.push(timers.pending[0]!);
+      await timers.advance(timers.pending[0]!);
+    }
+    expect(backoff.map((ms) => Math.round(ms / 100) / 10)).to.deep.equal([0.5, 2, 2, 8, 8, 30, 15]);
+    const socket = FakeSocket.created.at(-1)!;
+    socket.open();
+    expect(socket.sent[0]).to.deep.include({ 'track-address': 'addr' });
+  });
+
+  it('reconnects at once when woken while down, and stops everything on close', async () => {
+    const handle = openAddressSocket('wss://x', 'addr', events, effects());
+    FakeSocket.created[0]!.drop();
+    handle.wake();
+    expect(FakeSocket.created).to.have.length(2);
+    handle.close();
+    expect(FakeSocket.created[1]!.closed).to.equal(true);
+    expect(timers.pending).to.deep.equal([]);
+    await flush();
+  });
+});
