@@ -5,12 +5,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic } from './serve.js';
+import { startDevnet, type Devnet } from '../src/devnet/server.js';
 
 const root = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-background-timer-throttling', '--disable-renderer-backgrounding'];
 const BUDGET_GZIP = 51_200;
 
 const median = (values: number[]): number => {
@@ -35,16 +36,18 @@ function bundleSize(): Record<string, number> {
  * Milliseconds from the start of the bundle's module load (before its download) to a painted
  * QR code, split in two: `module` is download, parse and evaluation of dist/btc-checkout.js;
  * `total` adds the element's work: key parsing, derivation (including secp256k1's one-time table
- * precomputation), QR encoding, and the frame that paints it. Each run is a fresh page with no
- * cache, so every run pays what a first-time buyer pays.
+ * precomputation), the websocket subscription and the REST reconcile that establish the address's
+ * history (on the local devnet), QR encoding, and the frame that paints it. Each run is a fresh
+ * page with no cache, so every run pays what a first-time buyer pays.
  */
-async function loadToQr(browser: Browser, url: string, runs: number): Promise<Record<string, unknown>> {
+async function loadToQr(browser: Browser, url: string, devnet: Devnet, runs: number): Promise<Record<string, unknown>> {
   const totals: number[] = [];
   const modules: number[] = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${url}/load-to-qr.html`);
+    const chain = devnet.createChain();
+    await page.goto(`${url}/load-to-qr.html?api=${encodeURIComponent(`${devnet.url}/chains/${chain.id}/api`)}`);
     const { total, module } = await page
       .waitForFunction(() => (window as unknown as { timing?: { total: number; module: number } }).timing, null, { timeout: 20_000 })
       .then((handle) => handle.jsonValue() as Promise<{ total: number; module: number }>);
@@ -72,6 +75,7 @@ const LOAD_TO_QR_PAGE = `<!doctype html><meta charset="utf-8"><body>
   el.setAttribute('xpub', 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs');
   el.setAttribute('amount', '0.0015');
   el.setAttribute('index', '7');
+  el.setAttribute('api', new URLSearchParams(location.search).get('api'));
   document.body.append(el);
   await new Promise((done) => {
     const check = () => (el.shadowRoot?.querySelector('[part~=qr] path') ? done() : requestAnimationFrame(check));
@@ -81,17 +85,99 @@ const LOAD_TO_QR_PAGE = `<!doctype html><meta charset="utf-8"><body>
   window.timing = { total: performance.now() - start, module };
 </script>`;
 
+/** A page that mounts one checkout per run on request and reports its status events. */
+const WATCH_PAGE = `<!doctype html><meta charset="utf-8"><body>
+<script type="module">
+  await import('/dist/btc-checkout.js');
+  window.events = [];
+  window.mount = (attributes) => {
+    document.body.replaceChildren();
+    const el = document.createElement('btc-checkout');
+    for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+    el.addEventListener('btc-checkout-status', (event) => window.events.push({ status: event.detail.status, at: performance.timeOrigin + performance.now() }));
+    document.body.append(el);
+    return new Promise((ready) => el.addEventListener('btc-checkout-status', (event) => event.detail.status === 'awaiting' && ready(el.address)));
+  };
+</script>`;
+
+async function statusAt(page: Page, status: string): Promise<number> {
+  const handle = await page.waitForFunction((wanted) => (window as any).events.find((event: any) => event.status === wanted)?.at, status, { timeout: 30_000 });
+  return handle.jsonValue() as Promise<number>;
+}
+
+/**
+ * Live detection: milliseconds from the devnet pushing a payment over the websocket to the
+ * page's btc-checkout-status event (both stamps on the machine's high-resolution wall clock),
+ * and the REST requests one checkout makes while its socket stays up, through a whole
+ * lifecycle (awaiting → unconfirmed → confirming → paid with 3 confirmations).
+ */
+async function liveDetection(browser: Browser, url: string, devnet: Devnet, runs: number): Promise<Record<string, unknown>> {
+  const page = await browser.newPage();
+  await page.goto(`${url}/watch.html`);
+  await page.waitForFunction(() => (window as any).mount);
+  const latencies: number[] = [];
+  const restPerCheckout: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const chain = devnet.createChain();
+    await page.evaluate(() => ((window as any).events = []));
+    const address = await page.evaluate(([api, index]) => (window as any).mount({ xpub: 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs', index, amount: '0.001', confirmations: '3', api }), [`${devnet.url}/chains/${chain.id}/api`, String(i)]);
+    chain.chain.pay([{ address, sats: 100_000 }]);
+    const pushedAt = chain.lastPushAt;
+    latencies.push((await statusAt(page, 'unconfirmed')) - pushedAt);
+    chain.chain.mine(1);
+    await statusAt(page, 'confirming');
+    chain.chain.mine(2);
+    await statusAt(page, 'paid');
+    restPerCheckout.push(chain.stats.rest.total);
+  }
+  await page.close();
+  return {
+    runs,
+    pushToStatusMedianMs: round(median(latencies)),
+    pushToStatusP90Ms: round(percentile(latencies, 0.9)),
+    pushToStatusMaxMs: round(Math.max(...latencies)),
+    restRequestsPerCheckout: { median: median(restPerCheckout), max: Math.max(...restPerCheckout) },
+    restRoutes: 'GET /blocks/tip/height and GET /address/:a/txs, once, after subscribing',
+  };
+}
+
+/**
+ * Polling only (ws="none"): milliseconds from broadcasting a payment to the status event. The
+ * payment lands at a random moment of the 5-second polling cycle, as a real one would.
+ */
+async function pollingDetection(browser: Browser, url: string, devnet: Devnet, runs: number): Promise<Record<string, unknown>> {
+  const page = await browser.newPage();
+  await page.goto(`${url}/watch.html`);
+  await page.waitForFunction(() => (window as any).mount);
+  const latencies: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const chain = devnet.createChain();
+    await page.evaluate(() => ((window as any).events = []));
+    const address = await page.evaluate((api) => (window as any).mount({ xpub: 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs', index: '0', amount: '0.001', ws: 'none', api }), `${devnet.url}/chains/${chain.id}/api`);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5_000));
+    const paidAt = performance.timeOrigin + performance.now();
+    chain.chain.pay([{ address, sats: 100_000 }]);
+    latencies.push((await statusAt(page, 'unconfirmed')) - paidAt);
+  }
+  await page.close();
+  return { runs, pollIntervalMs: 5_000, medianMs: round(median(latencies)), p90Ms: round(percentile(latencies, 0.9)), maxMs: round(Math.max(...latencies)) };
+}
+
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 results.bundle = bundleSize();
 
-const { url, server } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE });
+const devnet = await startDevnet();
+const { url, server } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 try {
   results.chromium = browser.version();
-  results.loadToQr = await loadToQr(browser, url, 25);
+  results.loadToQr = await loadToQr(browser, url, devnet, 25);
+  results.liveDetection = await liveDetection(browser, url, devnet, 25);
+  results.pollingDetection = await pollingDetection(browser, url, devnet, 12);
 } finally {
   await browser.close();
   server.close();
+  await devnet.close();
 }
 
 console.log(JSON.stringify(results, null, 2));

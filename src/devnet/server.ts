@@ -69,10 +69,14 @@ export class DevnetChain {
     return { rest: { total: 0, byRoute: {} }, ws: { connections: 0, open: 0, framesIn: 0, framesOut: 0 } };
   }
 
+  /** When the last address event was pushed (epoch milliseconds, sub-millisecond precision). */
+  lastPushAt = 0;
+
   send(client: Client, frame: Record<string, unknown>): void {
     if (client.socket.readyState !== 1) return;
     this.stats.ws.framesOut++;
     client.socket.send(JSON.stringify(frame));
+    if (frame['address-transactions'] || frame['block-transactions']) this.lastPushAt = performance.timeOrigin + performance.now();
   }
 
   private broadcast(change: ChainChange): void {
