@@ -30,7 +30,7 @@ const npm: UserConfig = {
     target: 'es2022',
     minify: false,
     lib: {
-      entry: { index: 'src/index.ts', define: 'src/define.ts', core: 'src/core/index.ts' },
+      entry: { index: 'src/index.ts', define: 'src/define.ts', core: 'src/core/index.ts', verify: 'src/core/verify.ts' },
       formats: ['es'],
     },
     rollupOptions: {
@@ -49,7 +49,7 @@ const node: UserConfig = {
     ssr: true,
     minify: false,
     rollupOptions: {
-      input: { devnet: 'src/devnet/index.ts', 'devnet-cli': 'src/devnet/cli.ts' },
+      input: { devnet: 'src/devnet/index.ts', 'devnet-cli': 'src/devnet/cli.ts', receiver: 'src/receiver/server.ts', 'receiver-cli': 'src/receiver/cli.ts' },
       output: { format: 'es', entryFileNames: '[name].js' },
     },
   },

@@ -1,24 +1,28 @@
 // Browser tests in Debian's Chromium (see toolchain.md: test tools cannot download browsers here).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { startDevnet } from './dist/node/devnet.js';
+// `npm run test:browser` runs this under tsx, so it can start the devnet and the webhook lab
+// from their TypeScript sources.
+import { startDevnet } from './src/devnet/server.ts';
+import { startWebhookLab } from './test/helpers/webhook-lab.ts';
 
 /**
- * Runs the devnet (built by `npm run build`) beside the test server. Nothing in the tests may reach
- * the internet: pages ask `/__devnet__` where it is, and each test creates its own chain there.
+ * Runs the devnet and the webhook lab beside the test server. Nothing in the tests may reach the
+ * internet: pages ask `/__devnet__` where they are, and each test creates its own chain there.
  */
 function devnet() {
-  let running;
+  let chain;
+  let lab;
   return {
     name: 'btc-checkout-devnet',
     async serverStart() {
-      running = await startDevnet();
+      [chain, lab] = await Promise.all([startDevnet(), startWebhookLab()]);
     },
     async serverStop() {
-      await running?.close();
+      await Promise.all([chain?.close(), lab?.close()]);
     },
     serve(context) {
-      if (context.path === '/__devnet__') return { body: JSON.stringify({ url: running.url }), type: 'json' };
+      if (context.path === '/__devnet__') return { body: JSON.stringify({ url: chain.url, lab: lab.url }), type: 'json' };
     },
   };
 }

@@ -5,8 +5,9 @@
  */
 export { defineBtcCheckout } from './define.js';
 export { BtcCheckout } from './element/btc-checkout.js';
-export { BtcCheckoutErrorEvent, BtcCheckoutStatusEvent } from './element/events.js';
+export { BtcCheckoutErrorEvent, BtcCheckoutPaidEvent, BtcCheckoutStatusEvent, BtcCheckoutWebhookEvent } from './element/events.js';
 export type { ErrorDetail, StatusDetail } from './element/events.js';
 export type { Messages } from './element/messages.js';
 export type { Invoice, InvoiceStatus } from './core/invoice.js';
 export type { CheckoutEffects } from './core/checkout.js';
+export type { DeliveryRecord } from './core/webhook.js';

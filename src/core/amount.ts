@@ -57,3 +57,9 @@ export function formatBtc(sats: number): string {
   const fraction = String(sats % SATS_PER_BTC).padStart(8, '0').replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
+
+/** A {@link Decimal} as text: `{units: 1250n, scale: 2}` is `12.5`… written `12.50`. */
+export function formatDecimal({ units, scale }: Decimal): string {
+  const digits = units.toString().padStart(scale + 1, '0');
+  return scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+}

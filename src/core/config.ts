@@ -5,9 +5,10 @@
  */
 import { checkIndex, parseAccount, type ReceiveAccount } from './account.js';
 import { parseAddress } from './address.js';
-import { parseAmount, parseDecimal } from './amount.js';
+import { parseAmount, parseDecimal, type Decimal } from './amount.js';
 import { fail } from './errors.js';
 import { NETWORKS, type NetworkName } from './networks.js';
+import { WEBHOOK_FORMATS, withQuery, type Webhook, type WebhookFormat } from './webhook.js';
 
 /** Attribute values as the page wrote them; `null` or `''` means absent. */
 export interface CheckoutInput {
@@ -26,6 +27,12 @@ export interface CheckoutInput {
   readonly tolerance?: string | null;
   readonly expires?: string | null;
   readonly orderId?: string | null;
+  readonly webhook?: string | null;
+  readonly webhookFormat?: string | null;
+  readonly gapLimit?: string | null;
+  /** Present (true) to ask for exactly `amount`, without an amount tag. */
+  readonly exactAmount?: boolean | null;
+  readonly rates?: string | null;
 }
 
 export type Receiver =
@@ -35,8 +42,15 @@ export type Receiver =
 export interface CheckoutConfig {
   readonly receiver: Receiver;
   readonly network: NetworkName;
-  /** Amount asked for, or null for an open amount (a donation). */
+  /** Amount asked for in BTC or sats, or null for an open amount (a donation) or a fiat price. */
   readonly amountSats: number | null;
+  /** A price in a fiat currency, converted at the rate of the moment the invoice is made. */
+  readonly fiat: { readonly currency: string; readonly amount: Decimal; readonly text: string } | null;
+  /** Where fiat prices come from: a REST path of the API, or a URL. */
+  readonly ratesUrl: string | null;
+  readonly gapLimit: number;
+  /** No amount tag: the page asks for exactly `amount` (see allocation). */
+  readonly exactAmount: boolean;
   readonly label: string | null;
   readonly message: string | null;
   /** REST API bases, tried in order (no trailing slash). */
@@ -49,6 +63,7 @@ export interface CheckoutConfig {
   /** Invoice lifetime in milliseconds, or null for never. */
   readonly expiresMs: number | null;
   readonly orderId: string | null;
+  readonly webhook: Webhook | null;
 }
 
 const present = (value: string | null | undefined): value is string => value != null && value.trim() !== '';
@@ -58,11 +73,12 @@ export function parseIndex(text: string | null | undefined): number | null {
   return present(text) ? checkIndex(/^\s*\d+\s*$/.test(text) ? Number(text) : NaN) : null;
 }
 
-/** Normalises `currency`: BTC (default) or sats. */
-export function parseCurrency(text: string | null | undefined): 'BTC' | 'sats' {
+/** Normalises `currency`: BTC (default), sats, or an ISO 4217 code such as USD. */
+export function parseCurrency(text: string | null | undefined): string {
   if (!present(text) || /^btc$/i.test(text.trim())) return 'BTC';
   if (/^sats?$/i.test(text.trim())) return 'sats';
-  return fail('currency', 'unsupported', 'currency must be BTC or sats.');
+  if (/^[a-z]{3}$/i.test(text.trim())) return text.trim().toUpperCase();
+  return fail('currency', 'unsupported', 'currency must be BTC, sats or a currency code such as USD.');
 }
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i;
@@ -90,8 +106,22 @@ export function parseWs(text: string | null | undefined, apis: readonly string[]
   return text.trim();
 }
 
+/**
+ * `webhook` and `webhook-format`: an http(s) URL (javascript:, data: or relative URLs are
+ * mistakes), and json (default), blockonomics or blockchain-info. The GET formats carry the
+ * order id in the URL, as `order_id`, beside the URL's own parameters.
+ */
+export function parseWebhook(url: string | null | undefined, format: string | null | undefined, orderId: string | null): Webhook | null {
+  const kind = (present(format) ? format.trim().toLowerCase() : 'json') as WebhookFormat;
+  if (!WEBHOOK_FORMATS.includes(kind)) fail('webhook-format', 'invalid', `webhook-format must be ${WEBHOOK_FORMATS.join(', ')}.`);
+  if (!present(url)) return present(format) ? fail('webhook', 'missing', 'webhook-format needs a webhook URL.') : null;
+  if (!/^https?:\/\/[^\s/?#]+\S*$/i.test(url.trim())) fail('webhook', 'invalid', 'webhook must be an http(s) URL.');
+  const base = url.trim();
+  return { url: kind !== 'json' && orderId ? withQuery(base, { order_id: orderId }) : base, format: kind };
+}
+
 /** A whole number in [min, max], or `fallback` when absent. */
-function parseWhole(text: string | null | undefined, source: 'confirmations', min: number, max: number, fallback: number): number {
+function parseWhole(text: string | null | undefined, source: 'confirmations' | 'gap-limit', min: number, max: number, fallback: number): number {
   if (!present(text)) return fallback;
   if (!/^\s*\d+\s*$/.test(text) || Number(text) < min || Number(text) > max) {
     fail(source, 'out-of-range', `${source} must be a whole number from ${min} to ${max}.`);
@@ -116,6 +146,12 @@ export function parseExpires(text: string | null | undefined): number | null {
   const ms = Number((units * 60_000n) / 10n ** BigInt(scale));
   if (ms > 30 * 24 * 60 * 60_000) fail('expires', 'out-of-range', 'expires is at most 43200 minutes (30 days); 0 means never.');
   return ms || null;
+}
+
+function parseFiat(text: string): Decimal {
+  const amount = parseDecimal(text);
+  if (!amount.units) fail('amount', 'invalid', 'amount must be more than zero.');
+  return amount;
 }
 
 /**
@@ -144,13 +180,20 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     return fail('xpub', 'missing', 'Set the xpub attribute (an extended public key or descriptor from your wallet), or an address.');
   }
   const currency = parseCurrency(input.currency);
+  const isFiat = currency !== 'BTC' && currency !== 'sats';
+  if (isFiat && !present(input.amount)) fail('amount', 'missing', `A price in ${currency} needs an amount.`);
   const apis = parseApis(input.api, resolvedNetwork);
+  if (present(input.rates) && !HTTP_URL.test(input.rates.trim())) fail('rates', 'invalid', 'rates must be an http(s) URL returning prices like /v1/prices.');
   const orderId = present(input.orderId) ? input.orderId.trim() : null;
   if (orderId && orderId.length > 128) fail('order-id', 'invalid', 'order-id is at most 128 characters.');
   return {
     receiver,
     network: resolvedNetwork,
-    amountSats: present(input.amount) ? parseAmount(input.amount, currency) : null,
+    amountSats: present(input.amount) && !isFiat ? parseAmount(input.amount, currency as 'BTC' | 'sats') : null,
+    fiat: isFiat ? { currency, amount: parseFiat(input.amount!), text: input.amount!.trim() } : null,
+    ratesUrl: present(input.rates) ? input.rates.trim() : null,
+    gapLimit: parseWhole(input.gapLimit, 'gap-limit', 1, 1000, 20),
+    exactAmount: !!input.exactAmount,
     label: present(input.label) ? input.label.trim() : null,
     message: present(input.message) ? input.message.trim() : null,
     apis,
@@ -159,5 +202,6 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     toleranceBasisPoints: parseTolerance(input.tolerance),
     expiresMs: parseExpires(input.expires),
     orderId,
+    webhook: parseWebhook(input.webhook, input.webhookFormat, orderId),
   };
 }

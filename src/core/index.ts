@@ -19,3 +19,8 @@ export * from './chain/http.js';
 export * from './chain/esplora.js';
 export * from './chain/mempool-socket.js';
 export * from './chain/watcher.js';
+export * from './store.js';
+export * from './webhook.js';
+export * from './verify.js';
+export * from './allocate.js';
+export * from './rates.js';

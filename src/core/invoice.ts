@@ -69,6 +69,24 @@ export interface InvoicePolicy {
   readonly toleranceBasisPoints: number;
   /** Unix milliseconds, or null when the invoice never expires. */
   readonly expiresAt: number | null;
+  /**
+   * The amount tag in `expectedSats` (allocation), 0 or absent without. A payment of exactly
+   * another tag's amount (the untagged amount plus 1 to {@link TAG_MAX_SATS}, other than this
+   * one) is another buyer's payment to the same address, and does not count for this invoice.
+   */
+  readonly tagSats?: number;
+}
+
+/** Amount tags are 1 to 99 sats: under 10 US cents at $100,000 per BTC. */
+export const TAG_MAX_SATS = 99;
+
+/** A fiat price and the rate it was converted at, locked for the invoice's life. */
+export interface FiatPrice {
+  readonly currency: string;
+  /** The amount as the page gave it, e.g. `25.00`. */
+  readonly amount: string;
+  /** The price of one BTC in that currency, as the source gave it. */
+  readonly rate: string;
 }
 
 /** Fields fixed when the invoice is created. */
@@ -82,6 +100,9 @@ export interface InvoiceBase {
   readonly orderId: string | null;
   /** Unix milliseconds. */
   readonly createdAt: number;
+  /** Sats added to the amount so that (address, amount) tells this invoice apart; 0 without. */
+  readonly tagSats: number;
+  readonly fiat: FiatPrice | null;
 }
 
 /** A frozen snapshot of the invoice, as the element exposes it and webhooks carry it. */
@@ -122,6 +143,11 @@ const sum = (txs: readonly ChainTx[]): number => txs.reduce((total, tx) => total
 /** Applies one chain event; returns the same object when nothing changed. */
 export function reduceWatch(state: WatchState, event: ChainEvent, now: number, policy: InvoicePolicy): WatchState {
   let { baseline, txs, tipHeight } = state;
+  const tag = policy.tagSats ?? 0;
+  const untagged = policy.expectedSats - tag;
+  /** Pays this invoice: some sats, and not exactly another buyer's tagged amount (see tagSats). */
+  const pays = (tx: ChainTx): boolean =>
+    tx.valueSats > 0 && !(tag && tx.valueSats !== policy.expectedSats && tx.valueSats > untagged && tx.valueSats <= untagged + TAG_MAX_SATS);
   const known = new Map(txs.map((tx) => [tx.txid, tx]));
   switch (event.type) {
     case 'snapshot': {
@@ -134,7 +160,7 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
       // A listing can name a transaction twice, in the mempool and in a block (G6): the block wins.
       const listed = new Map<string, ChainTx>();
       for (const tx of event.txs) {
-        if (!skip.has(tx.txid) && tx.valueSats > 0 && !(tx.height === null && listed.get(tx.txid)?.height)) listed.set(tx.txid, tx);
+        if (!skip.has(tx.txid) && pays(tx) && !(tx.height === null && listed.get(tx.txid)?.height)) listed.set(tx.txid, tx);
       }
       // A complete listing is the truth (it can unconfirm a transaction after a reorg); a
       // truncated one is only complete for the mempool.
@@ -147,7 +173,7 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
       const skip = new Set(baseline ?? []);
       for (const tx of event.txs) {
         // A late mempool notice never unconfirms a transaction; only a snapshot can.
-        if (skip.has(tx.txid) || tx.valueSats <= 0 || (tx.height === null && known.get(tx.txid)?.height != null)) continue;
+        if (skip.has(tx.txid) || !pays(tx) || (tx.height === null && known.get(tx.txid)?.height != null)) continue;
         known.set(tx.txid, tx);
       }
       txs = [...known.values()];

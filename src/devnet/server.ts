@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DevChain, scriptOf, type ChainChange, type DevTx, type Output } from './chain.js';
+import { readBody } from '../server/read-body.js';
 
 export interface DevnetOptions {
   port?: number;
@@ -54,6 +55,8 @@ export class DevnetChain {
   faults: Fault[] = [];
   latencyMs = 0;
   wsEnabled = true;
+  /** Off: no batch endpoint, as on Blockstream's Esplora. */
+  batchEnabled = true;
   prices: Record<string, number> = { ...DEFAULT_PRICES };
   stats: ChainStats = DevnetChain.emptyStats();
 
@@ -214,13 +217,14 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   }
 
   async function api(
-    { chain, prices }: DevnetChain,
+    target: DevnetChain,
     request: IncomingMessage,
     path: string,
     url: URL,
     text: (status: number, body: string) => void,
     json: (status: number, body: unknown) => void,
   ): Promise<void> {
+    const { chain, prices } = target;
     let match: RegExpExecArray | null;
     if (request.method === 'GET') {
       if (path === '/blocks/tip/height') return text(200, String(chain.tip.height));
@@ -241,11 +245,11 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         return entry ? json(200, chain.esplora(entry.tx)) : text(404, 'Transaction not found');
       }
     }
-    if (request.method === 'POST' && path === '/addresses/txs') {
+    if (request.method === 'POST' && path === '/addresses/txs' && target.batchEnabled) {
       // electrs parses the body whatever its content type (protocol.md §2.2).
       let addresses: unknown;
       try {
-        addresses = JSON.parse(await readBody(request));
+        addresses = JSON.parse(await readBody(request, 1_000_000));
       } catch {
         return text(400, 'Invalid JSON');
       }
@@ -281,7 +285,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       response.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type' });
       return void response.end();
     }
-    const body: Record<string, unknown> = request.method === 'POST' ? JSON.parse((await readBody(request)) || '{}') : {};
+    const body: Record<string, unknown> = request.method === 'POST' ? JSON.parse((await readBody(request, 1_000_000)) || '{}') : {};
     const { chain } = target;
     const outputs = (): Output[] =>
       Array.isArray(body.outputs) ? (body.outputs as Output[]) : [{ address: String(body.address), sats: Number(body.sats) }];
@@ -317,6 +321,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         case '/fail':
           target.faults.push({ status: Number(body.status ?? 500), remaining: Number(body.count ?? 1), retryAfter: body.retryAfter as number | undefined, match: body.match as string | undefined });
           return json(200, { faults: target.faults.length });
+        case '/batch':
+          target.batchEnabled = body.enabled !== false;
+          return json(200, { enabled: target.batchEnabled });
         case '/latency':
           target.latencyMs = Number(body.ms ?? 0);
           return json(200, { ms: target.latencyMs });
@@ -389,17 +396,4 @@ function addressStats(address: string, mempool: DevTx[], confirmed: DevTx[]): Re
     return { funded_txo_count: funded.length, funded_txo_sum: funded.reduce((total, output) => total + output.sats, 0), spent_txo_count: 0, spent_txo_sum: 0, tx_count: txs.length };
   };
   return { address, chain_stats: stats(confirmed), mempool_stats: stats(mempool) };
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      body += chunk;
-      if (body.length > 1_000_000) request.destroy(new Error('body too large'));
-    });
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
 }

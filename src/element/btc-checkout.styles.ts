@@ -44,6 +44,7 @@ export const styles: CSSResult = css`
     overflow-wrap: anywhere;
   }
   [part~='sats'],
+  [part~='fiat'],
   [part~='message'],
   [part~='status'],
   small {

@@ -3,6 +3,7 @@ import type { CheckoutEffects, PaymentView } from '../core/checkout.js';
 import type { CheckoutInput } from '../core/config.js';
 import { formatBtc } from '../core/amount.js';
 import type { Invoice, InvoiceStatus } from '../core/invoice.js';
+import type { DeliveryRecord } from '../core/webhook.js';
 import { styles } from './btc-checkout.styles.js';
 import { CheckoutController, type CheckoutHost } from './checkout-controller.js';
 import type { ErrorDetail } from './events.js';
@@ -10,7 +11,7 @@ import { en, type Messages } from './messages.js';
 import { qrShape } from './qr.js';
 
 /** Attributes the checkout reads; each is a string property too (see {@link propertyOf}). */
-const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'amount', 'currency', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id'] as const;
+const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'amount', 'currency', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id', 'webhook', 'webhook-format', 'gap-limit', 'rates'] as const;
 
 const camelCase = (name: string): string => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
@@ -24,8 +25,10 @@ const propertyOf = (name: string): string => (name === 'address' ? 'fixedAddress
  * @fires btc-checkout-status - `{status, previous, invoice}` on every change of status.
  * @fires btc-checkout-error - `{message, source, code}` when the checkout cannot work, or the API is unreachable.
  * @fires btc-checkout-paid - `{invoice}` once, when the full amount has the confirmations asked for.
+ * @fires btc-checkout-webhook - a delivery record after each webhook attempt.
  * @csspart checkout - the card around everything.
- * @csspart amount - the amount in BTC. @csspart sats - the amount in sats (`show-sats`).
+ * @csspart amount - the amount in BTC. @csspart sats - the amount in sats (`show-sats`). @csspart fiat - the price in its currency.
+ * @csspart tag - the note on the amount tag.
  * @csspart label - @csspart message - the `label` and `message` text.
  * @csspart qr - the QR code (SVG). @csspart address - the address.
  * @csspart copy - both copy buttons; also `copy-address` and `copy-amount`.
@@ -45,6 +48,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   static override properties: PropertyDeclarations = {
     ...Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [propertyOf(name), { attribute: name }])),
     showSats: { type: Boolean, attribute: 'show-sats' },
+    exactAmount: { type: Boolean, attribute: 'exact-amount' },
     effects: { attribute: false },
     messages: { attribute: false },
     copied: { state: true },
@@ -82,6 +86,16 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   declare expires: string | null;
   /** The merchant's order reference, carried in the invoice and webhooks. */
   declare orderId: string | null;
+  /** http(s) URL called on every status change. */
+  declare webhook: string | null;
+  /** json (default), blockonomics or blockchain-info. */
+  declare webhookFormat: string | null;
+  /** Unused addresses the merchant's wallet looks ahead (default 20): new addresses stay within them. */
+  declare gapLimit: string | null;
+  /** Ask for exactly `amount`, without the 1–99 sat tag that tells buyers sharing an address apart. */
+  declare exactAmount: boolean;
+  /** URL of fiat prices shaped like mempool's /v1/prices; by default the API's. */
+  declare rates: string | null;
   /** Replaces the browser's effects (clock, randomness); for tests and embedding. */
   declare effects: Partial<CheckoutEffects> | null;
   /** Replaces the English strings. */
@@ -110,6 +124,10 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   get amountSats(): number | null {
     return this.controller.state.invoice?.expectedSats || null;
   }
+  /** The latest webhook delivery attempts (time, URL, format, attempt, HTTP status, answer). */
+  get deliveries(): readonly DeliveryRecord[] {
+    return this.controller.state.deliveries;
+  }
   /** Frozen snapshot of the invoice. */
   get invoice(): Invoice | null {
     return this.controller.state.invoice;
@@ -123,7 +141,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   /** The attributes, as the core reads them. */
   private get input(): CheckoutInput {
     const self = this as unknown as Record<string, string | null>;
-    return Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [camelCase(name), self[propertyOf(name)]]));
+    return { ...Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [camelCase(name), self[propertyOf(name)]])), exactAmount: this.exactAmount };
   }
 
   scrubPrivateInput(source: 'xpub' | 'address'): void {
@@ -159,7 +177,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
         view = html`<p part="explanation">${invoice.late ? m.late : invoice.receivedSats ? m.expiredPartial(btc(invoice.receivedSats)) : m.expiredEmpty}</p>`;
       } else if (status === 'awaiting' || status === 'underpaid') {
         line = status === 'underpaid' ? m.underpaid(btc(invoice.receivedSats), btc(invoice.expectedSats)) : m.awaiting;
-        view = this.renderRequest(m, payment, invoice.expiresAt);
+        view = this.renderRequest(m, payment, invoice);
       } else {
         kind = 'received';
         line = status === 'paid' ? m.paid : status === 'confirming' ? m.confirming(invoice.confirmations, invoice.requiredConfirmations) : m.unconfirmed;
@@ -178,16 +196,19 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     </section>`;
   }
 
-  private renderRequest(m: Messages, payment: PaymentView, expiresAt: number | null): TemplateResult {
+  private renderRequest(m: Messages, payment: PaymentView, { fiat, tagSats, expiresAt, receivedSats }: Invoice): TemplateResult {
     const due = payment.sats ? formatBtc(payment.sats) : null;
+    const lang = this.lang || undefined;
     const qr = qrShape(payment.qrText);
     const span = qr.size + 8;
     return html`${due
         ? html`<p part="amount">
-            ${due} BTC${this.showSats
-              ? html`<span part="sats">${m.sats(new Intl.NumberFormat(this.lang || undefined).format(payment.sats!))}</span>`
+            ${due} BTC${this.showSats ? html`<span part="sats">${m.sats(new Intl.NumberFormat(lang).format(payment.sats!))}</span>` : nothing}
+            ${fiat && !receivedSats
+              ? html`<span part="fiat">${new Intl.NumberFormat(lang, { style: 'currency', currency: fiat.currency }).format(Number(fiat.amount))}</span>`
               : nothing}
-          </p>`
+          </p>
+          ${tagSats ? html`<small part="tag">${m.tag(tagSats)}</small>` : nothing}`
         : nothing}
       ${payment.label ? html`<p part="label">${payment.label}</p>` : nothing}
       ${payment.message ? html`<p part="message">${payment.message}</p>` : nothing}

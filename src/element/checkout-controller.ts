@@ -16,7 +16,8 @@ import {
 import type { CheckoutInput } from '../core/config.js';
 import type { SocketLike } from '../core/effects.js';
 import { isPrivateKeyError } from '../core/keys.js';
-import { BtcCheckoutErrorEvent, BtcCheckoutPaidEvent, BtcCheckoutStatusEvent } from './events.js';
+import { safeStore } from '../core/store.js';
+import { BtcCheckoutErrorEvent, BtcCheckoutPaidEvent, BtcCheckoutStatusEvent, BtcCheckoutWebhookEvent } from './events.js';
 
 export interface CheckoutHost extends ReactiveControllerHost, EventTarget {
   /** Effects to use instead of the browser's (tests, advanced embedding). */
@@ -47,6 +48,12 @@ const browserEffects = (): CheckoutEffects => ({
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as number),
   onWake,
+  store: safeStore(() => localStorage),
+  beacon: (url, body) => navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })),
+  onLeave(listener) {
+    addEventListener('pagehide', listener);
+    return () => removeEventListener('pagehide', listener);
+  },
 });
 
 export class CheckoutController implements ReactiveController {
@@ -136,6 +143,13 @@ export class CheckoutController implements ReactiveController {
     if (invoice && next.status === 'paid' && this.paidInvoice !== invoice.id) {
       this.paidInvoice = invoice.id;
       this.queued.push(new BtcCheckoutPaidEvent(invoice));
+    }
+    for (const record of next.deliveries) {
+      if (previous.deliveries.includes(record)) continue;
+      this.queued.push(new BtcCheckoutWebhookEvent(record));
+      if (record.outcome === 'failed') {
+        this.queued.push(new BtcCheckoutErrorEvent({ message: `Webhook ${record.url} failed: HTTP ${record.status} ${record.response}`.trim(), source: 'webhook', code: 'http' }));
+      }
     }
     for (const [problem, before] of [[next.error, previous.error], [next.notice, previous.notice]] as const) {
       if (problem && problem !== before) this.queued.push(new BtcCheckoutErrorEvent({ message: problem.message, source: problem.source, code: problem.code }));

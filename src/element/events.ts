@@ -5,6 +5,7 @@
  */
 import type { ErrorCode, ErrorSource } from '../core/errors.js';
 import type { Invoice, InvoiceStatus } from '../core/invoice.js';
+import type { DeliveryRecord } from '../core/webhook.js';
 
 export interface StatusDetail {
   readonly status: InvoiceStatus;
@@ -49,8 +50,18 @@ export class BtcCheckoutPaidEvent extends Event {
   }
 }
 
+/** Fired after each webhook delivery attempt, with its record (as in `el.deliveries`). */
+export class BtcCheckoutWebhookEvent extends Event {
+  readonly detail: DeliveryRecord;
+  constructor(record: DeliveryRecord) {
+    super('btc-checkout-webhook', init);
+    this.detail = record;
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
+    'btc-checkout-webhook': BtcCheckoutWebhookEvent;
     'btc-checkout-status': BtcCheckoutStatusEvent;
     'btc-checkout-error': BtcCheckoutErrorEvent;
     'btc-checkout-paid': BtcCheckoutPaidEvent;

@@ -31,6 +31,8 @@ export interface Messages {
   readonly addressHeading: string;
   readonly qrLabel: (amount: string | null, address: string) => string;
   readonly sats: (amount: string) => string;
+  /** The amount tag (1–99 sats) that tells this payment apart from another buyer's. */
+  readonly tag: (sats: number) => string;
 }
 
 export const en: Messages = {
@@ -62,4 +64,5 @@ export const en: Messages = {
   addressHeading: 'Address',
   qrLabel: (amount, address) => `QR code: pay ${amount ? `${amount} BTC ` : ''}to ${address}`,
   sats: (amount) => `${amount} sats`,
+  tag: (sats) => `Includes ${sats} sats that mark this payment as yours. Please pay the exact amount.`,
 };

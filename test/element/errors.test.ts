@@ -78,6 +78,7 @@ describe('<btc-checkout> errors (shipped bundle)', () => {
       const host = await fixture<HTMLDivElement>(html`<div></div>`);
       const el = document.createElement('btc-checkout');
       el.amount = '1';
+      el.requestedIndex = '0';
       const errored = oneEvent(el, 'btc-checkout-error');
       el.xpub = PRIVATE_MATERIAL[0]!.text;
       host.append(el);
@@ -92,7 +93,7 @@ describe('<btc-checkout> errors (shipped bundle)', () => {
   });
 
   it('an attribute fixed after an error recovers', async () => {
-    const { el } = await mount({ xpub: ZPUB, amount: 'abc', api: (await newChain()).api });
+    const { el } = await mount({ xpub: ZPUB, index: '0', amount: 'abc', api: (await newChain()).api });
     el.setAttribute('amount', '0.5');
     await untilStatus(el, 'awaiting');
     expect(el.error).to.equal(null);

@@ -24,3 +24,31 @@ export async function control<T = Record<string, unknown>>(chain: TestChain, act
   if (!response.ok) throw new Error(`devnet ${action}: ${result.error}`);
   return result;
 }
+
+export interface Sink {
+  readonly id: string;
+  readonly url: string;
+}
+
+export interface SinkState {
+  calls: { method: string; path: string; query: Record<string, string>; body: string; time: number }[];
+  table: Record<string, unknown>[];
+  log: { via: string; claim: string; verified: boolean; status: string; reason: string | null; answer: string }[];
+}
+
+let labUrl: Promise<string> | null = null;
+const lab = (): Promise<string> => (labUrl ??= fetch('/__devnet__').then(async (response) => (await response.json()).lab as string));
+
+/** A webhook receiver in the lab: `record`, `blockonomics`, `blockchain-info` or `reference`. */
+export async function newSink(options: Record<string, unknown> = {}): Promise<Sink> {
+  return (await fetch(`${await lab()}/lab/sinks`, { method: 'POST', body: JSON.stringify(options) })).json();
+}
+
+export async function sinkState(sink: Sink): Promise<SinkState> {
+  return (await fetch(`${await lab()}/lab/sinks/${sink.id}`)).json();
+}
+
+/** Adds a row to a doc-style receiver's table (the Django Invoice the tutorial creates first). */
+export async function addInvoiceRow(sink: Sink, row: Record<string, unknown>): Promise<void> {
+  await fetch(`${await lab()}/lab/sinks/${sink.id}/invoices`, { method: 'POST', body: JSON.stringify(row) });
+}

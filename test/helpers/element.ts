@@ -4,6 +4,10 @@ import type { BtcCheckout } from '../../src/element/btc-checkout.js';
 export const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
 export const XPUB_86 = 'xpub6BgBgsespWvERF3LHQu6CnqdvfEvtMcQjYrcRzx53QJjSxarj2afYWcLteoGVky7D3UKDP9QyrLprQ3VCECoY49yfdDEHGCtMMj92pReUsQ';
 
+// Every test is a new visitor: no invoice, outbox or allocation memory left by another test.
+localStorage.clear();
+beforeEach(() => localStorage.clear());
+
 /** Resolves once the element reports `status` (and has rendered it). */
 export async function untilStatus(el: BtcCheckout, status: string, timeout = 5000): Promise<void> {
   // The live property and the rendered attribute must agree: the attribute lags until the next render.

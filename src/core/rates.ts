@@ -1,0 +1,34 @@
+/**
+ * Fiat prices: the `/v1/prices` shape of mempool.space (`{time, USD: 97123, EUR: …}`, the price of
+ * one BTC, -1 when unavailable), from the API or from a `rates` URL.
+ * @module
+ */
+import { parseDecimal, type Decimal } from './amount.js';
+import { CheckoutError } from './errors.js';
+import type { RestClient } from './chain/http.js';
+
+/**
+ * Satoshis for a fiat amount at a price per BTC, exactly: ⌈amount × 10⁸ ÷ price⌉ in integers, so
+ * the buyer never pays a satoshi less than the price asks.
+ * @example fiatToSats(parseDecimal('25'), parseDecimal('97123.45')) // 25741
+ */
+export function fiatToSats(amount: Decimal, price: Decimal): number {
+  const numerator = amount.units * 10n ** BigInt(8 + price.scale);
+  const denominator = price.units * 10n ** BigInt(amount.scale);
+  return Number((numerator + denominator - 1n) / denominator);
+}
+
+/** The price of one BTC in `currency`, read from `path` of `rest`. */
+export async function fetchPrice(rest: RestClient, path: string, currency: string): Promise<Decimal> {
+  let prices: Record<string, unknown>;
+  try {
+    prices = JSON.parse(await rest.get(path));
+  } catch (error) {
+    throw error instanceof CheckoutError ? new CheckoutError('rates', 'unavailable', `No price for ${currency}: ${error.message}`) : error;
+  }
+  const price = prices?.[currency];
+  if (typeof price !== 'number' || !(price > 0)) {
+    throw new CheckoutError('rates', 'unavailable', `No price for ${currency} ${price === -1 ? 'right now (the source marks it unavailable)' : 'from this source'}.`);
+  }
+  return parseDecimal(String(price), 'rates');
+}

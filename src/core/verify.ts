@@ -1,0 +1,121 @@
+/**
+ * `btc-checkout/verify`: check a webhook against the chain instead of trusting it.
+ *
+ * A browser cannot sign anything, so a webhook is a hint that anyone could have sent. A receiver
+ * calls {@link verifyPayment} with its own key: the address must be the one that key derives at
+ * the claimed index, and the amount and confirmations are read from the chain, not from the call.
+ * Runs on Node 20+ and edge runtimes (any `fetch`).
+ *
+ * @example
+ * ```js
+ * import { verifyPayment } from 'btc-checkout/verify';
+ * const result = await verifyPayment({ xpub: process.env.SHOP_XPUB, payload, api: 'https://mempool.space/api', expectedSats: order.sats });
+ * if (result.ok) shipOrder(payload.orderId);
+ * ```
+ * @module
+ */
+import { deriveAddress, MAX_INDEX, parseAccount } from './account.js';
+import { fetchAddressTxs, fetchTipHeight } from './chain/esplora.js';
+import { createRestClient } from './chain/http.js';
+import type { FetchLike } from './effects.js';
+import { CheckoutError } from './errors.js';
+import { summarizeInvoice, type InvoiceStatus } from './invoice.js';
+
+export interface VerifyOptions {
+  /** Your extended public key or descriptor, from your server's configuration: never from the call. */
+  xpub: string;
+  /** The webhook's JSON body, or for the GET formats an object with `address`, `index` and `txids`. */
+  payload: unknown;
+  /** Esplora / mempool REST API base URL(s), tried in order. */
+  api: string | readonly string[];
+  /** Confirmations you require. Default 1 (never the payload's own figure). */
+  confirmations?: number;
+  /** The order's amount in sats, from your records. Without it the payload's `expectedSats` is used, which a forger chooses. */
+  expectedSats?: number;
+  /** Accepted shortfall in hundredths of a percent. */
+  toleranceBasisPoints?: number;
+  /** Network and address type, as on the element; by default the key's and the payload's network. */
+  network?: string;
+  addressType?: string;
+  fetch?: FetchLike;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  /** The status the chain supports (`paid` when ok). */
+  readonly status: InvoiceStatus;
+  readonly address: string | null;
+  readonly receivedSats: number;
+  readonly confirmedSats: number;
+  readonly confirmations: number;
+  readonly txids: readonly string[];
+  /** Why it is not ok, in words; null when ok. */
+  readonly reason: string | null;
+}
+
+const refuse = (reason: string, address: string | null = null): VerifyResult => ({
+  ok: false,
+  status: 'error',
+  address,
+  receivedSats: 0,
+  confirmedSats: 0,
+  confirmations: 0,
+  txids: [],
+  reason,
+});
+
+export async function verifyPayment(options: VerifyOptions): Promise<VerifyResult> {
+  const payload = (options.payload ?? {}) as Record<string, unknown>;
+  const fetch = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+  if (!fetch) return refuse('No fetch: pass options.fetch.');
+  let address: string;
+  try {
+    const account = parseAccount(options.xpub, { network: options.network ?? (payload.network as string | undefined), addressType: options.addressType });
+    const index = payload.index;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAX_INDEX) return refuse('The payload has no valid index.');
+    address = deriveAddress(account, index);
+  } catch (error) {
+    return refuse(`Your key cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`);
+  }
+  if (payload.address !== address) return refuse(`Your key does not derive ${String(payload.address)} at index ${String(payload.index)}.`, address);
+
+  const rest = createRestClient(typeof options.api === 'string' ? [options.api] : options.api, { fetch, now: Date.now });
+  let tipHeight: number;
+  let onChain;
+  try {
+    [tipHeight, { txs: onChain }] = await Promise.all([fetchTipHeight(rest), fetchAddressTxs(rest, address)]);
+  } catch (error) {
+    return refuse(`The API could not be read: ${(error as Error).message}`, address);
+  }
+  // Only the transactions the call names count (older history on the address does not);
+  // a call that names none is checked against everything that paid the address.
+  const claimed = Array.isArray(payload.txids) ? (payload.txids as unknown[]).map(String) : null;
+  const txs = onChain.filter((tx) => tx.valueSats > 0 && (!claimed || claimed.includes(tx.txid)));
+  const missing = claimed?.filter((txid) => !txs.some((tx) => tx.txid === txid)) ?? [];
+  const expectedSats = options.expectedSats ?? (typeof payload.expectedSats === 'number' ? payload.expectedSats : 0);
+  const invoice = summarizeInvoice(
+    { id: '', address, index: payload.index as number, network: 'mainnet', orderId: null, createdAt: 0, tagSats: 0, fiat: null },
+    { expectedSats, confirmations: options.confirmations ?? 1, toleranceBasisPoints: options.toleranceBasisPoints ?? 0, expiresAt: null },
+    { baseline: [], txs, tipHeight, expired: false },
+  );
+  const claimedSats = typeof payload.receivedSats === 'number' ? payload.receivedSats : 0;
+  const reason = missing.length
+    ? `The chain does not show ${missing.join(', ')} paying ${address}.`
+    : claimedSats > invoice.receivedSats
+      ? `The call claims ${claimedSats} sats; the chain shows ${invoice.receivedSats}.`
+      : invoice.status === 'paid'
+        ? null
+        : invoice.status === 'underpaid' || invoice.status === 'awaiting'
+          ? `Underpaid: ${invoice.receivedSats} of ${expectedSats} sats.`
+          : `${invoice.confirmations} of ${invoice.requiredConfirmations} confirmations.`;
+  return {
+    ok: reason === null,
+    status: invoice.status,
+    address,
+    receivedSats: invoice.receivedSats,
+    confirmedSats: invoice.confirmedSats,
+    confirmations: invoice.confirmations,
+    txids: invoice.txids,
+    reason,
+  };
+}

@@ -1,0 +1,302 @@
+/**
+ * Webhooks: what to tell the merchant's server when an invoice changes, in the format its
+ * receiver already speaks, delivered at least once.
+ *
+ * - `json`: POST, body as text/plain (a CORS "simple request": no preflight), on every status
+ *   change, the first one (`awaiting`) included.
+ * - `blockonomics`: GET with `status` (0 unconfirmed, 1 partially confirmed, 2 confirmed),
+ *   `addr`, `value`, `txid`, `rbf`, per transaction, as Blockonomics' HTTP callback does.
+ * - `blockchain-info`: GET keeping the URL's own parameters and adding `transaction_hash`,
+ *   `address`, `confirmations`, `value`, per transaction and new confirmation, until the receiver
+ *   answers exactly `*ok*`, as Blockchain.com's Receive Payments API v2 does.
+ *
+ * A browser cannot keep a secret, so anyone can forge such a call: receivers must check it
+ * against the chain (`verifyPayment` in btc-checkout/verify) before trusting it.
+ * @module
+ */
+import { hex, utf8 } from '@scure/base';
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { Clock, FetchLike, Timers } from './effects.js';
+import type { Invoice, InvoiceStatus } from './invoice.js';
+import { readJson, type Store } from './store.js';
+import { retryAfterMs } from './chain/http.js';
+
+export type WebhookFormat = 'json' | 'blockonomics' | 'blockchain-info';
+export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'blockonomics', 'blockchain-info'];
+
+export interface Webhook {
+  readonly url: string;
+  readonly format: WebhookFormat;
+}
+
+/** One transaction paying the invoice, as webhooks report it. */
+export interface Payment {
+  readonly txid: string;
+  readonly valueSats: number;
+  readonly confirmations: number;
+  readonly rbf: boolean;
+}
+
+/** What a webhook is computed from: the invoice and its transactions at one moment. */
+export interface Snapshot {
+  readonly invoice: Invoice;
+  readonly payments: readonly Payment[];
+}
+
+/** One call to make, kept in the outbox until it is delivered. */
+export interface Delivery {
+  /** Stable for the same event, so the outbox and the receiver can drop duplicates. */
+  readonly id: string;
+  readonly url: string;
+  readonly format: WebhookFormat;
+  readonly body: string | null;
+  /** Transaction a blockchain-info call reports; an `*ok*` answer ends the calls for it. */
+  readonly txid: string | null;
+  readonly createdAt: number;
+  attempt: number;
+  /** Not before (epoch ms); also a lease while one page sends it. */
+  due: number;
+}
+
+/** One attempt, as the delivery log and the `btc-checkout-webhook` event report it. */
+export interface DeliveryRecord {
+  readonly time: number;
+  readonly id: string;
+  readonly url: string;
+  readonly format: WebhookFormat;
+  readonly attempt: number;
+  /** HTTP status; 0 when the request failed (network, CORS) or was handed to sendBeacon. */
+  readonly status: number;
+  /** The start of the answer's body. */
+  readonly response: string;
+  readonly outcome: 'delivered' | 'acknowledged' | 'retry' | 'failed' | 'beacon';
+}
+
+/** The body of a `json` webhook. */
+export interface WebhookPayload {
+  readonly id: string;
+  readonly invoiceId: string;
+  readonly status: InvoiceStatus;
+  readonly previousStatus: InvoiceStatus;
+  readonly orderId: string | null;
+  readonly address: string;
+  readonly index: number | null;
+  readonly network: string;
+  readonly expectedSats: number;
+  readonly receivedSats: number;
+  readonly confirmedSats: number;
+  readonly confirmations: number;
+  readonly requiredConfirmations: number;
+  readonly txids: readonly string[];
+  readonly late: boolean;
+  readonly overpaid: boolean;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly timestamp: number;
+}
+
+const OUTBOX = 'btc-checkout:outbox';
+const ACKED = 'btc-checkout:acked';
+/** A page sending a delivery holds it this long; if that page dies, another sends it after. */
+const LEASE_MS = 60_000;
+/** Deliveries older than this are dropped, loudly: the receiver must re-check by itself. */
+export const MAX_AGE_MS: number = 7 * 24 * 3_600_000;
+const BACKOFF_FIRST_MS = 5_000;
+const BACKOFF_MAX_MS = 3_600_000;
+
+/** A short, stable hash of `text` (128 bits of sha256, in hex). */
+export const digest = (text: string): string => hex.encode(sha256(utf8.decode(text))).slice(0, 32);
+
+/** Appends query parameters, keeping the URL's own (Blockchain.com passes them back). */
+export function withQuery(url: string, params: Record<string, string | number>): string {
+  const [base = '', fragment] = url.split('#');
+  const query = Object.entries(params)
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+    .join('&');
+  return `${base}${base.includes('?') ? '&' : '?'}${query}${fragment === undefined ? '' : `#${fragment}`}`;
+}
+
+/** Blockonomics' status of one transaction: 0 unconfirmed, 1 partially confirmed, 2 confirmed. */
+const blockonomicsStatus = (payment: Payment, required: number): 0 | 1 | 2 =>
+  payment.confirmations === 0 ? 0 : payment.confirmations >= Math.max(required, 1) ? 2 : 1;
+
+/** The `json` body for a status change. */
+export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: number): WebhookPayload {
+  const { invoice } = next;
+  return {
+    id: digest(`${invoice.id}|${invoice.status}|${[...invoice.txids].sort().join(',')}`),
+    invoiceId: invoice.id,
+    status: invoice.status,
+    previousStatus: previous?.invoice.status ?? 'loading',
+    orderId: invoice.orderId,
+    address: invoice.address,
+    index: invoice.index,
+    network: invoice.network,
+    expectedSats: invoice.expectedSats,
+    receivedSats: invoice.receivedSats,
+    confirmedSats: invoice.confirmedSats,
+    confirmations: invoice.confirmations,
+    requiredConfirmations: invoice.requiredConfirmations,
+    txids: invoice.txids,
+    late: invoice.late,
+    overpaid: invoice.overpaid,
+    createdAt: invoice.createdAt,
+    expiresAt: invoice.expiresAt,
+    timestamp: now,
+  };
+}
+
+/**
+ * The deliveries a change from `previous` to `next` calls for. Pure: the same change always plans
+ * the same deliveries, with the same ids.
+ */
+export function planWebhooks(webhook: Webhook, previous: Snapshot | null, next: Snapshot, acked: ReadonlySet<string>, now: number): Delivery[] {
+  const { invoice } = next;
+  if (invoice.status === 'loading' || invoice.status === 'error') return [];
+  const delivery = (id: string, url: string, body: string | null = null, txid: string | null = null): Delivery => ({
+    id,
+    url,
+    format: webhook.format,
+    body,
+    txid,
+    createdAt: now,
+    attempt: 0,
+    due: now,
+  });
+  if (webhook.format === 'json') {
+    if (previous && previous.invoice.status === invoice.status) return [];
+    const payload = webhookPayload(previous, next, now);
+    return [delivery(payload.id, webhook.url, JSON.stringify(payload))];
+  }
+  const before = new Map(previous?.payments.map((payment) => [payment.txid, payment]));
+  const planned: Delivery[] = [];
+  for (const payment of next.payments) {
+    const old = before.get(payment.txid);
+    if (webhook.format === 'blockonomics') {
+      const status = blockonomicsStatus(payment, invoice.requiredConfirmations);
+      if (old && blockonomicsStatus(old, invoice.requiredConfirmations) === status) continue;
+      const params = { status, addr: invoice.address, value: payment.valueSats, txid: payment.txid, rbf: payment.rbf ? 1 : 0 };
+      planned.push(delivery(digest(`${invoice.id}|${payment.txid}|${status}`), withQuery(webhook.url, params)));
+    } else if (!acked.has(payment.txid) && old?.confirmations !== payment.confirmations) {
+      const params = { transaction_hash: payment.txid, address: invoice.address, confirmations: payment.confirmations, value: payment.valueSats };
+      planned.push(delivery(digest(`${invoice.id}|${payment.txid}|${payment.confirmations}`), withQuery(webhook.url, params), null, payment.txid));
+    }
+  }
+  return planned;
+}
+
+export interface OutboxEffects extends Timers, Clock {
+  fetch: FetchLike;
+  store: Store;
+  /** navigator.sendBeacon: queues a POST that survives the page closing. */
+  beacon?(url: string, body: string): boolean;
+}
+
+export interface Outbox {
+  /** Adds deliveries (ignoring ids already waiting) and sends what is due. */
+  add(deliveries: readonly Delivery[]): void;
+  /** Hands every waiting delivery to the browser as the page goes away; they stay in the outbox. */
+  flushOnLeave(): void;
+  /** Transactions whose blockchain-info calls were acknowledged with `*ok*`. */
+  acked(): Set<string>;
+  stop(): void;
+}
+
+/**
+ * The persisted outbox: any page of the site that loads the checkout sends what is waiting, with
+ * retries on network errors, 5xx, 408 and 429 (honouring Retry-After). At least once; never lost
+ * silently: what is dropped (a 4xx answer, or older than 7 days) is reported.
+ */
+export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRecord) => void): Outbox {
+  const { store } = effects;
+  let timer: unknown = null;
+  let sending = false;
+  let stopped = false;
+  const load = (): Delivery[] => readJson<Delivery[]>(store, OUTBOX, []).filter((entry) => entry && typeof entry.url === 'string');
+  const save = (list: Delivery[]): void => (list.length ? store.set(OUTBOX, JSON.stringify(list)) : store.remove(OUTBOX));
+  const update = (change: (list: Delivery[]) => Delivery[]): void => save(change(load()));
+  const acked = (): Set<string> => new Set(readJson<string[]>(store, ACKED, []));
+
+  const schedule = (): void => {
+    if (timer !== null) effects.clearTimeout(timer);
+    timer = null;
+    const next = Math.min(...load().map((entry) => entry.due));
+    if (!stopped && Number.isFinite(next)) timer = effects.setTimeout(pump, Math.min(Math.max(next - effects.now(), 0), BACKOFF_MAX_MS));
+  };
+
+  async function pump(): Promise<void> {
+    timer = null;
+    if (sending || stopped) return;
+    sending = true;
+    try {
+      for (;;) {
+        const now = effects.now();
+        const entry = load().find((candidate) => candidate.due <= now);
+        if (!entry) break;
+        if (now - entry.createdAt > MAX_AGE_MS) {
+          update((list) => list.filter((candidate) => candidate.id !== entry.id));
+          report({ time: now, id: entry.id, url: entry.url, format: entry.format, attempt: entry.attempt, status: 0, response: 'gave up after 7 days', outcome: 'failed' });
+          continue;
+        }
+        // Lease it, so another tab leaves it alone while this one sends it.
+        update((list) => list.map((candidate) => (candidate.id === entry.id ? { ...candidate, due: now + LEASE_MS } : candidate)));
+        await send(entry);
+      }
+    } finally {
+      sending = false;
+      schedule();
+    }
+  }
+
+  async function send(entry: Delivery): Promise<void> {
+    const attempt = entry.attempt + 1;
+    let status = 0;
+    let response = '';
+    let wait: number | null = null;
+    try {
+      const answer = await effects.fetch(entry.url, entry.body === null ? {} : { method: 'POST', body: entry.body, headers: { 'content-type': 'text/plain' } });
+      status = answer.status;
+      response = (await answer.text()).slice(0, 200);
+      wait = retryAfterMs(answer.headers.get('retry-after'), effects.now());
+    } catch (error) {
+      // Network failure, or a receiver that does not send Access-Control-Allow-Origin.
+      response = String((error as Error)?.message ?? error).slice(0, 200);
+    }
+    const retry = status === 0 || status === 408 || status === 429 || status >= 500;
+    const acknowledged = entry.txid !== null && status >= 200 && status < 300 && response.trim() === '*ok*';
+    const outcome: DeliveryRecord['outcome'] = acknowledged ? 'acknowledged' : status >= 200 && status < 300 ? 'delivered' : retry ? 'retry' : 'failed';
+    if (acknowledged) store.set(ACKED, JSON.stringify([...acked(), entry.txid]));
+    update((list) =>
+      outcome === 'retry'
+        ? list.map((candidate) =>
+            candidate.id === entry.id
+              ? { ...candidate, attempt, due: effects.now() + Math.max(wait ?? 0, Math.min(BACKOFF_FIRST_MS * 3 ** entry.attempt, BACKOFF_MAX_MS)) }
+              : candidate,
+          )
+        : list.filter((candidate) => candidate.id !== entry.id),
+    );
+    report({ time: effects.now(), id: entry.id, url: entry.url, format: entry.format, attempt, status, response, outcome });
+  }
+
+  return {
+    add(deliveries) {
+      if (deliveries.length) {
+        update((list) => [...list, ...deliveries.filter((delivery) => !list.some((entry) => entry.id === delivery.id))]);
+      }
+      void pump();
+    },
+    flushOnLeave() {
+      for (const entry of load()) {
+        // sendBeacon can only POST; a GET callback (or a browser without it) gets a keepalive fetch.
+        const request = entry.body === null ? { keepalive: true } : { method: 'POST', body: entry.body, headers: { 'content-type': 'text/plain' }, keepalive: true };
+        const handed = entry.body !== null && effects.beacon ? effects.beacon(entry.url, entry.body) : (void effects.fetch(entry.url, request).catch(() => undefined), true);
+        if (handed) report({ time: effects.now(), id: entry.id, url: entry.url, format: entry.format, attempt: entry.attempt + 1, status: 0, response: '', outcome: 'beacon' });
+      }
+    },
+    acked,
+    stop() {
+      stopped = true;
+      if (timer !== null) effects.clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * Runs the reference receiver:
+ * `btc-checkout-receiver --xpub <key or descriptor> --api <url> [--network mainnet] [--confirmations 1] [--port 8990]`.
+ */
+import { startReceiver } from './server.js';
+
+const argument = (name: string): string | undefined => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : undefined;
+};
+const xpub = argument('xpub');
+const api = argument('api');
+if (!xpub || !api) {
+  console.error('usage: btc-checkout-receiver --xpub <key or descriptor> --api <url> [--network n] [--confirmations n] [--port n]');
+  process.exit(2);
+}
+const receiver = await startReceiver({
+  xpub,
+  api,
+  network: argument('network'),
+  confirmations: Number(argument('confirmations') ?? 1),
+  port: Number(argument('port') ?? 8990),
+});
+console.log(`receiver: POST ${receiver.url}/json, GET ${receiver.url}/blockonomics, GET ${receiver.url}/blockchain-info; log at ${receiver.url}/log`);
+process.on('SIGINT', () => void receiver.close().then(() => process.exit(0)));

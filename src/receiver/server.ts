@@ -1,0 +1,171 @@
+/**
+ * A reference webhook receiver, in plain Node (no framework): copy it, or read it to write
+ * yours. It logs every call, checks it against the chain with `verifyPayment` instead of trusting
+ * it, answers each format the way its original service expects, and re-checks the invoices it
+ * knows on a timer, so a payment is confirmed even when no later webhook comes (the buyer closed
+ * the tab).
+ *
+ * Routes: `POST /json`, `GET /blockonomics`, `GET /blockchain-info`, `GET /log`.
+ * @module
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { deriveAddress, parseAccount } from '../core/account.js';
+import { verifyPayment, type VerifyResult } from '../core/verify.js';
+import { readBody } from '../server/read-body.js';
+
+export interface ReceiverOptions {
+  /** The shop's extended public key or descriptor (the same one its pages show). */
+  xpub: string;
+  network?: string;
+  addressType?: string;
+  /** Esplora / mempool REST API to check payments against. */
+  api: string;
+  /** Confirmations an order needs. */
+  confirmations?: number;
+  /** How often to re-check invoices that are not paid yet. */
+  recheckMs?: number;
+  /** How many receive addresses to recognise in the GET formats, which carry no index. */
+  lookahead?: number;
+  port?: number;
+  host?: string;
+}
+
+export interface LogEntry {
+  readonly time: number;
+  readonly via: 'json' | 'blockonomics' | 'blockchain-info' | 'recheck';
+  /** The status the call claimed (json), or the call's own fields. */
+  readonly claim: string;
+  readonly orderId: string | null;
+  readonly address: string | null;
+  readonly verified: boolean;
+  /** The status the chain supports. */
+  readonly status: string;
+  readonly reason: string | null;
+  readonly answer: string;
+}
+
+interface Order {
+  invoiceId: string;
+  orderId: string | null;
+  address: string;
+  index: number;
+  /** From the first call for this invoice: later calls cannot change it. Your shop would use its own order amount. */
+  expectedSats: number;
+  paid: boolean;
+}
+
+export interface Receiver {
+  readonly url: string;
+  readonly log: readonly LogEntry[];
+  /** Re-checks every invoice that is not paid yet (the timer does this too). */
+  recheck(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CORS = { 'access-control-allow-origin': '*' };
+
+export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
+  const log: LogEntry[] = [];
+  const orders = new Map<string, Order>();
+  const account = parseAccount(options.xpub, { network: options.network, addressType: options.addressType });
+  const confirmations = options.confirmations ?? 1;
+  const verifyOptions = { xpub: options.xpub, network: options.network, addressType: options.addressType, api: options.api, confirmations };
+  // The GET formats say which address was paid, not its index: look it up.
+  const indexOf = new Map<string, number>();
+  for (let index = 0; index < (options.lookahead ?? 1000); index++) indexOf.set(deriveAddress(account, index), index);
+
+  const record = (entry: Omit<LogEntry, 'time'>): void => {
+    log.push({ time: Date.now(), ...entry });
+    if (log.length > 500) log.shift();
+  };
+
+  const outcome = (result: VerifyResult) => ({ verified: result.ok, status: result.status, reason: result.reason });
+
+  async function onJson(body: string): Promise<string> {
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(body);
+    } catch {
+      record({ via: 'json', claim: 'unreadable', orderId: null, address: null, verified: false, status: 'error', reason: 'not JSON', answer: 'ok' });
+      return 'ok';
+    }
+    const invoiceId = String(payload.invoiceId);
+    if (!orders.has(invoiceId) && typeof payload.index === 'number' && typeof payload.address === 'string') {
+      orders.set(invoiceId, { invoiceId, orderId: (payload.orderId as string) ?? null, address: payload.address, index: payload.index, expectedSats: Number(payload.expectedSats) || 0, paid: false });
+    }
+    const order = orders.get(invoiceId);
+    const result = await verifyPayment({ ...verifyOptions, payload, expectedSats: order?.expectedSats });
+    if (order && result.ok) order.paid = true;
+    record({ via: 'json', claim: String(payload.status), orderId: (payload.orderId as string) ?? null, address: String(payload.address), ...outcome(result), answer: 'ok' });
+    return 'ok';
+  }
+
+  /** Blockonomics: status 0/1/2, addr, value, txid. Success is any HTTP 200. */
+  async function onBlockonomics(query: URLSearchParams): Promise<string> {
+    const address = query.get('addr') ?? '';
+    const value = Number(query.get('value'));
+    const payload = { address, index: indexOf.get(address), txids: [query.get('txid')], receivedSats: value, expectedSats: value };
+    // Status 2 claims the payment is confirmed: hold it to that.
+    const result = await verifyPayment({ ...verifyOptions, payload, confirmations: query.get('status') === '2' ? confirmations : 0 });
+    record({ via: 'blockonomics', claim: `status ${query.get('status')}, ${value} sats`, orderId: query.get('order_id'), address, ...outcome(result), answer: 'ok' });
+    return 'ok';
+  }
+
+  /** Blockchain.com: answer `*ok*` only once the payment is confirmed enough, or it calls again at the next block. */
+  async function onBlockchainInfo(query: URLSearchParams): Promise<string> {
+    const address = query.get('address') ?? '';
+    const value = Number(query.get('value'));
+    const payload = { address, index: indexOf.get(address), txids: [query.get('transaction_hash')], receivedSats: value, expectedSats: value };
+    const result = await verifyPayment({ ...verifyOptions, payload });
+    const answer = result.ok ? '*ok*' : 'waiting';
+    record({ via: 'blockchain-info', claim: `${query.get('confirmations')} confirmations, ${value} sats`, orderId: query.get('order_id') ?? query.get('invoice_id'), address, ...outcome(result), answer });
+    return answer;
+  }
+
+  async function recheck(): Promise<void> {
+    for (const order of orders.values()) {
+      if (order.paid) continue;
+      const result = await verifyPayment({ ...verifyOptions, payload: { address: order.address, index: order.index }, expectedSats: order.expectedSats });
+      if (!result.ok) continue;
+      order.paid = true;
+      record({ via: 'recheck', claim: 'no new call', orderId: order.orderId, address: order.address, ...outcome(result), answer: '' });
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://receiver');
+    const reply = (status: number, body: string, type = 'text/plain'): void => {
+      response.writeHead(status, { ...CORS, 'content-type': type });
+      response.end(body);
+    };
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, { ...CORS, 'access-control-allow-methods': 'GET, POST' });
+      return void response.end();
+    }
+    if (url.pathname === '/log') return reply(200, JSON.stringify(log), 'application/json');
+    if (url.pathname === '/json' && request.method === 'POST') return reply(200, await onJson(await readBody(request, 100_000)));
+    if (url.pathname === '/blockonomics') return reply(200, await onBlockonomics(url.searchParams));
+    if (url.pathname === '/blockchain-info') return reply(200, await onBlockchainInfo(url.searchParams));
+    reply(404, 'not found');
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error) => {
+      if (!response.headersSent) response.writeHead(500, CORS);
+      response.end(String((error as Error)?.message ?? error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const address = server.address();
+  const timer = setInterval(() => void recheck(), options.recheckMs ?? 30_000);
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${typeof address === 'object' && address ? address.port : 0}`,
+    log,
+    recheck,
+    async close() {
+      clearInterval(timer);
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import { expect } from 'chai';
+import { createOutbox, planWebhooks, withQuery, type DeliveryRecord, type Payment, type Snapshot } from '../../src/core/webhook.js';
+import type { Invoice } from '../../src/core/invoice.js';
+import { memoryStore, safeStore, type StorageLike } from '../../src/core/store.js';
+import { ManualTimers, scriptedFetch, type Answer } from '../helpers/fakes.js';
+
+const invoice = (overrides: Partial<Invoice> = {}): Invoice => ({
+  id: 'inv-1', address: 'bcrt1qaddr', index: 4, network: 'regtest', orderId: 'A-9', createdAt: 1_000, tagSats: 0, fiat: null,
+  status: 'awaiting', expectedSats: 100_000, receivedSats: 0, confirmedSats: 0, dueSats: 100_000, confirmations: 0,
+  requiredConfirmations: 1, txids: [], expiresAt: 901_000, late: false, overpaid: false, code: -1, ...overrides,
+});
+const snap = (overrides: Partial<Invoice>, payments: Payment[] = []): Snapshot => ({ invoice: invoice({ txids: payments.map((p) => p.txid), ...overrides }), payments });
+const TX = 'aa'.repeat(32);
+const pay = (confirmations: number, rbf = false): Payment => ({ txid: TX, valueSats: 100_000, confirmations, rbf });
+const query = (url: string): Record<string, string> => Object.fromEntries(new URLSearchParams(url.split('?')[1]?.split('#')[0]));
+
+describe('webhook planning', () => {
+  it('keeps the URL’s own parameters and fragment', () => {
+    expect(withQuery('https://shop.example/cb?invoice_id=7&secret=s#x', { value: 1, address: 'a b' })).to.equal('https://shop.example/cb?invoice_id=7&secret=s&value=1&address=a%20b#x');
+    expect(withQuery('https://shop.example/cb', { a: 1 })).to.equal('https://shop.example/cb?a=1');
+  });
+
+  describe('json', () => {
+    const hook = { url: 'https://shop.example/paid', format: 'json' as const };
+    it('posts the first status (awaiting) with every field, as text/plain JSON', () => {
+      const [delivery] = planWebhooks(hook, null, snap({}), new Set(), 5_000);
+      const body = JSON.parse(delivery!.body!);
+      expect(Object.keys(body).sort()).to.deep.equal(['address', 'confirmations', 'confirmedSats', 'createdAt', 'expectedSats', 'expiresAt', 'id', 'index', 'invoiceId', 'late', 'network', 'orderId', 'overpaid', 'previousStatus', 'receivedSats', 'requiredConfirmations', 'status', 'timestamp', 'txids']);
+      expect(body).to.include({ status: 'awaiting', previousStatus: 'loading', orderId: 'A-9', index: 4, timestamp: 5_000, invoiceId: 'inv-1' });
+      expect(delivery!.id).to.equal(body.id);
+      expect(delivery!.url).to.equal(hook.url);
+    });
+    it('posts on a change of status only', () => {
+      const awaiting = snap({});
+      expect(planWebhooks(hook, awaiting, snap({}), new Set(), 0)).to.deep.equal([]);
+      const [paid] = planWebhooks(hook, awaiting, snap({ status: 'paid' }, [pay(1)]), new Set(), 0);
+      expect(JSON.parse(paid!.body!)).to.include({ status: 'paid', previousStatus: 'awaiting' });
+    });
+    it('gives the same id to the same invoice, status and transactions, and only then', () => {
+      const id = (s: Snapshot) => planWebhooks(hook, null, s, new Set(), Math.random())[0]!.id;
+      expect(id(snap({ status: 'paid' }, [pay(1)]))).to.equal(id(snap({ status: 'paid' }, [pay(1)])));
+      expect(id(snap({ status: 'paid' }, [pay(1)]))).not.to.equal(id(snap({ status: 'unconfirmed' }, [pay(0)])));
+      expect(id(snap({ status: 'paid' }, [pay(1)]))).not.to.equal(id(snap({ status: 'paid', id: 'inv-2' }, [pay(1)])));
+    });
+    it('sends nothing while loading or in error', () => {
+      expect(planWebhooks(hook, null, snap({ status: 'loading' }), new Set(), 0)).to.deep.equal([]);
+    });
+  });
+
+  describe('blockonomics', () => {
+    const hook = { url: 'https://shop.example/blockonomics?secret=k', format: 'blockonomics' as const };
+    it('calls per transaction with status, addr, value, txid and rbf, when its status changes', () => {
+      const seen = snap({ status: 'unconfirmed', requiredConfirmations: 2 }, [pay(0, true)]);
+      const [first] = planWebhooks(hook, snap({}), seen, new Set(), 0);
+      expect(query(first!.url)).to.deep.equal({ secret: 'k', status: '0', addr: 'bcrt1qaddr', value: '100000', txid: TX, rbf: '1' });
+      expect(first!.body).to.equal(null);
+      const one = snap({ status: 'confirming', requiredConfirmations: 2 }, [pay(1, true)]);
+      expect(query(planWebhooks(hook, seen, one, new Set(), 0)[0]!.url).status).to.equal('1');
+      const two = snap({ status: 'paid', requiredConfirmations: 2 }, [pay(2, true)]);
+      expect(query(planWebhooks(hook, one, two, new Set(), 0)[0]!.url).status).to.equal('2');
+      expect(planWebhooks(hook, two, snap({ status: 'paid', requiredConfirmations: 2 }, [pay(5, true)]), new Set(), 0)).to.deep.equal([]);
+    });
+    it('does not call before any payment (Blockonomics never does)', () => {
+      expect(planWebhooks(hook, null, snap({}), new Set(), 0)).to.deep.equal([]);
+    });
+  });
+
+  describe('blockchain-info', () => {
+    const hook = { url: 'https://shop.example/callback?invoice_id=058921123&secret=ZzsMLGKe162CfA5EcG6j', format: 'blockchain-info' as const };
+    it('calls at 0 confirmations and at each new one, keeping invoice_id and secret', () => {
+      const at = (n: number) => snap({ status: n ? 'paid' : 'unconfirmed' }, [pay(n)]);
+      const [zero] = planWebhooks(hook, snap({}), at(0), new Set(), 0);
+      expect(query(zero!.url)).to.deep.equal({ invoice_id: '058921123', secret: 'ZzsMLGKe162CfA5EcG6j', transaction_hash: TX, address: 'bcrt1qaddr', confirmations: '0', value: '100000' });
+      expect(zero!.txid).to.equal(TX);
+      expect(query(planWebhooks(hook, at(0), at(1), new Set(), 0)[0]!.url).confirmations).to.equal('1');
+      expect(query(planWebhooks(hook, at(1), at(2), new Set(), 0)[0]!.url).confirmations).to.equal('2');
+    });
+    it('stops once the receiver answered *ok* for that transaction', () => {
+      expect(planWebhooks(hook, snap({}, [pay(1)]), snap({}, [pay(2)]), new Set([TX]), 0)).to.deep.equal([]);
+    });
+  });
+});
+
+describe('webhook outbox', () => {
+  const URL_ = 'https://shop.example/paid';
+  function setup(answers: (Answer | 'network-error')[], store = memoryStore()) {
+    const timers = new ManualTimers();
+    const queue = [...answers];
+    const fetch = scriptedFetch({ [URL_]: () => queue.shift() ?? { status: 200, body: 'ok' } });
+    const records: DeliveryRecord[] = [];
+    const beacons: string[] = [];
+    const outbox = createOutbox(
+      { fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, beacon: (url) => (beacons.push(url), true) },
+      (record) => records.push(record),
+    );
+    return { timers, fetch, records, outbox, store, beacons };
+  }
+  const delivery = (id = 'd1', txid: string | null = null, now = 1_700_000_000_000) => ({ id, url: URL_, format: 'json' as const, body: '{"id":"d1"}', txid, createdAt: now, attempt: 0, due: now });
+
+  it('delivers once and logs the answer', async () => {
+    const { timers, outbox, records, fetch, store } = setup([{ status: 200, body: 'thanks' }]);
+    outbox.add([delivery()]);
+    outbox.add([delivery()]);
+    await timers.advance(0);
+    expect(fetch.requests).to.deep.equal([URL_]);
+    expect(records).to.have.length(1);
+    expect(records[0]).to.include({ status: 200, response: 'thanks', outcome: 'delivered', attempt: 1 });
+    expect(store.get('btc-checkout:outbox')).to.equal(null);
+  });
+
+  it('retries network errors, 5xx, 408 and 429 with backoff, honouring Retry-After', async () => {
+    const { timers, outbox, records } = setup(['network-error', { status: 503 }, { status: 429, headers: { 'Retry-After': '600' } }, { status: 408 }, { status: 204 }]);
+    outbox.add([delivery()]);
+    await timers.advance(0);
+    expect(timers.pending[0]).to.equal(5_000);
+    await timers.advance(5_000);
+    expect(timers.pending[0]).to.equal(15_000);
+    await timers.advance(15_000);
+    expect(timers.pending[0]).to.equal(600_000);
+    await timers.advance(600_000);
+    await timers.advance(135_000);
+    expect(records.map((r) => `${r.status}:${r.outcome}`)).to.deep.equal(['0:retry', '503:retry', '429:retry', '408:retry', '204:delivered']);
+  });
+
+  it('drops a delivery the receiver refuses (4xx), and says so', async () => {
+    const { timers, outbox, records, store } = setup([{ status: 404, body: 'no such route' }]);
+    outbox.add([delivery()]);
+    await timers.advance(0);
+    expect(records[0]).to.include({ status: 404, outcome: 'failed', response: 'no such route' });
+    expect(store.get('btc-checkout:outbox')).to.equal(null);
+  });
+
+  it('gives up after 7 days, and says so', async () => {
+    const { timers, outbox, records } = setup([]);
+    outbox.add([delivery('old', null, 1_700_000_000_000 - 8 * 24 * 3_600_000)]);
+    await timers.advance(0);
+    expect(records[0]).to.include({ outcome: 'failed', response: 'gave up after 7 days' });
+  });
+
+  it('records an *ok* for blockchain-info, and a plain 200 as delivered but not acknowledged', async () => {
+    const { timers, outbox, records } = setup([{ status: 200, body: 'waiting' }, { status: 200, body: '*ok*\n' }]);
+    outbox.add([delivery('c0', 'tx1')]);
+    await timers.advance(0);
+    expect(outbox.acked().has('tx1')).to.equal(false);
+    outbox.add([delivery('c1', 'tx1')]);
+    await timers.advance(0);
+    expect(records.map((r) => r.outcome)).to.deep.equal(['delivered', 'acknowledged']);
+    expect(outbox.acked().has('tx1')).to.equal(true);
+  });
+
+  it('survives a reload: another outbox on the same storage sends what was waiting', async () => {
+    const store = memoryStore();
+    const first = setup(['network-error'], store);
+    first.outbox.add([delivery()]);
+    await first.timers.advance(0);
+    first.outbox.stop();
+    const second = setup([{ status: 200 }], store);
+    second.timers.now = first.timers.now + 10_000;
+    second.outbox.add([]);
+    await second.timers.advance(0);
+    expect(second.records.map((r) => r.outcome)).to.deep.equal(['delivered']);
+  });
+
+  it('leaves a delivery another page is sending alone (lease)', async () => {
+    const store = memoryStore();
+    const slow = setup([], store);
+    let release: (answer: Answer) => void = () => undefined;
+    const pending = new Promise<Answer>((resolve) => (release = resolve));
+    const fetchA = scriptedFetch({ [URL_]: () => pending });
+    const outboxA = createOutbox({ fetch: fetchA, store, now: () => slow.timers.now, setTimeout: slow.timers.setTimeout, clearTimeout: slow.timers.clearTimeout }, () => undefined);
+    outboxA.add([delivery()]);
+    await slow.timers.advance(0);
+    const other = setup([], store);
+    other.timers.now = slow.timers.now + 1_000;
+    other.outbox.add([]);
+    await other.timers.advance(0);
+    expect(other.fetch.requests).to.deep.equal([]);
+    release({ status: 200 });
+    await slow.timers.advance(0);
+  });
+
+  it('hands waiting deliveries to sendBeacon (POST) or a keepalive fetch (GET) when the page goes away', async () => {
+    const { timers, outbox, beacons, fetch, records } = setup(['network-error']);
+    outbox.add([delivery(), { ...delivery('g1'), body: null, url: 'https://shop.example/cb?x=1', due: timers.now + 60_000 }]);
+    await timers.advance(0);
+    outbox.flushOnLeave();
+    expect(beacons).to.deep.equal([URL_]);
+    expect(fetch.requests).to.include('https://shop.example/cb?x=1');
+    expect(records.filter((r) => r.outcome === 'beacon')).to.have.length(2);
+  });
+});
+
+describe('storage', () => {
+  it('falls back to memory when storage throws (Safari private mode) or is full', () => {
+    const broken: StorageLike = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => undefined };
+    const store = safeStore(() => broken);
+    store.set('k', 'v');
+    expect(store.get('k')).to.equal('v');
+    const missing = safeStore(() => { throw new Error('no localStorage'); });
+    missing.set('a', 'b');
+    expect(missing.get('a')).to.equal('b');
+  });
+  it('uses the storage when it works', () => {
+    const backing = new Map<string, string>();
+    const storage: StorageLike = { getItem: (k) => backing.get(k) ?? null, setItem: (k, v) => void backing.set(k, v), removeItem: (k) => void backing.delete(k) };
+    const store = safeStore(() => storage);
+    store.set('k', 'v');
+    expect(backing.get('k')).to.equal('v');
+    store.remove('k');
+    expect(store.get('k')).to.equal(null);
+  });
+});

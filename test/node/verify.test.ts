@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { startDevnet, type Devnet, type DevnetChain } from '../../src/devnet/index.js';
+import { verifyPayment } from '../../src/core/verify.js';
+import { deriveAddress, parseAccount } from '../../src/core/account.js';
+
+const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
+const account = parseAccount(ZPUB);
+const address = (index: number) => deriveAddress(account, index);
+
+let devnet: Devnet;
+let chain: DevnetChain;
+let api: string;
+before(async () => {
+  devnet = await startDevnet();
+});
+after(() => devnet.close());
+beforeEach(() => {
+  chain = devnet.createChain();
+  api = `${devnet.url}/chains/${chain.id}/api`;
+});
+
+const payload = (overrides: Record<string, unknown>) => ({ status: 'paid', index: 5, address: address(5), network: 'mainnet', expectedSats: 100_000, receivedSats: 100_000, ...overrides });
+
+describe('verifyPayment', () => {
+  it('accepts a real payment with the confirmations asked for', async () => {
+    const tx = chain.chain.pay([{ address: address(5), sats: 100_000 }]);
+    chain.chain.mine(2);
+    const result = await verifyPayment({ xpub: ZPUB, api, confirmations: 2, expectedSats: 100_000, payload: payload({ txids: [tx.txid] }) });
+    expect(result).to.deep.include({ ok: true, status: 'paid', receivedSats: 100_000, confirmations: 2, reason: null, address: address(5) });
+  });
+
+  it('refuses a forged amount', async () => {
+    const tx = chain.chain.pay([{ address: address(5), sats: 1_000 }]);
+    chain.chain.mine(1);
+    const result = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [tx.txid] }) });
+    expect(result.ok).to.equal(false);
+    expect(result.reason).to.match(/claims 100000 sats; the chain shows 1000/);
+  });
+
+  it('refuses an address the key does not derive, and a wrong index', async () => {
+    expect((await verifyPayment({ xpub: ZPUB, api, payload: payload({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu' }) })).reason).to.match(/does not derive/);
+    expect((await verifyPayment({ xpub: ZPUB, api, payload: payload({ index: 6 }) })).reason).to.match(/does not derive/);
+    expect((await verifyPayment({ xpub: ZPUB, api, payload: payload({ index: -1 }) })).reason).to.match(/no valid index/);
+    expect((await verifyPayment({ xpub: ZPUB, api, payload: payload({ index: '5' }) })).reason).to.match(/no valid index/);
+  });
+
+  it('refuses a transaction the chain does not show', async () => {
+    const result = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: ['ab'.repeat(32)] }) });
+    expect(result.reason).to.match(/does not show/);
+  });
+
+  it('refuses too few confirmations and underpayment, saying so', async () => {
+    const tx = chain.chain.pay([{ address: address(5), sats: 100_000 }]);
+    chain.chain.mine(1);
+    const few = await verifyPayment({ xpub: ZPUB, api, confirmations: 3, payload: payload({ txids: [tx.txid] }) });
+    expect(few).to.include({ ok: false, status: 'confirming', reason: '1 of 3 confirmations.' });
+    const short = await verifyPayment({ xpub: ZPUB, api, expectedSats: 200_000, payload: payload({ txids: [tx.txid] }) });
+    expect(short).to.include({ ok: false, status: 'underpaid' });
+  });
+
+  it('uses the amount from your records, not the one in the call', async () => {
+    const tx = chain.chain.pay([{ address: address(5), sats: 1_000 }]);
+    chain.chain.mine(1);
+    const forged = payload({ txids: [tx.txid], expectedSats: 1_000, receivedSats: 1_000 });
+    expect((await verifyPayment({ xpub: ZPUB, api, payload: forged })).ok).to.equal(true);
+    expect((await verifyPayment({ xpub: ZPUB, api, payload: forged, expectedSats: 100_000 })).ok).to.equal(false);
+  });
+
+  it('refuses a private key as the merchant key', async () => {
+    const result = await verifyPayment({ xpub: 'xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi', api, payload: payload({}) });
+    expect(result.reason).to.match(/private key/);
+  });
+
+  it('reports an unreachable API instead of throwing', async () => {
+    const result = await verifyPayment({ xpub: ZPUB, api: 'http://127.0.0.1:9/api', payload: payload({}) });
+    expect(result.ok).to.equal(false);
+    expect(result.reason).to.match(/could not be read/);
+  });
+});
