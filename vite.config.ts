@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/minify-templates.js';
 
@@ -12,6 +13,8 @@ const external = (id: string): boolean => /^(lit|@lit|@scure|@noble|qrcode)(\/|$
 
 const cdn: UserConfig = {
   plugins: [minifyTemplates()],
+  // Public-key-only secp256k1: see src/cdn/secp256k1.ts.
+  resolve: { alias: [{ find: /^@noble\/curves\/secp256k1\.js$/, replacement: fileURLToPath(new URL('./src/cdn/secp256k1.ts', import.meta.url)) }] },
   build: {
     outDir: 'dist',
     emptyOutDir: false,

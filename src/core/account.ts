@@ -4,7 +4,9 @@
  * @module
  */
 import type { HDKey } from '@scure/bip32';
-import { bech32, bech32m, hex } from '@scure/base';
+import { bech32, bech32m } from '@scure/base';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
@@ -66,7 +68,7 @@ export function parseAccount(text: string, options: AccountOptions = {}): Receiv
     chain,
     path: [...parsed.steps, '*'].join('/'),
     origin: parsed.origin,
-    id: hex.encode(sha256(idInput)).slice(0, 16),
+    id: bytesToHex(sha256(idInput)).slice(0, 16),
   };
 }
 
@@ -102,7 +104,7 @@ function taprootOutputKey(publicKey: Uint8Array): Uint8Array {
   const xOnly = publicKey.slice(1);
   // lift_x: the point with this x and an even y (BIP 340).
   const internal = Point.fromBytes(new Uint8Array([0x02, ...xOnly]));
-  const tweak = BigInt(`0x${hex.encode(taggedHash('TapTweak', xOnly))}`);
+  const tweak = bytesToNumberBE(taggedHash('TapTweak', xOnly));
   // A tweak of n or more would be an invalid scalar; it cannot happen for real keys (BIP 341).
   return internal.add(Point.BASE.multiply(tweak)).toBytes(true).slice(1);
 }

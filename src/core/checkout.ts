@@ -5,7 +5,7 @@
  * tests.
  * @module
  */
-import { hex } from '@scure/base';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { deriveAddress } from './account.js';
 import { formatBip21 } from './bip21.js';
 import { parseConfig, type CheckoutConfig, type CheckoutInput } from './config.js';
@@ -216,7 +216,7 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
       const tagSats = allocated && !config.exactAmount && expectedSats ? 1 + Math.floor(effects.random() * TAG_MAX_SATS) : 0;
       const createdAt = effects.now();
       base = {
-        id: hex.encode(effects.randomBytes(16)),
+        id: bytesToHex(effects.randomBytes(16)),
         address: receiver.kind === 'account' ? deriveAddress(receiver.account, index!) : receiver.address,
         index,
         network: config.network,

@@ -14,7 +14,7 @@
  * against the chain (`verifyPayment` in btc-checkout/verify) before trusting it.
  * @module
  */
-import { hex, utf8 } from '@scure/base';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Clock, FetchLike, Timers } from './effects.js';
 import type { Invoice, InvoiceStatus } from './invoice.js';
@@ -105,7 +105,7 @@ const BACKOFF_FIRST_MS = 5_000;
 const BACKOFF_MAX_MS = 3_600_000;
 
 /** A short, stable hash of `text` (128 bits of sha256, in hex). */
-export const digest = (text: string): string => hex.encode(sha256(utf8.decode(text))).slice(0, 32);
+export const digest = (text: string): string => bytesToHex(sha256(utf8ToBytes(text))).slice(0, 32);
 
 /** Appends query parameters, keeping the URL's own (Blockchain.com passes them back). */
 export function withQuery(url: string, params: Record<string, string | number>): string {

@@ -3,6 +3,8 @@ import { emulateMedia } from '@web/test-runner-commands';
 import type { BtcCheckout } from '../../src/element/btc-checkout.js';
 import { part, untilStatus, ZPUB } from '../helpers/element.js';
 import { newChain } from '../helpers/devnet.js';
+import { ABANDON_ACCOUNTS } from '../helpers/vectors.js';
+import oracle from '../fixtures/oracle-addresses.json' with { type: 'json' };
 
 const BUNDLE = new URL('../../dist/btc-checkout.js', import.meta.url).href;
 
@@ -32,6 +34,34 @@ describe('dist/btc-checkout.js, the CDN file', () => {
     expect(dark).not.to.equal(light);
     // The QR code keeps a white ground in dark mode so that every scanner can read it.
     expect(part(el, 'qr')!.querySelector('rect')!.getAttribute('fill')).to.equal('#fff');
+  });
+});
+
+// The CDN file carries its own public-key-only secp256k1 (src/cdn/secp256k1.ts): derive with it.
+describe('derivation in the CDN file', () => {
+  type Derivation = { parseAccount: typeof import('../../src/core/account.js').parseAccount; deriveAddress: typeof import('../../src/core/account.js').deriveAddress };
+  let cdn: Derivation;
+  before(async () => {
+    cdn = (await import(BUNDLE)) as Derivation;
+  });
+
+  it('gives the published BIP 44, 49, 84 and 86 addresses', () => {
+    for (const { name, key, network, addressType, receive } of ABANDON_ACCOUNTS) {
+      const account = cdn.parseAccount(key, { network, addressType });
+      receive.forEach((address, index) => expect(cdn.deriveAddress(account, index), name).to.equal(address));
+    }
+  });
+
+  it(`gives bitcoinjs's addresses on every network and script type (${oracle.length * 8} addresses)`, () => {
+    let compared = 0;
+    for (const { key, network, addressType, addresses } of oracle) {
+      const account = cdn.parseAccount(key, { network, addressType });
+      for (const [index, address] of Object.entries(addresses)) {
+        expect(cdn.deriveAddress(account, Number(index)), `${addressType} ${network} ${index}`).to.equal(address);
+        compared++;
+      }
+    }
+    expect(compared).to.equal(256);
   });
 });
 

@@ -129,6 +129,8 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     const seen: string[] = [];
     el.addEventListener('btc-checkout-status', (e) => seen.push(`${e.detail.previous}->${e.detail.status}`));
     el.setAttribute('index', '1');
+    await el.updateComplete; // the change is taken up at the next update
+    expect(el.status).to.equal('loading');
     await untilStatus(el, 'awaiting');
     await new Promise((r) => setTimeout(r, 20));
     expect(el.address).to.equal('bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g');

@@ -8,6 +8,7 @@ import * as bitcoin from 'bitcoinjs-lib';
 import { BIP32Factory } from 'bip32';
 import * as ecc from 'tiny-secp256k1';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import type { ScriptType } from '../../src/core/keys.js';
 import type { NetworkName } from '../../src/core/networks.js';
@@ -62,4 +63,31 @@ describe('derivation against an independent implementation (bitcoinjs)', () => {
     }
   }
   after(() => expect(compared).to.equal(6 * 4 * 4 * 8 * 2));
+});
+
+/**
+ * The browser tests derive these with the shipped CDN bundle (which has its own secp256k1 build,
+ * src/cdn/secp256k1.ts). They are bitcoinjs's answers; this test keeps the file honest.
+ * `UPDATE_FIXTURES=1` rewrites it.
+ */
+describe('test/fixtures/oracle-addresses.json', () => {
+  it('holds bitcoinjs addresses for 2 seeds × 4 networks × 4 script types × 8 indices', () => {
+    const path = new URL('../fixtures/oracle-addresses.json', import.meta.url);
+    const entries: { key: string; network: NetworkName; addressType: ScriptType; addresses: Record<string, string> }[] = [];
+    for (let seedNumber = 0; seedNumber < 2; seedNumber++) {
+      for (const networkName of ['mainnet', 'testnet', 'signet', 'regtest'] as NetworkName[]) {
+        const network = NETWORKS[networkName]!;
+        const account = bip32.fromSeed(Buffer.from(sha256(new Uint8Array([seedNumber, 9, 9, 9]))), network).derivePath(`m/86'/1'/${seedNumber}'`);
+        for (const addressType of ['p2pkh', 'p2sh-p2wpkh', 'p2wpkh', 'p2tr'] as ScriptType[]) {
+          const addresses = Object.fromEntries(
+            [0, 1, 2, 19, 20, 999, 123456, 0x7fffffff].map((index) => [index, oracleAddress(account.derive(0).derive(index).publicKey, addressType, network)]),
+          );
+          entries.push({ key: account.neutered().toBase58(), network: networkName, addressType, addresses });
+        }
+      }
+    }
+    const text = `${JSON.stringify(entries, null, 1)}\n`;
+    if (process.env.UPDATE_FIXTURES) writeFileSync(path, text);
+    expect(readFileSync(path, 'utf8')).to.equal(text);
+  });
 });
