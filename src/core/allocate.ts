@@ -11,7 +11,7 @@
  * @module
  */
 import { CheckoutError } from './errors.js';
-import { HttpError, type RestClient } from './chain/http.js';
+import { HttpError, parseApiJson, type RestClient } from './chain/http.js';
 import { readJson, type Store } from './store.js';
 
 export interface AllocationOptions {
@@ -40,14 +40,20 @@ interface Memory {
   held: { index: number; until: number }[];
 }
 
+type BatchTx = { txid: string; vout?: { scriptpubkey_address?: string }[] };
+type AddressStats = { chain_stats?: { tx_count?: number }; mempool_stats?: { tx_count?: number } };
+
 const CONCURRENCY = 4;
 /** An address handed out is held for the invoice's life, and at most a day without one. */
 const HOLD_MAX_MS = 24 * 3_600_000;
 /** APIs known to lack the batch endpoint (Blockstream's Esplora), for this page's lifetime. */
 const noBatch = new Set<string>();
 
-/** Which of `addresses` have any transaction, with as few round trips as the API allows. */
-async function usedAmong(rest: RestClient, api: string, addresses: string[], count: { requests: number; rounds: number }): Promise<Set<string>> {
+/**
+ * Which of `addresses` have any transaction, with as few round trips as the API allows; null when
+ * the API turned out to have no batch endpoint (ask again: the window is planned differently).
+ */
+async function usedAmong(rest: RestClient, api: string, addresses: string[], count: { requests: number; rounds: number }): Promise<Set<string> | null> {
   const wanted = new Set(addresses);
   const used = new Set<string>();
   if (!noBatch.has(api)) {
@@ -57,7 +63,8 @@ async function usedAmong(rest: RestClient, api: string, addresses: string[], cou
       for (;;) {
         count.requests++;
         count.rounds++;
-        const page = JSON.parse(await rest.post(`/addresses/txs${after}`, JSON.stringify(addresses))) as { txid: string; vout?: { scriptpubkey_address?: string }[] }[];
+        const page = parseApiJson(await rest.post(`/addresses/txs${after}`, JSON.stringify(addresses))) as BatchTx[];
+        if (!Array.isArray(page)) throw new HttpError(0, 'The API answered something that is not Esplora data.');
         for (const tx of page) for (const output of tx.vout ?? []) if (wanted.has(output.scriptpubkey_address!)) used.add(output.scriptpubkey_address!);
         // A full page may have been cut off (50 by default): read on after its last transaction.
         if (page.length < 50) return used;
@@ -67,6 +74,7 @@ async function usedAmong(rest: RestClient, api: string, addresses: string[], cou
       if (!(error instanceof HttpError) || ![400, 404, 405, 501].includes(error.status)) throw error;
       // No batch endpoint here (Blockstream's Esplora): ask address by address from now on.
       noBatch.add(api);
+      return null;
     }
   }
   for (let start = 0; start < addresses.length; start += CONCURRENCY) {
@@ -74,34 +82,45 @@ async function usedAmong(rest: RestClient, api: string, addresses: string[], cou
     await Promise.all(
       addresses.slice(start, start + CONCURRENCY).map(async (address) => {
         count.requests++;
-        const stats = JSON.parse(await rest.get(`/address/${address}`));
-        if (stats.chain_stats?.tx_count || stats.mempool_stats?.tx_count) used.add(address);
+        const stats = parseApiJson(await rest.get(`/address/${address}`)) as AddressStats | null;
+        if (stats?.chain_stats?.tx_count || stats?.mempool_stats?.tx_count) used.add(address);
       }),
     );
   }
   return used;
 }
 
+/** The batch endpoint takes at most 300 addresses (protocol.md §2.2). */
+const BATCH_MAX = 300;
+
 export async function allocateIndex(rest: RestClient, options: AllocationOptions): Promise<Allocation> {
-  const { gapLimit, store, key, derive } = options;
+  const { gapLimit, store, key, derive, api } = options;
   const memory = readJson<Memory>(store, key, { last: -1, held: [] });
   const count = { requests: 0, rounds: 0 };
   // Scan from where this device stopped last time: the indices before it are behind the gap.
   let last = memory.last;
   let start = last + 1;
-  // With a batch endpoint, read twice the gap at once: one request usually settles it.
-  const window = noBatch.has(options.api) ? gapLimit : Math.min(gapLimit * 2, 300);
+  // With a batch endpoint, read twice the gap at once (one request usually settles it), and wider
+  // windows while addresses keep turning out used; without one, every address is a request, so
+  // ask only for those still needed to prove the end.
+  let batchWindow = Math.min(gapLimit * 2, BATCH_MAX);
   while (start - 1 - last < gapLimit) {
-    const indices = Array.from({ length: window }, (_, i) => start + i);
+    const needed = last + gapLimit + 1 - start;
+    const indices = Array.from({ length: noBatch.has(api) ? needed : Math.min(Math.max(needed, batchWindow), BATCH_MAX) }, (_, i) => start + i);
     const addresses = indices.map(derive);
-    const used = await usedAmong(rest, options.api, addresses, count);
+    const used = await usedAmong(rest, api, addresses, count);
+    if (!used) continue;
+    const before = last;
     // As the wallet does: a used address past a run of gapLimit unused ones is one it never finds,
     // so it must not move the window either.
     for (const [i, index] of indices.entries()) {
       if (index - last > gapLimit) break;
       if (used.has(addresses[i]!)) last = index;
     }
-    start += window;
+    start += indices.length;
+    // What was learned survives a rate limit or a closed tab: the next scan resumes from here.
+    if (last > memory.last) store.set(key, JSON.stringify({ ...readJson<Memory>(store, key, memory), last }));
+    if (last > before) batchWindow = Math.min(batchWindow * 2, BATCH_MAX);
   }
   const now = options.now();
   const held = memory.held.filter((hold) => hold.until > now && hold.index > last);
@@ -110,7 +129,7 @@ export async function allocateIndex(rest: RestClient, options: AllocationOptions
     throw new CheckoutError('allocation', 'exhausted', `All ${gapLimit} addresses your wallet can see ahead are held by open invoices on this device. Wait for one to expire, or raise gap-limit (and your wallet's gap limit).`);
   }
   const index = free[Math.floor(options.random() * free.length)]!;
-  store.set(key, JSON.stringify({ last, held }));
+  store.set(key, JSON.stringify({ last, held } satisfies Memory));
   return { index, lastUsed: last, ...count };
 }
 

@@ -5,7 +5,7 @@
  */
 import { parseDecimal, type Decimal } from './amount.js';
 import { CheckoutError } from './errors.js';
-import type { RestClient } from './chain/http.js';
+import type { HttpError, RestClient } from './chain/http.js';
 
 /**
  * Satoshis for a fiat amount at a price per BTC, exactly: ⌈amount × 10⁸ ÷ price⌉ in integers, so
@@ -24,7 +24,8 @@ export async function fetchPrice(rest: RestClient, path: string, currency: strin
   try {
     prices = JSON.parse(await rest.get(path));
   } catch (error) {
-    throw error instanceof CheckoutError ? new CheckoutError('rates', 'unavailable', `No price for ${currency}: ${error.message}`) : error;
+    const why = error instanceof CheckoutError ? error.message : 'the price source did not answer with prices.';
+    throw Object.assign(new CheckoutError('rates', 'unavailable', `No price for ${currency}: ${why}`), { retryAfterMs: (error as HttpError).retryAfterMs });
   }
   const price = prices?.[currency];
   if (typeof price !== 'number' || !(price > 0)) {

@@ -23,6 +23,15 @@ export interface RestClient {
   post(path: string, body: string): Promise<string>;
 }
 
+/** Parses an API's JSON answer; anything else (a proxy's HTML page, say) is an {@link HttpError}. */
+export function parseApiJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(0, 'The API answered something that is not Esplora data.');
+  }
+}
+
 /** When the server gave no Retry-After (or hid it behind CORS), wait this long before trying that base again. */
 export const DEFAULT_COOLDOWN_MS = 30_000;
 

@@ -1,0 +1,166 @@
+import { expect } from 'chai';
+import { allocateIndex, holdIndex, type AllocationOptions } from '../../src/core/allocate.js';
+import { HttpError, type RestClient } from '../../src/core/chain/http.js';
+import { memoryStore, type Store } from '../../src/core/store.js';
+
+const derive = (index: number): string => `addr${index}`;
+let apiNumber = 0;
+
+/**
+ * An API over a history: `used` maps an index to how many transactions its address has. It
+ * answers the batch endpoint in pages of 50 (after_txid) as mempool/electrs does, or 404 without
+ * it, and records every request.
+ */
+function fakeApi(used: Record<number, number>, { batch = true, failOn }: { batch?: boolean; failOn?: (request: number) => HttpError | null } = {}) {
+  const requests: string[] = [];
+  const txsOf = (address: string) => {
+    const index = Number(address.slice(4));
+    return Array.from({ length: used[index] ?? 0 }, (_, n) => ({ txid: `${index}-${n}`, vout: [{ scriptpubkey_address: address }] }));
+  };
+  const fail = () => failOn?.(requests.length) ?? null;
+  const rest: RestClient = {
+    async post(path, body) {
+      requests.push(`POST ${path} ${body}`);
+      const error = fail();
+      if (error) throw error;
+      if (!batch) throw new HttpError(404, 'Not found');
+      let list = (JSON.parse(body) as string[]).flatMap(txsOf);
+      const after = /after_txid=(.+)$/.exec(path)?.[1];
+      if (after) list = list.slice(list.findIndex((tx) => tx.txid === after) + 1);
+      return JSON.stringify(list.slice(0, 50));
+    },
+    async get(path) {
+      requests.push(`GET ${path}`);
+      const error = fail();
+      if (error) throw error;
+      const count = txsOf(path.slice('/address/'.length)).length;
+      return JSON.stringify({ chain_stats: { tx_count: count }, mempool_stats: { tx_count: 0 } });
+    },
+  };
+  return { rest, requests };
+}
+
+function options(overrides: Partial<AllocationOptions> = {}, store: Store = memoryStore()): AllocationOptions {
+  // Each test its own API name: which APIs lack the batch endpoint is remembered per page.
+  return { api: `https://api-${++apiNumber}.example/api`, gapLimit: 20, store, key: 'btc-checkout:account:test', now: () => 1_000, random: Math.random, derive, ...overrides };
+}
+
+/** The addresses a request asked about, as indices. */
+const askedIndices = (request: string): number[] => (request.startsWith('GET') ? [Number(request.slice('GET /address/addr'.length))] : (JSON.parse(request.split(' ').slice(2).join(' ')) as string[]).map((a) => Number(a.slice(4))));
+
+describe('allocateIndex: the next index with no server', () => {
+  it('a fresh account: one batch request settles it, and the index is inside the gap window', async () => {
+    const { rest, requests } = fakeApi({});
+    const seen = new Set<number>();
+    for (let run = 0; run < 200; run++) {
+      const result = await allocateIndex(rest, options({ random: () => run / 200 }));
+      expect(result).to.include({ lastUsed: -1, requests: 1, rounds: 1 });
+      seen.add(result.index);
+    }
+    expect([...seen].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 20 }, (_, i) => i));
+    expect(askedIndices(requests[0]!)).to.deep.equal(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('history with gaps shorter than the gap limit: the last used index is found past them', async () => {
+    const { rest } = fakeApi({ 0: 1, 1: 2, 2: 1, 5: 1, 9: 1, 27: 3 });
+    for (const random of [0, 0.5, 0.999]) {
+      const result = await allocateIndex(rest, options({ random: () => random }));
+      expect(result.lastUsed).to.equal(27);
+      expect(result.index).to.be.within(28, 47);
+      expect(result.rounds).to.equal(2);
+    }
+  });
+
+  it('a used address past a longer gap is one the wallet never finds: it does not count', async () => {
+    const { rest } = fakeApi({ 0: 1, 21: 1 });
+    const result = await allocateIndex(rest, options({ random: () => 0.999 }));
+    expect(result.lastUsed).to.equal(0);
+    expect(result.index).to.equal(20);
+  });
+
+  it('gap-limit 5 keeps the index within 5 of the last used', async () => {
+    const { rest } = fakeApi({ 0: 1, 3: 1, 7: 1, 13: 1 });
+    const indices = new Set<number>();
+    for (let run = 0; run < 50; run++) indices.add((await allocateIndex(rest, options({ gapLimit: 5, random: () => run / 50 }))).index);
+    // 7 → 13 is a gap of 5 unused (8…12): 13 is past the wallet's reach, so 7 is the last used.
+    expect([...indices].sort((a, b) => a - b)).to.deep.equal([8, 9, 10, 11, 12]);
+  });
+
+  it('reads every page of a busy address (after_txid) before deciding', async () => {
+    const { rest, requests } = fakeApi({ 3: 120, 20: 1 });
+    const result = await allocateIndex(rest, options());
+    expect(result.lastUsed).to.equal(20);
+    expect(requests.filter((r) => r.includes('after_txid'))).to.have.length(2);
+  });
+
+  it('without the batch endpoint: GET /address/:a, four at a time, only as far as proves the end', async () => {
+    const { rest, requests } = fakeApi({ 0: 1, 4: 1 }, { batch: false });
+    const first = await allocateIndex(rest, options());
+    expect(first.lastUsed).to.equal(4);
+    // One refused POST, then 0…19 and 20…24 by GET in rounds of four.
+    expect(requests[0]).to.match(/^POST \/addresses\/txs/);
+    expect(requests.slice(1).every((r) => r.startsWith('GET /address/addr'))).to.equal(true);
+    expect(first.requests).to.equal(1 + 25);
+    expect(first.rounds).to.equal(1 + 5 + 2);
+  });
+
+  it('remembers the API has no batch endpoint, and where the history ended, for the next checkout', async () => {
+    const store = memoryStore();
+    const { rest, requests } = fakeApi({ 0: 1, 1: 1, 2: 1 }, { batch: false });
+    const shared = options({}, store);
+    await allocateIndex(rest, shared);
+    requests.length = 0;
+    const second = await allocateIndex(rest, shared);
+    expect(second).to.include({ lastUsed: 2, requests: 20, rounds: 5 });
+    expect(askedIndices(requests[0]!)).to.deep.equal([3]);
+  });
+
+  it('starts from what this device learned before (with the batch endpoint: one request)', async () => {
+    const store = memoryStore();
+    const history: Record<number, number> = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [i, 1]));
+    const { rest, requests } = fakeApi(history);
+    const first = await allocateIndex(rest, options({}, store));
+    expect(first.lastUsed).to.equal(99);
+    expect(first.rounds).to.be.below(6);
+    requests.length = 0;
+    const second = await allocateIndex(rest, options({}, store));
+    expect(second).to.include({ lastUsed: 99, requests: 1 });
+    expect(askedIndices(requests[0]!)[0]).to.equal(100);
+  });
+
+  it('keeps what it learned when a rate limit stops the scan, and resumes from there', async () => {
+    const store = memoryStore();
+    const history: Record<number, number> = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [i, 1]));
+    const limited = fakeApi(history, { failOn: (n) => (n === 2 ? new HttpError(429, 'slow down', 30_000) : null) });
+    const error = await allocateIndex(limited.rest, options({}, store)).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(HttpError);
+    expect((error as HttpError).retryAfterMs).to.equal(30_000);
+    const { rest, requests } = fakeApi(history);
+    const resumed = await allocateIndex(rest, options({}, store));
+    expect(resumed.lastUsed).to.equal(59);
+    expect(askedIndices(requests[0]!)[0]).to.equal(40);
+  });
+
+  it('skips indices held by open invoices on this device, and says so when all are held', async () => {
+    const store = memoryStore();
+    const memory = { store, key: 'btc-checkout:account:test', now: () => 1_000 };
+    for (let index = 0; index < 19; index++) holdIndex(memory, index, 60_000);
+    const { rest } = fakeApi({});
+    for (const random of [0, 0.5, 0.99]) expect((await allocateIndex(rest, options({ random: () => random }, store))).index).to.equal(19);
+    holdIndex(memory, 19, 60_000);
+    const error = await allocateIndex(rest, options({}, store)).catch((e: unknown) => e);
+    expect(error).to.include({ source: 'allocation', code: 'exhausted' });
+    expect((error as Error).message).to.match(/All 20 addresses your wallet can see ahead are held/);
+    // Holds end with their invoices.
+    const later = await allocateIndex(rest, options({ now: () => 61_000, random: () => 0 }, store));
+    expect(later.index).to.equal(0);
+  });
+
+  it('a hold without an expiry lasts a day at most', async () => {
+    const store = memoryStore();
+    holdIndex({ store, key: 'btc-checkout:account:test', now: () => 0 }, 0, null);
+    const { rest } = fakeApi({});
+    expect((await allocateIndex(rest, options({ gapLimit: 1, now: () => 86_400_000 - 1 }, store)).catch((e: unknown) => e))).to.include({ code: 'exhausted' });
+    expect((await allocateIndex(rest, options({ gapLimit: 1, now: () => 86_400_000 }, store))).index).to.equal(0);
+  });
+});
