@@ -8,19 +8,14 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic } from './serve.js';
 import { startDevnet, type Devnet } from '../src/devnet/server.js';
+import { median, percentile, round, ZPUB } from './stats.js';
+import { WEBHOOK_PAGE, webhookDelivery } from './webhooks.js';
+import { allocationFigures, CROWD_PAGE } from './allocation.js';
 
 const root = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-background-timer-throttling', '--disable-renderer-backgrounding'];
 const BUDGET_GZIP = 51_200;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
-const round = (n: number): number => Math.round(n * 10) / 10;
 
 function bundleSize(): Record<string, number> {
   const code = readFileSync(join(root, 'dist/btc-checkout.js'));
@@ -72,7 +67,7 @@ const LOAD_TO_QR_PAGE = `<!doctype html><meta charset="utf-8"><body>
   await import('/dist/btc-checkout.js');
   const module = performance.now() - start;
   const el = document.createElement('btc-checkout');
-  el.setAttribute('xpub', 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs');
+  el.setAttribute('xpub', '${ZPUB}');
   el.setAttribute('amount', '0.0015');
   el.setAttribute('index', '7');
   el.setAttribute('api', new URLSearchParams(location.search).get('api'));
@@ -120,7 +115,7 @@ async function liveDetection(browser: Browser, url: string, devnet: Devnet, runs
   for (let i = 0; i < runs; i++) {
     const chain = devnet.createChain();
     await page.evaluate(() => ((window as any).events = []));
-    const address = await page.evaluate(([api, index]) => (window as any).mount({ xpub: 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs', index, amount: '0.001', confirmations: '3', api }), [`${devnet.url}/chains/${chain.id}/api`, String(i)]);
+    const address = await page.evaluate(([api, index, xpub]) => (window as any).mount({ xpub, index, amount: '0.001', confirmations: '3', api }), [`${devnet.url}/chains/${chain.id}/api`, String(i), ZPUB]);
     chain.chain.pay([{ address, sats: 100_000 }]);
     const pushedAt = chain.lastPushAt;
     latencies.push((await statusAt(page, 'unconfirmed')) - pushedAt);
@@ -153,7 +148,7 @@ async function pollingDetection(browser: Browser, url: string, devnet: Devnet, r
   for (let i = 0; i < runs; i++) {
     const chain = devnet.createChain();
     await page.evaluate(() => ((window as any).events = []));
-    const address = await page.evaluate((api) => (window as any).mount({ xpub: 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs', index: '0', amount: '0.001', ws: 'none', api }), `${devnet.url}/chains/${chain.id}/api`);
+    const address = await page.evaluate(([api, xpub]) => (window as any).mount({ xpub, index: '0', amount: '0.001', ws: 'none', api }), [`${devnet.url}/chains/${chain.id}/api`, ZPUB]);
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5_000));
     const paidAt = performance.timeOrigin + performance.now();
     chain.chain.pay([{ address, sats: 100_000 }]);
@@ -163,17 +158,22 @@ async function pollingDetection(browser: Browser, url: string, devnet: Devnet, r
   return { runs, pollIntervalMs: 5_000, medianMs: round(median(latencies)), p90Ms: round(percentile(latencies, 0.9)), maxMs: round(Math.max(...latencies)) };
 }
 
+// BENCH_ONLY=webhooks,allocation runs some sections and prints them without writing results.json.
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (section: string): boolean => !only || only.includes(section);
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 results.bundle = bundleSize();
 
 const devnet = await startDevnet();
-const { url, server } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE });
+const { url, server } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 try {
   results.chromium = browser.version();
-  results.loadToQr = await loadToQr(browser, url, devnet, 25);
-  results.liveDetection = await liveDetection(browser, url, devnet, 25);
-  results.pollingDetection = await pollingDetection(browser, url, devnet, 12);
+  if (want('loadToQr')) results.loadToQr = await loadToQr(browser, url, devnet, 25);
+  if (want('liveDetection')) results.liveDetection = await liveDetection(browser, url, devnet, 25);
+  if (want('pollingDetection')) results.pollingDetection = await pollingDetection(browser, url, devnet, 12);
+  if (want('webhooks')) results.webhooks = await webhookDelivery(browser, url, devnet, 10);
+  if (want('allocation')) results.allocation = await allocationFigures(browser, url, devnet);
 } finally {
   await browser.close();
   server.close();
@@ -181,4 +181,4 @@ try {
 }
 
 console.log(JSON.stringify(results, null, 2));
-writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (!only) writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -22,7 +22,7 @@ import {
   type InvoicePolicy,
   type InvoiceStatus,
   type WatchState,
-  TAG_MAX_SATS,
+  amountTag,
 } from './invoice.js';
 import { createRestClient, type HttpError } from './chain/http.js';
 import { memoryStore, readJson, type Store } from './store.js';
@@ -213,7 +213,7 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
       const allocated = receiver.kind === 'account' && receiver.index === null;
       // With allocation, two buyers may get the same address: a small random tag in the amount
       // tells their payments apart, so (address, amount) names one invoice.
-      const tagSats = allocated && !config.exactAmount && expectedSats ? 1 + Math.floor(effects.random() * TAG_MAX_SATS) : 0;
+      const tagSats = allocated && !config.exactAmount && expectedSats ? amountTag(effects.random) : 0;
       const createdAt = effects.now();
       base = {
         id: bytesToHex(effects.randomBytes(16)),

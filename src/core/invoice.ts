@@ -80,6 +80,9 @@ export interface InvoicePolicy {
 /** Amount tags are 1 to 99 sats: under 10 US cents at $100,000 per BTC. */
 export const TAG_MAX_SATS = 99;
 
+/** A random amount tag, 1 to {@link TAG_MAX_SATS} sats, uniformly. */
+export const amountTag = (random: () => number): number => 1 + Math.floor(random() * TAG_MAX_SATS);
+
 /** A fiat price and the rate it was converted at, locked for the invoice's life. */
 export interface FiatPrice {
   readonly currency: string;
@@ -140,14 +143,20 @@ export function fullAmountSats(policy: InvoicePolicy): number {
 
 const sum = (txs: readonly ChainTx[]): number => txs.reduce((total, tx) => total + tx.valueSats, 0);
 
+/**
+ * Whether `tx` pays this invoice: it brings some sats, and is not exactly another buyer's tagged
+ * amount (the untagged amount plus another tag, see {@link InvoicePolicy.tagSats}).
+ */
+export function paysInvoice(tx: Pick<ChainTx, 'valueSats'>, policy: InvoicePolicy): boolean {
+  const tag = policy.tagSats ?? 0;
+  const untagged = policy.expectedSats - tag;
+  return tx.valueSats > 0 && !(tag && tx.valueSats !== policy.expectedSats && tx.valueSats > untagged && tx.valueSats <= untagged + TAG_MAX_SATS);
+}
+
 /** Applies one chain event; returns the same object when nothing changed. */
 export function reduceWatch(state: WatchState, event: ChainEvent, now: number, policy: InvoicePolicy): WatchState {
   let { baseline, txs, tipHeight } = state;
-  const tag = policy.tagSats ?? 0;
-  const untagged = policy.expectedSats - tag;
-  /** Pays this invoice: some sats, and not exactly another buyer's tagged amount (see tagSats). */
-  const pays = (tx: ChainTx): boolean =>
-    tx.valueSats > 0 && !(tag && tx.valueSats !== policy.expectedSats && tx.valueSats > untagged && tx.valueSats <= untagged + TAG_MAX_SATS);
+  const pays = (tx: ChainTx): boolean => paysInvoice(tx, policy);
   const known = new Map(txs.map((tx) => [tx.txid, tx]));
   switch (event.type) {
     case 'snapshot': {

@@ -19,7 +19,7 @@ import { fetchAddressTxs, fetchTipHeight } from './chain/esplora.js';
 import { createRestClient } from './chain/http.js';
 import type { FetchLike } from './effects.js';
 import { CheckoutError } from './errors.js';
-import { summarizeInvoice, type InvoiceStatus } from './invoice.js';
+import { paysInvoice, summarizeInvoice, type InvoiceStatus } from './invoice.js';
 
 export interface VerifyOptions {
   /** Your extended public key or descriptor, from your server's configuration: never from the call. */
@@ -32,6 +32,12 @@ export interface VerifyOptions {
   confirmations?: number;
   /** The order's amount in sats, from your records. Without it the payload's `expectedSats` is used, which a forger chooses. */
   expectedSats?: number;
+  /**
+   * The amount tag included in `expectedSats` (1–99 sats when the element chose the address);
+   * by default the payload's. A transaction of exactly another tag's amount is another buyer's
+   * and does not count, as in the element.
+   */
+  tagSats?: number;
   /** Accepted shortfall in hundredths of a percent. */
   toleranceBasisPoints?: number;
   /** Network and address type, as on the element; by default the key's and the payload's network. */
@@ -90,18 +96,25 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
   // Only the transactions the call names count (older history on the address does not);
   // a call that names none is checked against everything that paid the address.
   const claimed = Array.isArray(payload.txids) ? (payload.txids as unknown[]).map(String) : null;
-  const txs = onChain.filter((tx) => tx.valueSats > 0 && (!claimed || claimed.includes(tx.txid)));
-  const missing = claimed?.filter((txid) => !txs.some((tx) => tx.txid === txid)) ?? [];
-  const expectedSats = options.expectedSats ?? (typeof payload.expectedSats === 'number' ? payload.expectedSats : 0);
+  const number = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null);
+  const expectedSats = options.expectedSats ?? number(payload.expectedSats) ?? 0;
+  const tagSats = options.tagSats ?? number(payload.tagSats) ?? 0;
+  const policy = { expectedSats, tagSats, confirmations: options.confirmations ?? 1, toleranceBasisPoints: options.toleranceBasisPoints ?? 0, expiresAt: null };
+  const named = onChain.filter((tx) => tx.valueSats > 0 && (!claimed || claimed.includes(tx.txid)));
+  const txs = named.filter((tx) => paysInvoice(tx, policy));
+  const missing = claimed?.filter((txid) => !named.some((tx) => tx.txid === txid)) ?? [];
+  const othersTagged = named.filter((tx) => !txs.includes(tx));
   const invoice = summarizeInvoice(
-    { id: '', address, index: payload.index as number, network: 'mainnet', orderId: null, createdAt: 0, tagSats: 0, fiat: null },
-    { expectedSats, confirmations: options.confirmations ?? 1, toleranceBasisPoints: options.toleranceBasisPoints ?? 0, expiresAt: null },
+    { id: '', address, index: payload.index as number, network: 'mainnet', orderId: null, createdAt: 0, tagSats, fiat: null },
+    policy,
     { baseline: [], txs, tipHeight, expired: false },
   );
   const claimedSats = typeof payload.receivedSats === 'number' ? payload.receivedSats : 0;
   const reason = missing.length
     ? `The chain does not show ${missing.join(', ')} paying ${address}.`
-    : claimedSats > invoice.receivedSats
+    : othersTagged.length && claimed
+      ? `${othersTagged.map((tx) => tx.txid).join(', ')} pays another buyer's amount (${othersTagged.map((tx) => tx.valueSats).join(', ')} sats) to this shared address, not ${expectedSats}.`
+      : claimedSats > invoice.receivedSats
       ? `The call claims ${claimedSats} sats; the chain shows ${invoice.receivedSats}.`
       : invoice.status === 'paid'
         ? null

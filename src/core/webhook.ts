@@ -82,7 +82,9 @@ export interface WebhookPayload {
   readonly address: string;
   readonly index: number | null;
   readonly network: string;
+  /** Includes `tagSats`, the amount tag of an allocated invoice (0 without). */
   readonly expectedSats: number;
+  readonly tagSats: number;
   readonly receivedSats: number;
   readonly confirmedSats: number;
   readonly confirmations: number;
@@ -133,6 +135,7 @@ export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: n
     index: invoice.index,
     network: invoice.network,
     expectedSats: invoice.expectedSats,
+    tagSats: invoice.tagSats,
     receivedSats: invoice.receivedSats,
     confirmedSats: invoice.confirmedSats,
     confirmations: invoice.confirmations,

@@ -51,6 +51,7 @@ interface Order {
   index: number;
   /** From the first call for this invoice: later calls cannot change it. Your shop would use its own order amount. */
   expectedSats: number;
+  tagSats: number;
   paid: boolean;
 }
 
@@ -81,6 +82,17 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
 
   const outcome = (result: VerifyResult) => ({ verified: result.ok, status: result.status, reason: result.reason });
 
+  // Buyers may share an address (their amounts differ by the tag): one transaction settles one
+  // invoice at most, so a call naming a transaction another invoice was paid by is refused.
+  const settledBy = new Map<string, string>();
+  const settle = (invoiceId: string, result: VerifyResult): VerifyResult => {
+    if (!result.ok) return result;
+    const taken = result.txids.find((txid) => (settledBy.get(txid) ?? invoiceId) !== invoiceId);
+    if (taken) return { ...result, ok: false, reason: `${taken} already paid invoice ${settledBy.get(taken)}.` };
+    for (const txid of result.txids) settledBy.set(txid, invoiceId);
+    return result;
+  };
+
   async function onJson(body: string): Promise<string> {
     let payload: Record<string, unknown>;
     try {
@@ -91,10 +103,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     const invoiceId = String(payload.invoiceId);
     if (!orders.has(invoiceId) && typeof payload.index === 'number' && typeof payload.address === 'string') {
-      orders.set(invoiceId, { invoiceId, orderId: (payload.orderId as string) ?? null, address: payload.address, index: payload.index, expectedSats: Number(payload.expectedSats) || 0, paid: false });
+      orders.set(invoiceId, { invoiceId, orderId: (payload.orderId as string) ?? null, address: payload.address, index: payload.index, expectedSats: Number(payload.expectedSats) || 0, tagSats: Number(payload.tagSats) || 0, paid: false });
     }
     const order = orders.get(invoiceId);
-    const result = await verifyPayment({ ...verifyOptions, payload, expectedSats: order?.expectedSats });
+    const result = settle(invoiceId, await verifyPayment({ ...verifyOptions, payload, expectedSats: order?.expectedSats, tagSats: order?.tagSats }));
     if (order && result.ok) order.paid = true;
     record({ via: 'json', claim: String(payload.status), orderId: (payload.orderId as string) ?? null, address: String(payload.address), ...outcome(result), answer: 'ok' });
     return 'ok';
@@ -125,7 +137,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   async function recheck(): Promise<void> {
     for (const order of orders.values()) {
       if (order.paid) continue;
-      const result = await verifyPayment({ ...verifyOptions, payload: { address: order.address, index: order.index }, expectedSats: order.expectedSats });
+      const result = settle(order.invoiceId, await verifyPayment({ ...verifyOptions, payload: { address: order.address, index: order.index }, expectedSats: order.expectedSats, tagSats: order.tagSats }));
       if (!result.ok) continue;
       order.paid = true;
       record({ via: 'recheck', claim: 'no new call', orderId: order.orderId, address: order.address, ...outcome(result), answer: '' });

@@ -25,7 +25,7 @@ describe('webhook planning', () => {
     it('posts the first status (awaiting) with every field, as text/plain JSON', () => {
       const [delivery] = planWebhooks(hook, null, snap({}), new Set(), 5_000);
       const body = JSON.parse(delivery!.body!);
-      expect(Object.keys(body).sort()).to.deep.equal(['address', 'confirmations', 'confirmedSats', 'createdAt', 'expectedSats', 'expiresAt', 'id', 'index', 'invoiceId', 'late', 'network', 'orderId', 'overpaid', 'previousStatus', 'receivedSats', 'requiredConfirmations', 'status', 'timestamp', 'txids']);
+      expect(Object.keys(body).sort()).to.deep.equal(['address', 'confirmations', 'confirmedSats', 'createdAt', 'expectedSats', 'expiresAt', 'id', 'index', 'invoiceId', 'late', 'network', 'orderId', 'overpaid', 'previousStatus', 'receivedSats', 'requiredConfirmations', 'status', 'tagSats', 'timestamp', 'txids']);
       expect(body).to.include({ status: 'awaiting', previousStatus: 'loading', orderId: 'A-9', index: 4, timestamp: 5_000, invoiceId: 'inv-1' });
       expect(delivery!.id).to.equal(body.id);
       expect(delivery!.url).to.equal(hook.url);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startDevnet, type Devnet, type DevnetChain } from '../../src/devnet/index.js';
 import { verifyPayment } from '../../src/core/verify.js';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
+import { startReceiver } from '../../src/receiver/server.js';
 
 const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
 const account = parseAccount(ZPUB);
@@ -64,6 +65,44 @@ describe('verifyPayment', () => {
     const forged = payload({ txids: [tx.txid], expectedSats: 1_000, receivedSats: 1_000 });
     expect((await verifyPayment({ xpub: ZPUB, api, payload: forged })).ok).to.equal(true);
     expect((await verifyPayment({ xpub: ZPUB, api, payload: forged, expectedSats: 100_000 })).ok).to.equal(false);
+  });
+
+  it("refuses another buyer's tagged payment to a shared address, and accepts the buyer's own", async () => {
+    // Two buyers were given address 5: one with a 37-sat tag, one with 52.
+    const theirs = chain.chain.pay([{ address: address(5), sats: 100_052 }]);
+    chain.chain.mine(1);
+    const forged = payload({ txids: [theirs.txid], expectedSats: 100_037, tagSats: 37, receivedSats: 100_052 });
+    const refused = await verifyPayment({ xpub: ZPUB, api, payload: forged });
+    expect(refused.ok).to.equal(false);
+    expect(refused.reason).to.equal(`${theirs.txid} pays another buyer's amount (100052 sats) to this shared address, not 100037.`);
+    // Without naming transactions, the other buyer's payment simply does not count.
+    expect(await verifyPayment({ xpub: ZPUB, api, payload: payload({ expectedSats: 100_037, tagSats: 37 }) })).to.include({ ok: false, receivedSats: 0, status: 'awaiting' });
+    const ours = chain.chain.pay([{ address: address(5), sats: 100_037 }]);
+    chain.chain.mine(1);
+    const result = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [ours.txid], expectedSats: 100_037, tagSats: 37, receivedSats: 100_037 }) });
+    expect(result).to.include({ ok: true, receivedSats: 100_037 });
+    // An under- or overpayment that is no tag's amount still counts, as in the element.
+    const over = chain.chain.pay([{ address: address(5), sats: 100_200 }]);
+    chain.chain.mine(1);
+    expect(await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [over.txid], expectedSats: 100_037, tagSats: 37, receivedSats: 100_200 }) })).to.include({ ok: true });
+  });
+
+  it('the reference receiver lets one transaction pay one invoice only', async () => {
+    const receiver = await startReceiver({ xpub: ZPUB, api, recheckMs: 3_600_000, lookahead: 10 });
+    try {
+      const tx = chain.chain.pay([{ address: address(5), sats: 100_037 }]);
+      chain.chain.mine(1);
+      const call = (invoiceId: string) =>
+        fetch(`${receiver.url}/json`, { method: 'POST', body: JSON.stringify(payload({ invoiceId, txids: [tx.txid], expectedSats: 100_037, tagSats: 37, receivedSats: 100_037 })) });
+      await call('honest');
+      await call('copycat'); // a forged call for another invoice that names the same payment
+      expect(receiver.log.map((entry) => [entry.verified, entry.reason])).to.deep.equal([
+        [true, null],
+        [false, `${tx.txid} already paid invoice honest.`],
+      ]);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('refuses a private key as the merchant key', async () => {
