@@ -13,10 +13,22 @@ for (const type of ['btc-checkout-status', 'btc-checkout-paid', 'btc-checkout-er
     say(`${type} ${JSON.stringify(detail)}${invoice ? ` #${invoice.index} ${invoice.receivedSats}/${invoice.expectedSats} sats` : ''}`);
   });
 }
+document.addEventListener('btc-checkout-webhook', (event) => {
+  const { format, attempt, status, outcome, response } = event.detail;
+  say(`btc-checkout-webhook ${format} attempt ${attempt}: ${outcome} (HTTP ${status}) ${response}`);
+});
 
-// Point the checkouts at the devnet before the element is defined, so none starts without it.
-const { url } = await (await fetch('/__devnet__')).json();
-for (const checkout of document.querySelectorAll('btc-checkout')) if (!checkout.hasAttribute('api')) checkout.setAttribute('api', `${url}/api`);
+// Point the checkouts at the devnet and the shop's receiver before the element is defined, so
+// none starts without them.
+const { url, receiver } = (await (await fetch('/__devnet__')).json()) as { url: string; receiver: string | null };
+for (const checkout of document.querySelectorAll<HTMLElement>('btc-checkout')) {
+  if (!checkout.hasAttribute('api')) checkout.setAttribute('api', `${url}/api`);
+  const format = checkout.dataset.webhook;
+  if (format && receiver) {
+    checkout.setAttribute('webhook', `${receiver}/${format}${format === 'blockchain-info' ? `?invoice_id=${checkout.getAttribute('order-id') ?? 'demo'}&secret=demo` : ''}`);
+    if (format !== 'json') checkout.setAttribute('webhook-format', format);
+  }
+}
 await import('../src/index.js');
 
 const control = async (action: string, body: object = {}): Promise<any> => {
@@ -66,6 +78,12 @@ const chainActions: Record<string, () => Promise<unknown>> = {
   reorg: () => control('reorg', { depth: 1, leave: [...lastTx.values()] }),
   disconnect: () => control('disconnect'),
   fail: () => control('fail', { status: 503, count: 4 }),
+  noPrice: () => control('prices', { USD: -1 }),
+  price: () => control('prices', { USD: 100_000 }),
+  newVisitor: async () => {
+    for (const key of Object.keys(localStorage)) if (key.startsWith('btc-checkout:')) localStorage.removeItem(key);
+    location.reload();
+  },
 };
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-chain]')) {
   button.onclick = async () => {
@@ -74,3 +92,39 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-chain]'
     await refreshHeight();
   };
 }
+
+// The receiver's log: what each webhook claimed, and what the chain says.
+const receiverRows = document.getElementById('receiver')!;
+interface LogEntry { time: number; via: string; claim: string; orderId: string | null; verified: boolean; paid: boolean; status: string; reason: string | null; answer: string }
+const cell = (text: string, className = ''): HTMLTableCellElement => Object.assign(document.createElement('td'), { textContent: text, className });
+async function refreshReceiver(): Promise<void> {
+  if (!receiver) return;
+  const entries = (await (await fetch(`${receiver}/log`)).json()) as LogEntry[];
+  receiverRows.replaceChildren(
+    ...entries.slice(-30).reverse().map((entry) => {
+      const row = document.createElement('tr');
+      row.append(
+        cell(new Date(entry.time).toLocaleTimeString()),
+        cell(entry.via),
+        cell(entry.claim),
+        cell(entry.orderId ?? ''),
+        cell(entry.verified ? '✓ true' : '✗ false', entry.verified ? 'ok' : 'bad'),
+        cell(entry.paid ? 'paid' : 'not yet', entry.paid ? 'ok' : ''),
+        cell(entry.reason ?? ''),
+        cell(entry.answer),
+      );
+      return row;
+    }),
+  );
+}
+setInterval(() => void refreshReceiver().catch(() => undefined), 2_000);
+
+// Anyone can call a webhook URL: the receiver must not believe it.
+document.getElementById('forge')!.onclick = async () => {
+  const shop = checkouts[0]!;
+  if (!receiver || !shop.invoice) return;
+  const forged = { ...shop.invoice, invoiceId: shop.invoice.id, status: 'paid', receivedSats: shop.invoice.expectedSats, txids: ['ab'.repeat(32)] };
+  await fetch(`${receiver}/json`, { method: 'POST', body: JSON.stringify(forged) });
+  say('sent a forged "paid" webhook for order 1042');
+  await refreshReceiver();
+};

@@ -4,6 +4,10 @@
  */
 import { createServer, type Plugin } from 'vite';
 import { startDevnet, type Devnet } from '../src/devnet/server.js';
+import { startReceiver } from '../src/receiver/server.js';
+
+/** The demo's shop key: BIP 84's public test account on regtest (see demo/index.html). */
+const SHOP_XPUB = 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x';
 
 async function devnetOnPort(): Promise<Devnet> {
   try {
@@ -14,6 +18,8 @@ async function devnetOnPort(): Promise<Devnet> {
 }
 
 const devnet = await devnetOnPort();
+// The shop's server: the reference receiver, checking every webhook against the devnet.
+const receiver = await startReceiver({ xpub: SHOP_XPUB, network: 'regtest', api: `${devnet.url}/api`, recheckMs: 10_000, lookahead: 200 }).catch(() => null);
 
 /** Tells the demo page where the devnet is. */
 const devnetInfo: Plugin = {
@@ -21,7 +27,7 @@ const devnetInfo: Plugin = {
   configureServer(server) {
     server.middlewares.use('/__devnet__', (_request, response) => {
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ url: devnet.url }));
+      response.end(JSON.stringify({ url: devnet.url, receiver: receiver?.url ?? null }));
     });
   },
 };
@@ -29,10 +35,11 @@ const devnetInfo: Plugin = {
 const vite = await createServer({ plugins: [devnetInfo], server: { port: Number(process.env.PORT ?? 5173) } });
 await vite.listen();
 const local = vite.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
-console.log(`\n  <btc-checkout> demo:  ${local}demo/\n  devnet (regtest):     ${devnet.url}/api  (control: ${devnet.url}/control)\n`);
+console.log(`\n  <btc-checkout> demo:  ${local}demo/\n  devnet (regtest):     ${devnet.url}/api  (control: ${devnet.url}/control)\n  webhook receiver:     ${receiver?.url ?? 'not started'}  (log: ${receiver?.url}/log)\n`);
 
 const stop = async (): Promise<void> => {
   await vite.close();
+  await receiver?.close();
   await devnet.close();
   process.exit(0);
 };

@@ -57,9 +57,15 @@ export interface VerifyResult {
   readonly txids: readonly string[];
   /** Why it is not ok, in words; null when ok. */
   readonly reason: string | null;
+  /**
+   * The call says something the chain contradicts: an address the key does not derive, a
+   * transaction the chain does not show, another buyer's amount, more sats than were paid. Treat
+   * it as forged. False when the payment is only not there yet (too few confirmations, underpaid).
+   */
+  readonly contradicted: boolean;
 }
 
-const refuse = (reason: string, address: string | null = null): VerifyResult => ({
+const refuse = (reason: string, address: string | null = null, contradicted = true): VerifyResult => ({
   ok: false,
   status: 'error',
   address,
@@ -68,12 +74,13 @@ const refuse = (reason: string, address: string | null = null): VerifyResult => 
   confirmations: 0,
   txids: [],
   reason,
+  contradicted,
 });
 
 export async function verifyPayment(options: VerifyOptions): Promise<VerifyResult> {
   const payload = (options.payload ?? {}) as Record<string, unknown>;
   const fetch = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
-  if (!fetch) return refuse('No fetch: pass options.fetch.');
+  if (!fetch) return refuse('No fetch: pass options.fetch.', null, false);
   let address: string;
   try {
     const account = parseAccount(options.xpub, { network: options.network ?? (payload.network as string | undefined), addressType: options.addressType });
@@ -81,7 +88,7 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAX_INDEX) return refuse('The payload has no valid index.');
     address = deriveAddress(account, index);
   } catch (error) {
-    return refuse(`Your key cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`);
+    return refuse(`Your key cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`, null, false);
   }
   if (payload.address !== address) return refuse(`Your key does not derive ${String(payload.address)} at index ${String(payload.index)}.`, address);
 
@@ -91,7 +98,7 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
   try {
     [tipHeight, { txs: onChain }] = await Promise.all([fetchTipHeight(rest), fetchAddressTxs(rest, address)]);
   } catch (error) {
-    return refuse(`The API could not be read: ${(error as Error).message}`, address);
+    return refuse(`The API could not be read: ${(error as Error).message}`, address, false);
   }
   // Only the transactions the call names count (older history on the address does not);
   // a call that names none is checked against everything that paid the address.
@@ -110,6 +117,7 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
     { baseline: [], txs, tipHeight, expired: false },
   );
   const claimedSats = typeof payload.receivedSats === 'number' ? payload.receivedSats : 0;
+  const contradicted = missing.length > 0 || (othersTagged.length > 0 && claimed !== null) || claimedSats > invoice.receivedSats;
   const reason = missing.length
     ? `The chain does not show ${missing.join(', ')} paying ${address}.`
     : othersTagged.length && claimed
@@ -130,5 +138,6 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
     confirmations: invoice.confirmations,
     txids: invoice.txids,
     reason,
+    contradicted,
   };
 }

@@ -37,12 +37,19 @@ export interface LogEntry {
   readonly claim: string;
   readonly orderId: string | null;
   readonly address: string | null;
+  /** The chain shows at least what the call claims (an `awaiting` call for an unpaid invoice is true). */
   readonly verified: boolean;
+  /** The chain shows the order paid: the amount, with the confirmations this receiver requires. */
+  readonly paid: boolean;
   /** The status the chain supports. */
   readonly status: string;
+  /** Why the claim is not verified, or why the order is not paid yet. */
   readonly reason: string | null;
   readonly answer: string;
 }
+
+/** How far along each status is, for "the chain shows at least what the call claims". */
+const PROGRESS: Record<string, number> = { awaiting: 0, expired: 0, underpaid: 1, unconfirmed: 2, confirming: 3, paid: 4 };
 
 interface Order {
   invoiceId: string;
@@ -80,7 +87,11 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     if (log.length > 500) log.shift();
   };
 
-  const outcome = (result: VerifyResult) => ({ verified: result.ok, status: result.status, reason: result.reason });
+  /** Whether the chain shows at least what the call claims (`claimed`, a status), and whether the order is paid. */
+  const outcome = (result: VerifyResult, claimed: string) => {
+    const verified = result.ok || (!result.contradicted && claimed !== 'paid' && (PROGRESS[result.status] ?? -1) >= (PROGRESS[claimed] ?? 99));
+    return { verified, paid: result.ok, status: result.status, reason: result.reason };
+  };
 
   // Buyers may share an address (their amounts differ by the tag): one transaction settles one
   // invoice at most, so a call naming a transaction another invoice was paid by is refused.
@@ -98,7 +109,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     try {
       payload = JSON.parse(body);
     } catch {
-      record({ via: 'json', claim: 'unreadable', orderId: null, address: null, verified: false, status: 'error', reason: 'not JSON', answer: 'ok' });
+      record({ via: 'json', claim: 'unreadable', orderId: null, address: null, verified: false, paid: false, status: 'error', reason: 'not JSON', answer: 'ok' });
       return 'ok';
     }
     const invoiceId = String(payload.invoiceId);
@@ -108,7 +119,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const order = orders.get(invoiceId);
     const result = settle(invoiceId, await verifyPayment({ ...verifyOptions, payload, expectedSats: order?.expectedSats, tagSats: order?.tagSats }));
     if (order && result.ok) order.paid = true;
-    record({ via: 'json', claim: String(payload.status), orderId: (payload.orderId as string) ?? null, address: String(payload.address), ...outcome(result), answer: 'ok' });
+    record({ via: 'json', claim: String(payload.status), orderId: (payload.orderId as string) ?? null, address: String(payload.address), ...outcome(result, String(payload.status)), answer: 'ok' });
     return 'ok';
   }
 
@@ -117,9 +128,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const address = query.get('addr') ?? '';
     const value = Number(query.get('value'));
     const payload = { address, index: indexOf.get(address), txids: [query.get('txid')], receivedSats: value, expectedSats: value };
-    // Status 2 claims the payment is confirmed: hold it to that.
-    const result = await verifyPayment({ ...verifyOptions, payload, confirmations: query.get('status') === '2' ? confirmations : 0 });
-    record({ via: 'blockonomics', claim: `status ${query.get('status')}, ${value} sats`, orderId: query.get('order_id'), address, ...outcome(result), answer: 'ok' });
+    // Status 0 claims an unconfirmed payment, 1 a partly confirmed one, 2 a confirmed one.
+    const claimed = ({ 0: 'unconfirmed', 1: 'confirming', 2: 'paid' } as Record<string, string>)[query.get('status') ?? ''] ?? 'paid';
+    const result = await verifyPayment({ ...verifyOptions, payload });
+    record({ via: 'blockonomics', claim: `status ${query.get('status')}, ${value} sats`, orderId: query.get('order_id'), address, ...outcome(result, claimed), answer: 'ok' });
     return 'ok';
   }
 
@@ -128,9 +140,11 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const address = query.get('address') ?? '';
     const value = Number(query.get('value'));
     const payload = { address, index: indexOf.get(address), txids: [query.get('transaction_hash')], receivedSats: value, expectedSats: value };
+    const depth = Math.max(Number(query.get('confirmations')) || 0, 0);
     const result = await verifyPayment({ ...verifyOptions, payload });
     const answer = result.ok ? '*ok*' : 'waiting';
-    record({ via: 'blockchain-info', claim: `${query.get('confirmations')} confirmations, ${value} sats`, orderId: query.get('order_id') ?? query.get('invoice_id'), address, ...outcome(result), answer });
+    const claimed = depth >= confirmations ? 'paid' : depth >= 1 ? 'confirming' : 'unconfirmed';
+    record({ via: 'blockchain-info', claim: `${depth} confirmations, ${value} sats`, orderId: query.get('order_id') ?? query.get('invoice_id'), address, ...outcome(result, claimed), answer });
     return answer;
   }
 
@@ -140,7 +154,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       const result = settle(order.invoiceId, await verifyPayment({ ...verifyOptions, payload: { address: order.address, index: order.index }, expectedSats: order.expectedSats, tagSats: order.tagSats }));
       if (!result.ok) continue;
       order.paid = true;
-      record({ via: 'recheck', claim: 'no new call', orderId: order.orderId, address: order.address, ...outcome(result), answer: '' });
+      record({ via: 'recheck', claim: 'no new call', orderId: order.orderId, address: order.address, ...outcome(result, 'paid'), answer: '' });
     }
   }
 

@@ -139,7 +139,9 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       await untilStatus(el, 'paid');
       await until(async () => (await sinkState(sink)).log.some((entry) => entry.claim === 'paid'), 'paid logged');
       const paid = (await sinkState(sink)).log.find((entry) => entry.claim === 'paid')!;
-      expect(paid).to.include({ verified: true, status: 'paid', reason: null });
+      expect(paid).to.include({ verified: true, paid: true, status: 'paid', reason: null });
+      // The first call (awaiting) was true too, and said the order was not paid yet.
+      expect((await sinkState(sink)).log[0]).to.include({ claim: 'awaiting', verified: true, paid: false });
     });
 
     it('rejects a forged webhook', async () => {
@@ -148,7 +150,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       const forged = { ...el.invoice, invoiceId: el.invoice!.id, status: 'paid', receivedSats: 100_000, txids: ['ab'.repeat(32)] };
       await fetch(`${sink.url}/json`, { method: 'POST', body: JSON.stringify(forged) });
       const entry = (await sinkState(sink)).log.find((line) => line.claim === 'paid')!;
-      expect(entry).to.include({ verified: false });
+      expect(entry).to.include({ verified: false, paid: false });
       expect(entry.reason).to.match(/does not show/);
     });
 
@@ -160,7 +162,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       el.remove();
       await control(chain, 'pay', { address, sats: 100_000, confirm: true });
       await waitUntil(async () => (await sinkState(sink)).log.some((entry) => entry.via === 'recheck'), 're-check', { timeout: 5_000 });
-      expect((await sinkState(sink)).log.at(-1)).to.include({ via: 'recheck', verified: true, status: 'paid' });
+      expect((await sinkState(sink)).log.at(-1)).to.include({ via: 'recheck', verified: true, paid: true, status: 'paid' });
     });
   });
 

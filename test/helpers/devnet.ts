@@ -33,7 +33,7 @@ export interface Sink {
 export interface SinkState {
   calls: { method: string; path: string; query: Record<string, string>; body: string; time: number }[];
   table: Record<string, unknown>[];
-  log: { via: string; claim: string; verified: boolean; status: string; reason: string | null; answer: string }[];
+  log: { via: string; claim: string; verified: boolean; paid: boolean; status: string; reason: string | null; answer: string }[];
 }
 
 let labUrl: Promise<string> | null = null;

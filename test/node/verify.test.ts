@@ -27,14 +27,14 @@ describe('verifyPayment', () => {
     const tx = chain.chain.pay([{ address: address(5), sats: 100_000 }]);
     chain.chain.mine(2);
     const result = await verifyPayment({ xpub: ZPUB, api, confirmations: 2, expectedSats: 100_000, payload: payload({ txids: [tx.txid] }) });
-    expect(result).to.deep.include({ ok: true, status: 'paid', receivedSats: 100_000, confirmations: 2, reason: null, address: address(5) });
+    expect(result).to.deep.include({ ok: true, status: 'paid', receivedSats: 100_000, confirmations: 2, reason: null, address: address(5), contradicted: false });
   });
 
   it('refuses a forged amount', async () => {
     const tx = chain.chain.pay([{ address: address(5), sats: 1_000 }]);
     chain.chain.mine(1);
     const result = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [tx.txid] }) });
-    expect(result.ok).to.equal(false);
+    expect(result).to.include({ ok: false, contradicted: true });
     expect(result.reason).to.match(/claims 100000 sats; the chain shows 1000/);
   });
 
@@ -48,15 +48,17 @@ describe('verifyPayment', () => {
   it('refuses a transaction the chain does not show', async () => {
     const result = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: ['ab'.repeat(32)] }) });
     expect(result.reason).to.match(/does not show/);
+    expect(result.contradicted).to.equal(true);
   });
 
   it('refuses too few confirmations and underpayment, saying so', async () => {
     const tx = chain.chain.pay([{ address: address(5), sats: 100_000 }]);
     chain.chain.mine(1);
     const few = await verifyPayment({ xpub: ZPUB, api, confirmations: 3, payload: payload({ txids: [tx.txid] }) });
-    expect(few).to.include({ ok: false, status: 'confirming', reason: '1 of 3 confirmations.' });
+    // Not there yet is not a forgery.
+    expect(few).to.include({ ok: false, status: 'confirming', reason: '1 of 3 confirmations.', contradicted: false });
     const short = await verifyPayment({ xpub: ZPUB, api, expectedSats: 200_000, payload: payload({ txids: [tx.txid] }) });
-    expect(short).to.include({ ok: false, status: 'underpaid' });
+    expect(short).to.include({ ok: false, status: 'underpaid', contradicted: false });
   });
 
   it('uses the amount from your records, not the one in the call', async () => {
@@ -73,7 +75,7 @@ describe('verifyPayment', () => {
     chain.chain.mine(1);
     const forged = payload({ txids: [theirs.txid], expectedSats: 100_037, tagSats: 37, receivedSats: 100_052 });
     const refused = await verifyPayment({ xpub: ZPUB, api, payload: forged });
-    expect(refused.ok).to.equal(false);
+    expect(refused).to.include({ ok: false, contradicted: true });
     expect(refused.reason).to.equal(`${theirs.txid} pays another buyer's amount (100052 sats) to this shared address, not 100037.`);
     // Without naming transactions, the other buyer's payment simply does not count.
     expect(await verifyPayment({ xpub: ZPUB, api, payload: payload({ expectedSats: 100_037, tagSats: 37 }) })).to.include({ ok: false, receivedSats: 0, status: 'awaiting' });
@@ -112,7 +114,7 @@ describe('verifyPayment', () => {
 
   it('reports an unreachable API instead of throwing', async () => {
     const result = await verifyPayment({ xpub: ZPUB, api: 'http://127.0.0.1:9/api', payload: payload({}) });
-    expect(result.ok).to.equal(false);
+    expect(result).to.include({ ok: false, contradicted: false }); // unknown, not forged: try again later
     expect(result.reason).to.match(/could not be read/);
   });
 });
