@@ -105,6 +105,21 @@ describe('allocation (shipped bundle, devnet)', () => {
   });
 });
 
+describe('storage that refuses (shipped bundle)', () => {
+  it('works in memory when localStorage throws, as in Safari private mode', async () => {
+    const chain = await newChain();
+    // The page's localStorage throws on every use, before the bundle loads.
+    const frame = await page(`<script>
+      Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
+    </script><btc-checkout xpub="${VPUB}" network="regtest" api="${chain.api}" amount="0.001" order-id="P-1" webhook="https://127.0.0.1:9/hook"></btc-checkout>`);
+    expect(() => frame.contentWindow!.localStorage).to.throw(/insecure/);
+    const el = frame.contentDocument!.querySelector('btc-checkout') as BtcCheckout;
+    await untilStatus(el, 'awaiting');
+    expect(el.index).to.be.within(0, 19);
+    expect(el.error).to.equal(null);
+  });
+});
+
 describe('fiat (shipped bundle, devnet)', () => {
   it('25 USD at 97,123 USD/BTC is 25,741 sats, shown beside the price in USD', async () => {
     const chain = await newChain();
