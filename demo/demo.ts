@@ -47,11 +47,13 @@ const refreshHeight = async (): Promise<void> => {
 await refreshHeight();
 
 const lastTx = new Map<BtcCheckout, string>();
+/** What is still due; an open amount (the tip jar) gets 10,000 sats. */
+const due = (c: BtcCheckout): number => c.invoice!.dueSats || c.invoice!.expectedSats || 10_000;
 const actions: Record<string, (checkout: BtcCheckout) => Promise<unknown>> = {
-  'Pay exact': (c) => pay(c, c.invoice!.dueSats || c.invoice!.expectedSats),
-  'Pay half': (c) => pay(c, Math.floor((c.invoice!.dueSats || c.invoice!.expectedSats) / 2)),
-  'Overpay': (c) => pay(c, Math.ceil(c.invoice!.expectedSats * 1.5)),
-  'Pay (RBF)': (c) => pay(c, c.invoice!.dueSats || c.invoice!.expectedSats, true),
+  'Pay exact': (c) => pay(c, due(c)),
+  'Pay half': (c) => pay(c, Math.floor(due(c) / 2)),
+  'Overpay': (c) => pay(c, Math.ceil(due(c) * 1.5)),
+  'Pay (RBF)': (c) => pay(c, due(c), true),
   'Replace: pay elsewhere': async (c) => {
     const txid = lastTx.get(c);
     if (txid) await control('replace', { txid, address: 'bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk', sats: 1000 });
