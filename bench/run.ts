@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic } from './serve.js';
 import { startDevnet, type Devnet } from '../src/devnet/server.js';
-import { median, percentile, round, ZPUB } from './stats.js';
+import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 import { WEBHOOK_PAGE, webhookDelivery } from './webhooks.js';
 import { allocationFigures, CROWD_PAGE } from './allocation.js';
 
@@ -86,6 +86,8 @@ const WATCH_PAGE = `<!doctype html><meta charset="utf-8"><body>
   await import('/dist/btc-checkout.js');
   window.events = [];
   window.mount = (attributes) => {
+    // Each run is a new visitor: no invoice kept from the run before.
+    localStorage.clear();
     document.body.replaceChildren();
     const el = document.createElement('btc-checkout');
     for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
@@ -95,14 +97,15 @@ const WATCH_PAGE = `<!doctype html><meta charset="utf-8"><body>
   };
 </script>`;
 
-async function statusAt(page: Page, status: string): Promise<number> {
+/** When the page saw `status`, on this process's clock (`offsetMs` from clockOffset). */
+async function statusAt(page: Page, status: string, offsetMs = 0): Promise<number> {
   const handle = await page.waitForFunction((wanted) => (window as any).events.find((event: any) => event.status === wanted)?.at, status, { timeout: 30_000 });
-  return handle.jsonValue() as Promise<number>;
+  return ((await handle.jsonValue()) as number) - offsetMs;
 }
 
 /**
  * Live detection: milliseconds from the devnet pushing a payment over the websocket to the
- * page's btc-checkout-status event (both stamps on the machine's high-resolution wall clock),
+ * page's btc-checkout-status event (the page's stamps moved onto Node's clock, see clockOffset),
  * and the REST requests one checkout makes while its socket stays up, through a whole
  * lifecycle (awaiting → unconfirmed → confirming → paid with 3 confirmations).
  */
@@ -112,13 +115,14 @@ async function liveDetection(browser: Browser, url: string, devnet: Devnet, runs
   await page.waitForFunction(() => (window as any).mount);
   const latencies: number[] = [];
   const restPerCheckout: number[] = [];
+  const clock = await clockOffset(page);
   for (let i = 0; i < runs; i++) {
     const chain = devnet.createChain();
     await page.evaluate(() => ((window as any).events = []));
     const address = await page.evaluate(([api, index, xpub]) => (window as any).mount({ xpub, index, amount: '0.001', confirmations: '3', api }), [`${devnet.url}/chains/${chain.id}/api`, String(i), ZPUB]);
     chain.chain.pay([{ address, sats: 100_000 }]);
     const pushedAt = chain.lastPushAt;
-    latencies.push((await statusAt(page, 'unconfirmed')) - pushedAt);
+    latencies.push((await statusAt(page, 'unconfirmed', clock.offsetMs)) - pushedAt);
     chain.chain.mine(1);
     await statusAt(page, 'confirming');
     chain.chain.mine(2);
@@ -131,6 +135,7 @@ async function liveDetection(browser: Browser, url: string, devnet: Devnet, runs
     pushToStatusMedianMs: round(median(latencies)),
     pushToStatusP90Ms: round(percentile(latencies, 0.9)),
     pushToStatusMaxMs: round(Math.max(...latencies)),
+    pageClock: { offsetMs: round(clock.offsetMs), uncertaintyMs: round(clock.errorMs) },
     restRequestsPerCheckout: { median: median(restPerCheckout), max: Math.max(...restPerCheckout) },
     restRoutes: 'GET /blocks/tip/height and GET /address/:a/txs, once, after subscribing',
   };
@@ -145,6 +150,7 @@ async function pollingDetection(browser: Browser, url: string, devnet: Devnet, r
   await page.goto(`${url}/watch.html`);
   await page.waitForFunction(() => (window as any).mount);
   const latencies: number[] = [];
+  const clock = await clockOffset(page);
   for (let i = 0; i < runs; i++) {
     const chain = devnet.createChain();
     await page.evaluate(() => ((window as any).events = []));
@@ -152,7 +158,7 @@ async function pollingDetection(browser: Browser, url: string, devnet: Devnet, r
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5_000));
     const paidAt = performance.timeOrigin + performance.now();
     chain.chain.pay([{ address, sats: 100_000 }]);
-    latencies.push((await statusAt(page, 'unconfirmed')) - paidAt);
+    latencies.push((await statusAt(page, 'unconfirmed', clock.offsetMs)) - paidAt);
   }
   await page.close();
   return { runs, pollIntervalMs: 5_000, medianMs: round(median(latencies)), p90Ms: round(percentile(latencies, 0.9)), maxMs: round(Math.max(...latencies)) };

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Devnet } from '../src/devnet/server.js';
 import { startSink, type SinkCall } from './sink.js';
-import { median, percentile, round, ZPUB } from './stats.js';
+import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 
 /** A page that mounts checkouts on request and records status and webhook events. */
 export const WEBHOOK_PAGE = `<!doctype html><meta charset="utf-8"><body>
@@ -47,6 +47,7 @@ export async function webhookDelivery(browser: Browser, url: string, devnet: Dev
     const page = await open(browser, url);
     const latencies: number[] = [];
     const callsPerCheckout: number[] = [];
+    const clock = await clockOffset(page);
     for (let i = 0; i < runs; i++) {
       const chain = devnet.createChain();
       const path = `/life-${i}`;
@@ -63,7 +64,7 @@ export async function webhookDelivery(browser: Browser, url: string, devnet: Dev
       callsPerCheckout.push(calls.length);
       for (const event of (await events(page)).filter((e) => e.kind === 'status' && e.status !== 'loading')) {
         const call = calls.find((c) => statusOf(c) === event.status);
-        if (call) latencies.push(call.at - event.at);
+        if (call) latencies.push(call.at - (event.at - clock.offsetMs));
       }
     }
     await page.close();
@@ -109,6 +110,7 @@ export async function webhookDelivery(browser: Browser, url: string, devnet: Dev
       statusToReceiverMedianMs: round(median(latencies)),
       statusToReceiverP90Ms: round(percentile(latencies, 0.9)),
       statusToReceiverMaxMs: round(Math.max(...latencies)),
+      pageClock: { offsetMs: round(clock.offsetMs), uncertaintyMs: round(clock.errorMs) },
       callsPerCheckout: { median: median(callsPerCheckout), max: Math.max(...callsPerCheckout), statuses: 'awaiting, unconfirmed, confirming, paid (confirmations=2)' },
       recoveryAfterOne503Ms: { runs: recoveries.length, median: round(median(recoveries)), max: round(Math.max(...recoveries)), scheduledBackoffMs: 5_000 },
       pageLeftDuringRetry: {

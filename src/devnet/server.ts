@@ -78,8 +78,9 @@ export class DevnetChain {
   send(client: Client, frame: Record<string, unknown>): void {
     if (client.socket.readyState !== 1) return;
     this.stats.ws.framesOut++;
-    client.socket.send(JSON.stringify(frame));
+    // Stamped before serialising and sending, so a push-to-status figure includes both.
     if (frame['address-transactions'] || frame['block-transactions']) this.lastPushAt = performance.timeOrigin + performance.now();
+    client.socket.send(JSON.stringify(frame));
   }
 
   private broadcast(change: ChainChange): void {
