@@ -171,7 +171,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 results.bundle = bundleSize();
 
 const devnet = await startDevnet();
-const { url, server } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE });
+const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 try {
   results.chromium = browser.version();
@@ -182,7 +182,7 @@ try {
   if (want('allocation')) results.allocation = await allocationFigures(browser, url, devnet);
 } finally {
   await browser.close();
-  server.close();
+  await closeStatic();
   await devnet.close();
 }
 

@@ -1,11 +1,12 @@
 /** A static file server for bench pages: the project root, plus pages given in memory. */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { listen, type Listening } from '../src/server/http.js';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json' };
 
-export async function serveStatic(root: string, pages: Record<string, string>): Promise<{ url: string; server: Server }> {
+export async function serveStatic(root: string, pages: Record<string, string>): Promise<Listening> {
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (pages[path] !== undefined) {
@@ -22,7 +23,5 @@ export async function serveStatic(root: string, pages: Record<string, string>): 
       res.end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, server };
+  return listen(server);
 }

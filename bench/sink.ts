@@ -4,7 +4,7 @@
  * attempts of a path with 503, as a receiver that is down for a moment would.
  */
 import { createServer } from 'node:http';
-import { readBody } from '../src/server/read-body.js';
+import { listen, readBody } from '../src/server/http.js';
 
 export interface SinkCall {
   path: string;
@@ -28,12 +28,6 @@ export async function startSink(): Promise<{ url: string; calls: SinkCall[]; fai
     response.writeHead(failing > 0 ? 503 : 200, { 'access-control-allow-origin': '*', 'content-type': 'text/plain' });
     response.end(failing > 0 ? 'down for a moment' : 'ok');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return {
-    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-    calls,
-    failFirst,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
+  const { url, close } = await listen(server);
+  return { url, calls, failFirst, close };
 }

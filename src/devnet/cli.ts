@@ -2,12 +2,8 @@
 /**
  * Runs the devnet: `btc-checkout-devnet [--port 8999] [--host 127.0.0.1]`.
  */
+import { argument } from '../server/http.js';
 import { startDevnet } from './server.js';
-
-const argument = (name: string): string | undefined => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : undefined;
-};
 
 const devnet = await startDevnet({ port: Number(argument('port') ?? 8999), host: argument('host') ?? '127.0.0.1' });
 console.log(`devnet: REST ${devnet.url}/api, websocket ${devnet.url.replace(/^http/, 'ws')}/api/v1/ws, control ${devnet.url}/control`);

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DevChain, scriptOf, type ChainChange, type DevTx, type Output } from './chain.js';
-import { readBody } from '../server/read-body.js';
+import { listen, readBody } from '../server/http.js';
 
 export interface DevnetOptions {
   port?: number;
@@ -363,21 +363,18 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  const listening = await listen(server, options.port, options.host);
+  baseUrl = listening.url;
 
   return {
     url: baseUrl,
-    port,
+    port: listening.port,
     chain: (chainId = 'main') => chains.get(chainId)!,
     createChain,
     async close() {
       for (const chain of chains.values()) chain.disconnectAll();
       wss.close();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }

@@ -3,12 +3,8 @@
  * Runs the reference receiver:
  * `btc-checkout-receiver --xpub <key or descriptor> --api <url> [--network mainnet] [--confirmations 1] [--port 8990]`.
  */
+import { argument } from '../server/http.js';
 import { startReceiver } from './server.js';
-
-const argument = (name: string): string | undefined => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : undefined;
-};
 const xpub = argument('xpub');
 const api = argument('api');
 if (!xpub || !api) {

@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { deriveAddress, parseAccount } from '../core/account.js';
 import { verifyPayment, type VerifyResult } from '../core/verify.js';
-import { readBody } from '../server/read-body.js';
+import { listen, readBody } from '../server/http.js';
 
 export interface ReceiverOptions {
   /** The shop's extended public key or descriptor (the same one its pages show). */
@@ -181,17 +181,15 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       response.end(String((error as Error)?.message ?? error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const address = server.address();
+  const listening = await listen(server, options.port, options.host);
   const timer = setInterval(() => void recheck(), options.recheckMs ?? 30_000);
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${typeof address === 'object' && address ? address.port : 0}`,
+    url: listening.url,
     log,
     recheck,
-    async close() {
+    close() {
       clearInterval(timer);
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return listening.close();
     },
   };
 }

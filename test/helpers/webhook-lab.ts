@@ -6,9 +6,10 @@
  * - `reference`: btc-checkout's reference receiver (src/receiver).
  * Each answers with Access-Control-Allow-Origin, as a receiver for a browser must.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { startReceiver, type Receiver } from '../../src/receiver/server.js';
+import { listen, readBody } from '../../src/server/http.js';
 
 interface Call {
   method: string;
@@ -34,12 +35,6 @@ const CORS = { 'access-control-allow-origin': '*' };
 
 export async function startWebhookLab(): Promise<{ url: string; close(): Promise<void> }> {
   const sinks = new Map<string, Sink>();
-  const read = (request: IncomingMessage): Promise<string> =>
-    new Promise((resolve) => {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
-      request.on('end', () => resolve(body));
-    });
 
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://lab');
@@ -55,7 +50,7 @@ export async function startWebhookLab(): Promise<{ url: string; close(): Promise
       response.writeHead(204, { ...CORS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type' });
       return response.end();
     }
-    const body = await read(request);
+    const body = await readBody(request, 100_000);
     if (url.pathname === '/lab/sinks' && request.method === 'POST') {
       const options = JSON.parse(body || '{}');
       const id = randomBytes(4).toString('hex');
@@ -111,14 +106,12 @@ export async function startWebhookLab(): Promise<{ url: string; close(): Promise
     }
     return text(200, 'ok');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
+  const listening = await listen(server);
   return {
-    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    url: listening.url,
     async close() {
       for (const sink of sinks.values()) await sink.receiver?.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }
