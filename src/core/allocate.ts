@@ -11,7 +11,7 @@
  * @module
  */
 import { CheckoutError } from './errors.js';
-import { HttpError, parseApiJson, type RestClient } from './chain/http.js';
+import { HttpError, notEsploraData, parseApiJson, type RestClient } from './chain/http.js';
 import { readJson, type Store } from './store.js';
 
 export interface AllocationOptions {
@@ -64,7 +64,7 @@ async function usedAmong(rest: RestClient, api: string, addresses: string[], cou
         count.requests++;
         count.rounds++;
         const page = parseApiJson(await rest.post(`/addresses/txs${after}`, JSON.stringify(addresses))) as BatchTx[];
-        if (!Array.isArray(page)) throw new HttpError(0, 'The API answered something that is not Esplora data.');
+        if (!Array.isArray(page)) throw notEsploraData();
         for (const tx of page) for (const output of tx.vout ?? []) if (wanted.has(output.scriptpubkey_address!)) used.add(output.scriptpubkey_address!);
         // A full page may have been cut off (50 by default): read on after its last transaction.
         if (page.length < 50) return used;

@@ -79,6 +79,16 @@ describe('Esplora data', () => {
     expect(await fetchTipHeight(rest)).to.equal(890448);
     expect(await fetchAddressTxs(rest, 'x')).to.deep.equal({ txs: [{ txid: TXID, valueSats: 1, height: null, rbf: false }], complete: true });
   });
+  it('calls a proxy page where data should be what it is, an HttpError', async () => {
+    const page = '<html><body>Checking your browser…</body></html>';
+    const fetch = scriptedFetch({ [`${A}/blocks/tip/height`]: { body: page }, [`${A}/address/x/txs`]: { body: page } });
+    const rest = createRestClient([A], { fetch, now: () => 0 });
+    for (const read of [() => fetchTipHeight(rest), () => fetchAddressTxs(rest, 'x')]) {
+      const error = await read().then(() => null, (thrown: unknown) => thrown);
+      expect(error).to.be.instanceOf(HttpError);
+      expect((error as HttpError).message).to.equal('The API answered something that is not Esplora data.');
+    }
+  });
 });
 
 describe('mempool.space socket', () => {

@@ -3,7 +3,7 @@
  * @module
  */
 import type { ChainTx } from '../invoice.js';
-import type { RestClient } from './http.js';
+import { notEsploraData, parseApiJson, type RestClient } from './http.js';
 
 /** The fields of an Esplora transaction the checkout reads; everything else is ignored. */
 export interface EsploraTx {
@@ -40,7 +40,7 @@ export function toChainTxs(list: unknown, address: string): ChainTx[] {
 export async function fetchTipHeight(rest: RestClient): Promise<number> {
   const text = await rest.get('/blocks/tip/height');
   const height = Number(text.trim());
-  if (!Number.isSafeInteger(height) || height < 0) throw new Error('bad tip height');
+  if (!Number.isSafeInteger(height) || height < 0) throw notEsploraData();
   return height;
 }
 
@@ -49,7 +49,7 @@ export async function fetchTipHeight(rest: RestClient): Promise<number> {
  * some backends). A listing shorter than 25 cannot have been cut off on any of them.
  */
 export async function fetchAddressTxs(rest: RestClient, address: string): Promise<{ txs: ChainTx[]; complete: boolean }> {
-  const list: unknown = JSON.parse(await rest.get(`/address/${address}/txs`));
+  const list = parseApiJson(await rest.get(`/address/${address}/txs`));
   const txs = toChainTxs(list, address);
   return { txs, complete: Array.isArray(list) && list.length < 25 };
 }

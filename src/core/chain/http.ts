@@ -23,12 +23,15 @@ export interface RestClient {
   post(path: string, body: string): Promise<string>;
 }
 
-/** Parses an API's JSON answer; anything else (a proxy's HTML page, say) is an {@link HttpError}. */
+/** The error for an answer that is not what an Esplora API sends (a proxy's HTML page, say). */
+export const notEsploraData = (): HttpError => new HttpError(0, 'The API answered something that is not Esplora data.');
+
+/** Parses an API's JSON answer; anything else is {@link notEsploraData}. */
 export function parseApiJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(0, 'The API answered something that is not Esplora data.');
+    throw notEsploraData();
   }
 }
 

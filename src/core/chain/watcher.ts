@@ -6,7 +6,7 @@
 import type { ChainEvent } from '../invoice.js';
 import type { Clock, FetchLike, SocketLike, Timers } from '../effects.js';
 import { fetchAddressTxs, fetchTipHeight } from './esplora.js';
-import { HttpError, type RestClient } from './http.js';
+import { HttpError, notEsploraData, type RestClient } from './http.js';
 import { openAddressSocket, type AddressSocket } from './mempool-socket.js';
 
 export type Connection = 'connecting' | 'live' | 'polling';
@@ -73,7 +73,7 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
         } catch (error) {
           if (stopped) return;
           failures++;
-          options.onError(error instanceof HttpError ? error : new HttpError(0, 'The API answered something that is not Esplora data.'));
+          options.onError(error instanceof HttpError ? error : notEsploraData());
           throw error;
         }
       } while (again && !stopped);
