@@ -57,6 +57,18 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
     idleTimer = pongTimer = retryTimer = null;
   };
 
+  /** Detaches from the current socket and closes it, so none of its late events reach us. */
+  const release = (): void => {
+    if (!socket) return;
+    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+    try {
+      socket.close();
+    } catch {
+      // already closed
+    }
+    socket = null;
+  };
+
   const armKeepalive = (): void => {
     if (idleTimer !== null) effects.clearTimeout(idleTimer);
     if (pongTimer !== null) effects.clearTimeout(pongTimer);
@@ -134,15 +146,7 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
   function drop(): void {
     if (retryTimer !== null || closed) return;
     clear();
-    if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-      try {
-        socket.close();
-      } catch {
-        // already closed
-      }
-      socket = null;
-    }
+    release();
     events.onDown();
     // Exponential backoff with jitter (G12): about 1 s, 2 s, 4 s … up to 30 s.
     const delay = Math.min(BACKOFF_MIN_MS * 2 ** failures, BACKOFF_MAX_MS) * (0.5 + effects.random() / 2);
@@ -161,11 +165,7 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
     close() {
       closed = true;
       clear();
-      if (socket) {
-        socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-        socket.close();
-        socket = null;
-      }
+      release();
     },
   };
 }
