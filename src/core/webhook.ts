@@ -16,7 +16,7 @@
  */
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { Clock, FetchLike, Timers } from './effects.js';
+import type { Clock, FetchLike, RequestInitLike, Timers } from './effects.js';
 import type { Invoice, InvoiceStatus } from './invoice.js';
 import { readJson, type Store } from './store.js';
 import { retryAfterMs } from './chain/http.js';
@@ -188,6 +188,10 @@ export function planWebhooks(webhook: Webhook, previous: Snapshot | null, next: 
   return planned;
 }
 
+/** A delivery's request: GET for the query formats, else a text/plain POST (a CORS simple request, no preflight). */
+const requestOf = (entry: Delivery): RequestInitLike =>
+  entry.body === null ? {} : { method: 'POST', body: entry.body, headers: { 'content-type': 'text/plain' } };
+
 export interface OutboxEffects extends Timers, Clock {
   fetch: FetchLike;
   store: Store;
@@ -257,7 +261,7 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     let response = '';
     let wait: number | null = null;
     try {
-      const answer = await effects.fetch(entry.url, entry.body === null ? {} : { method: 'POST', body: entry.body, headers: { 'content-type': 'text/plain' } });
+      const answer = await effects.fetch(entry.url, requestOf(entry));
       status = answer.status;
       response = (await answer.text()).slice(0, 200);
       wait = retryAfterMs(answer.headers.get('retry-after'), effects.now());
@@ -291,8 +295,9 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     flushOnLeave() {
       for (const entry of load()) {
         // sendBeacon can only POST; a GET callback (or a browser without it) gets a keepalive fetch.
-        const request = entry.body === null ? { keepalive: true } : { method: 'POST', body: entry.body, headers: { 'content-type': 'text/plain' }, keepalive: true };
-        const handed = entry.body !== null && effects.beacon ? effects.beacon(entry.url, entry.body) : (void effects.fetch(entry.url, request).catch(() => undefined), true);
+        const handed = entry.body !== null && effects.beacon
+          ? effects.beacon(entry.url, entry.body)
+          : (void effects.fetch(entry.url, { ...requestOf(entry), keepalive: true }).catch(() => undefined), true);
         if (handed) report({ time: effects.now(), id: entry.id, url: entry.url, format: entry.format, attempt: entry.attempt + 1, status: 0, response: '', outcome: 'beacon' });
       }
     },
