@@ -194,9 +194,11 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     if (saved) {
       ({ base, policy, watch } = saved);
     } else {
+      // A key with no index set: this checkout chooses the address (allocation).
+      const allocated = receiver.kind === 'account' && receiver.index === null;
       let index = receiver.kind === 'account' ? receiver.index : null;
       const memory = { store, key: `${ACCOUNT_KEY}${receiverId}`, now: effects.now };
-      if (receiver.kind === 'account' && index === null) {
+      if (allocated) {
         const { account } = receiver;
         index = (await retrying(() => allocateIndex(rest, { ...memory, api: config.apis.join(' '), gapLimit: config.gapLimit, random: effects.random, derive: (i) => deriveAddress(account, i) }))).index;
       }
@@ -210,7 +212,6 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
         fiat = { currency, amount: text, rate: formatDecimal(price) };
       }
       if (!alive()) return;
-      const allocated = receiver.kind === 'account' && receiver.index === null;
       // With allocation, two buyers may get the same address: a small random tag in the amount
       // tells their payments apart, so (address, amount) names one invoice.
       const tagSats = allocated && !config.exactAmount && expectedSats ? amountTag(effects.random) : 0;
