@@ -5,7 +5,7 @@
  */
 import type { HDKey } from '@scure/bip32';
 import { bech32, bech32m } from '@scure/base';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -72,9 +72,13 @@ export function parseAccount(text: string, options: AccountOptions = {}): Receiv
   };
 }
 
-/** Throws unless `index` is a valid unhardened child index, 0 ≤ index < 2^31 (BIP 32). */
+/** Whether `value` is an unhardened child index, 0 ≤ index < 2^31 (BIP 32). */
+export const isChildIndex = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_INDEX;
+
+/** Throws unless `index` is a valid unhardened child index (see {@link isChildIndex}). */
 export function checkIndex(index: number): number {
-  if (!Number.isInteger(index) || index < 0 || index > MAX_INDEX) {
+  if (!isChildIndex(index)) {
     fail('index', 'out-of-range', 'index must be a whole number from 0 to 2147483647.');
   }
   return index;
@@ -89,8 +93,8 @@ const hash160 = (data: Uint8Array): Uint8Array => ripemd160(sha256(data));
 
 /** BIP 340 tagged hash: sha256(sha256(tag) ‖ sha256(tag) ‖ data). */
 function taggedHash(tag: string, data: Uint8Array): Uint8Array {
-  const tagHash = sha256(new Uint8Array([...tag].map((c) => c.charCodeAt(0))));
-  return sha256(new Uint8Array([...tagHash, ...tagHash, ...data]));
+  const tagHash = sha256(utf8ToBytes(tag));
+  return sha256(concatBytes(tagHash, tagHash, data));
 }
 
 /**

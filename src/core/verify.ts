@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { deriveAddress, MAX_INDEX, parseAccount } from './account.js';
+import { deriveAddress, isChildIndex, parseAccount } from './account.js';
 import { fetchAddressTxs, fetchTipHeight } from './chain/esplora.js';
 import { createRestClient } from './chain/http.js';
 import type { FetchLike } from './effects.js';
@@ -85,7 +85,7 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
   try {
     const account = parseAccount(options.xpub, { network: options.network ?? (payload.network as string | undefined), addressType: options.addressType });
     const index = payload.index;
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAX_INDEX) return refuse('The payload has no valid index.');
+    if (!isChildIndex(index)) return refuse('The payload has no valid index.');
     address = deriveAddress(account, index);
   } catch (error) {
     return refuse(`Your key cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`, null, false);
