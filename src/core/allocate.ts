@@ -43,6 +43,9 @@ interface Memory {
 type BatchTx = { txid: string; vout?: { scriptpubkey_address?: string }[] };
 type AddressStats = { chain_stats?: { tx_count?: number }; mempool_stats?: { tx_count?: number } };
 
+/** What this device remembers of `key`, or nothing learned yet. */
+const readMemory = (store: Store, key: string): Memory => readJson<Memory>(store, key, { last: -1, held: [] });
+
 const CONCURRENCY = 4;
 /** An address handed out is held for the invoice's life, and at most a day without one. */
 const HOLD_MAX_MS = 24 * 3_600_000;
@@ -95,7 +98,7 @@ const BATCH_MAX = 300;
 
 export async function allocateIndex(rest: RestClient, options: AllocationOptions): Promise<Allocation> {
   const { gapLimit, store, key, derive, api } = options;
-  const memory = readJson<Memory>(store, key, { last: -1, held: [] });
+  const memory = readMemory(store, key);
   const count = { requests: 0, rounds: 0 };
   // Scan from where this device stopped last time: the indices before it are behind the gap.
   let last = memory.last;
@@ -135,7 +138,7 @@ export async function allocateIndex(rest: RestClient, options: AllocationOptions
 
 /** Marks `index` as held by an open invoice until `until` (epoch ms; null: the longest hold). */
 export function holdIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'now'>, index: number, until: number | null): void {
-  const memory = readJson<Memory>(options.store, options.key, { last: -1, held: [] });
+  const memory = readMemory(options.store, options.key);
   const end = Math.min(until ?? Infinity, options.now() + HOLD_MAX_MS);
   options.store.set(options.key, JSON.stringify({ ...memory, held: [...memory.held.filter((hold) => hold.index !== index), { index, until: end }] }));
 }
