@@ -1,5 +1,6 @@
 /**
- * Browser-side access to the devnet the test runner starts: each test gets its own chain.
+ * Access to the devnet for tests: each test gets its own chain. In the browser the devnet is the
+ * one the test runner starts; Node tests pass the URL of their own.
  */
 export interface TestChain {
   readonly id: string;
@@ -10,10 +11,10 @@ export interface TestChain {
 
 let devnetUrl: Promise<string> | null = null;
 
-/** A fresh, isolated chain on the devnet. */
-export async function newChain(): Promise<TestChain> {
-  devnetUrl ??= fetch('/__devnet__').then(async (response) => (await response.json()).url as string);
-  const response = await fetch(`${await devnetUrl}/control/chains`, { method: 'POST', body: '{}' });
+/** A fresh, isolated chain on the devnet at `devnet` (by default the test runner's). */
+export async function newChain(devnet?: string): Promise<TestChain> {
+  const base = devnet ?? (await (devnetUrl ??= fetch('/__devnet__').then(async (response) => (await response.json()).url as string)));
+  const response = await fetch(`${base}/control/chains`, { method: 'POST', body: '{}' });
   return response.json();
 }
 

@@ -5,13 +5,14 @@
  */
 import { expect } from 'chai';
 import WebSocket from 'ws';
-import { startDevnet, type Devnet } from '../../src/devnet/index.js';
+import { startDevnet, type ChainStats, type Devnet } from '../../src/devnet/index.js';
 import { createCheckout, type CheckoutEffects, type CheckoutState } from '../../src/core/checkout.js';
 import type { CheckoutInput } from '../../src/core/config.js';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { memoryStore, safeStore, type Store } from '../../src/core/store.js';
 import { TAG_MAX_SATS } from '../../src/core/invoice.js';
 import { seededRandom } from '../helpers/fakes.js';
+import { control, newChain as newDevnetChain, type TestChain } from '../helpers/devnet.js';
 
 const VPUB = 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x';
 const account = parseAccount(VPUB, { network: 'regtest' });
@@ -23,15 +24,9 @@ before(async () => {
 });
 after(() => devnet.close());
 
-interface Chain {
-  api: string;
-  control: string;
-}
-const newChain = async (): Promise<Chain> => (await fetch(`${devnet.url}/control/chains`, { method: 'POST', body: '{}' })).json();
-const control = async (chain: Chain, action: string, body: object = {}): Promise<any> =>
-  (await fetch(`${chain.control}/${action}`, { method: 'POST', body: JSON.stringify(body) })).json();
+const newChain = (): Promise<TestChain> => newDevnetChain(devnet.url);
 /** Seeds history: one confirmed payment to each index. */
-const seed = async (chain: Chain, indices: number[]): Promise<void> => {
+const seed = async (chain: TestChain, indices: number[]): Promise<void> => {
   await control(chain, 'pay', { outputs: indices.map((index) => ({ address: addressAt(index), sats: 10_000 })), confirm: true });
 };
 
@@ -98,7 +93,7 @@ describe('allocation against the devnet', () => {
     const chain = await newChain();
     await control(chain, 'reset-stats');
     await buyer({ api: chain.api, amount: '0.001' }).awaiting();
-    const withBatch = (await control(chain, 'stats')).rest.byRoute;
+    const withBatch = (await control<ChainStats>(chain, 'stats')).rest.byRoute;
     expect(withBatch['addresses-txs']).to.equal(1);
     expect(withBatch['address']).to.equal(undefined);
 
@@ -107,7 +102,7 @@ describe('allocation against the devnet', () => {
     await seed(plain, [0, 1]);
     const { invoice } = await buyer({ api: plain.api, amount: '0.001' }).awaiting();
     expect(invoice!.index).to.be.within(2, 21);
-    const without = (await control(plain, 'stats')).rest.byRoute;
+    const without = (await control<ChainStats>(plain, 'stats')).rest.byRoute;
     expect(without['addresses-txs']).to.equal(1); // refused once, then remembered
     expect(without['address']).to.equal(22); // 0…21: the last used is 1, then 20 unused
   });
@@ -119,7 +114,7 @@ describe('allocation against the devnet', () => {
     expect(exact).to.include({ tagSats: 0, expectedSats: 100_000 });
     const fixed = (await buyer({ api: chain.api, amount: '0.001', index: '7' }).awaiting()).invoice!;
     expect(fixed).to.include({ index: 7, tagSats: 0, expectedSats: 100_000 });
-    expect((await control(chain, 'stats')).rest.byRoute['addresses-txs']).to.equal(1);
+    expect((await control<ChainStats>(chain, 'stats')).rest.byRoute['addresses-txs']).to.equal(1);
   });
 
   it("a payment of another buyer's tagged amount to a shared address does not count; the buyer's own does", async () => {
@@ -148,7 +143,7 @@ describe('the buyer keeps their invoice', () => {
     const second = buyer({ api: chain.api, amount: '0.001', orderId: 'A-1' }, { store, seed: 2 });
     const after = (await second.until((state) => state.status === 'unconfirmed', 'unconfirmed')).invoice!;
     expect(after).to.include({ id: before.id, address: before.address, index: before.index, expectedSats: before.expectedSats, createdAt: before.createdAt, expiresAt: before.expiresAt });
-    expect((await control(chain, 'stats')).rest.byRoute['addresses-txs']).to.equal(undefined);
+    expect((await control<ChainStats>(chain, 'stats')).rest.byRoute['addresses-txs']).to.equal(undefined);
   });
 
   it('without an order id the invoice is kept per key and price; a new order id gets a new invoice', async () => {
