@@ -123,11 +123,15 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     return 'ok';
   }
 
+  /** What a GET call claims, as a payload verifyPayment reads: one transaction paying `value` sats to `address`. */
+  const getCallPayload = (address: string, txid: string | null, value: number) =>
+    ({ address, index: indexOf.get(address), txids: [txid], receivedSats: value, expectedSats: value });
+
   /** Blockonomics: status 0/1/2, addr, value, txid. Success is any HTTP 200. */
   async function onBlockonomics(query: URLSearchParams): Promise<string> {
     const address = query.get('addr') ?? '';
     const value = Number(query.get('value'));
-    const payload = { address, index: indexOf.get(address), txids: [query.get('txid')], receivedSats: value, expectedSats: value };
+    const payload = getCallPayload(address, query.get('txid'), value);
     // Status 0 claims an unconfirmed payment, 1 a partly confirmed one, 2 a confirmed one.
     const claimed = ({ 0: 'unconfirmed', 1: 'confirming', 2: 'paid' } as Record<string, string>)[query.get('status') ?? ''] ?? 'paid';
     const result = await verifyPayment({ ...verifyOptions, payload });
@@ -139,7 +143,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   async function onBlockchainInfo(query: URLSearchParams): Promise<string> {
     const address = query.get('address') ?? '';
     const value = Number(query.get('value'));
-    const payload = { address, index: indexOf.get(address), txids: [query.get('transaction_hash')], receivedSats: value, expectedSats: value };
+    const payload = getCallPayload(address, query.get('transaction_hash'), value);
     const depth = Math.max(Number(query.get('confirmations')) || 0, 0);
     const result = await verifyPayment({ ...verifyOptions, payload });
     const answer = result.ok ? '*ok*' : 'waiting';
