@@ -6,24 +6,14 @@
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../dist/btc-checkout.js';
-import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { formatBtc } from '../../src/core/amount.js';
 import type { BtcCheckout } from '../../src/element/btc-checkout.js';
-import type { Store } from '../../src/core/store.js';
+import { memoryStore } from '../../src/core/store.js';
 import { seededRandom } from '../helpers/fakes.js';
 import { part, text, untilStatus } from '../helpers/element.js';
-import { control, newChain, type TestChain } from '../helpers/devnet.js';
+import { control, newChain } from '../helpers/devnet.js';
+import { addressAt, seed, VPUB } from '../helpers/shop.js';
 
-const VPUB = 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x';
-const account = parseAccount(VPUB, { network: 'regtest' });
-const addressAt = (index: number): string => deriveAddress(account, index);
-const seed = (chain: TestChain, indices: number[]) =>
-  control(chain, 'pay', { outputs: indices.map((index) => ({ address: addressAt(index), sats: 10_000 })), confirm: true });
-
-const deviceStore = (): Store => {
-  const map = new Map<string, string>();
-  return { get: (key) => map.get(key) ?? null, set: (key, value) => void map.set(key, value), remove: (key) => void map.delete(key) };
-};
 
 const frames: HTMLIFrameElement[] = [];
 afterEach(() => frames.splice(0).forEach((frame) => frame.remove()));
@@ -45,7 +35,7 @@ async function buyerOnDevice(attributes: Record<string, string>, seedNumber: num
   const doc = frame.contentDocument!;
   const el = doc.createElement('btc-checkout') as BtcCheckout;
   for (const [name, value] of Object.entries({ xpub: VPUB, network: 'regtest', ...attributes })) el.setAttribute(name, value);
-  el.effects = { store: deviceStore(), random: seededRandom(seedNumber) };
+  el.effects = { store: memoryStore(), random: seededRandom(seedNumber) };
   doc.body.append(el);
   return el;
 }

@@ -8,15 +8,12 @@ import WebSocket from 'ws';
 import { startDevnet, type ChainStats, type Devnet } from '../../src/devnet/index.js';
 import { createCheckout, type CheckoutEffects, type CheckoutState } from '../../src/core/checkout.js';
 import type { CheckoutInput } from '../../src/core/config.js';
-import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { memoryStore, safeStore, type Store } from '../../src/core/store.js';
 import { TAG_MAX_SATS } from '../../src/core/invoice.js';
 import { seededRandom } from '../helpers/fakes.js';
 import { control, newChain as newDevnetChain, type TestChain } from '../helpers/devnet.js';
+import { addressAt, seed, VPUB } from '../helpers/shop.js';
 
-const VPUB = 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x';
-const account = parseAccount(VPUB, { network: 'regtest' });
-const addressAt = (index: number): string => deriveAddress(account, index);
 
 let devnet: Devnet;
 before(async () => {
@@ -25,10 +22,6 @@ before(async () => {
 after(() => devnet.close());
 
 const newChain = (): Promise<TestChain> => newDevnetChain(devnet.url);
-/** Seeds history: one confirmed payment to each index. */
-const seed = async (chain: TestChain, indices: number[]): Promise<void> => {
-  await control(chain, 'pay', { outputs: indices.map((index) => ({ address: addressAt(index), sats: 10_000 })), confirm: true });
-};
 
 const running: { stop(): void }[] = [];
 afterEach(() => running.splice(0).forEach((checkout) => checkout.stop()));
