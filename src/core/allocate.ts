@@ -7,12 +7,14 @@
  *    bounded concurrency.
  * 2. Pick at random among L+1 … L+gapLimit: every such address is one the merchant's wallet
  *    still scans (its gap limit is never exceeded), and concurrent buyers rarely pick the same.
- *    Indices held by unfinished invoices this device knows of are skipped.
+ *    Indices held by unfinished invoices on this device are skipped, and the choice is made under
+ *    a lock, so no two open invoices on one device share an address.
  * @module
  */
 import { CheckoutError } from './errors.js';
 import { HttpError, notEsploraData, parseApiJson, type RestClient } from './chain/http.js';
 import { readJson, type Store } from './store.js';
+import type { LockFn } from './effects.js';
 
 export interface AllocationOptions {
   /** Identifies the API (its base URLs), to remember whether it has the batch endpoint. */
@@ -24,6 +26,10 @@ export interface AllocationOptions {
   now(): number;
   random(): number;
   derive(index: number): string;
+  /** How long the chosen index is held for its invoice (ms); null: the longest hold. */
+  holdMs?: number | null;
+  /** Makes the choice exclusive across this device's checkouts (see {@link LockFn}). */
+  lock?: LockFn;
 }
 
 export interface Allocation {
@@ -43,32 +49,51 @@ interface Memory {
 type BatchTx = { txid: string; vout?: { scriptpubkey_address?: string }[] };
 type AddressStats = { chain_stats?: { tx_count?: number }; mempool_stats?: { tx_count?: number } };
 
-/** What this device remembers of `key`, or nothing learned yet. */
-const readMemory = (store: Store, key: string): Memory => readJson<Memory>(store, key, { last: -1, held: [] });
+const isMemory = (value: unknown): value is Memory => {
+  const memory = value as Memory | null;
+  return (
+    !!memory &&
+    Number.isSafeInteger(memory.last) &&
+    Array.isArray(memory.held) &&
+    memory.held.every((hold) => hold && Number.isSafeInteger(hold.index) && typeof hold.until === 'number')
+  );
+};
+
+/** What this device remembers of `key`, or nothing learned yet (also for a record it cannot read). */
+function readMemory(store: Store, key: string): Memory {
+  const memory = readJson<unknown>(store, key, null);
+  return isMemory(memory) ? memory : { last: -1, held: [] };
+}
 
 const CONCURRENCY = 4;
-/** An address handed out is held for the invoice's life, and at most a day without one. */
+/** An address handed out is held for the invoice's life, and at most a day. */
 const HOLD_MAX_MS = 24 * 3_600_000;
-/** APIs known to lack the batch endpoint (Blockstream's Esplora), for this page's lifetime. */
-const noBatch = new Set<string>();
+/** Where this device remembers that an API has no batch endpoint (Blockstream's Esplora), and for how long. */
+const NO_BATCH_KEY = 'btc-checkout:no-batch:';
+const NO_BATCH_MS = 24 * 3_600_000;
+
+/** Runs `task` under `lock` when there is one; a synchronous task needs none within one page. */
+const locked = <T>(lock: LockFn | undefined, name: string, task: () => T): Promise<T> =>
+  lock ? lock(name, task) : Promise.resolve().then(task);
 
 /**
  * Which of `addresses` have any transaction, with as few round trips as the API allows; null when
  * the API turned out to have no batch endpoint (ask again: the window is planned differently).
  */
-async function usedAmong(rest: RestClient, api: string, addresses: string[], count: { requests: number; rounds: number }): Promise<Set<string> | null> {
+async function usedAmong(rest: RestClient, options: Pick<AllocationOptions, 'api' | 'store' | 'now'>, addresses: string[], count: { requests: number; rounds: number }): Promise<Set<string> | null> {
   const wanted = new Set(addresses);
   const used = new Set<string>();
-  if (!noBatch.has(api)) {
+  if (!lacksBatch(options)) {
     try {
-      // The body is JSON sent as text/plain: a CORS "simple request", no preflight (protocol.md §2.2).
+      // The body is JSON sent as text/plain: a CORS "simple request", with no preflight, which
+      // electrs would answer 404 (it parses the body whatever its content type).
       let after = '';
       for (;;) {
         count.requests++;
         count.rounds++;
         const page = parseApiJson(await rest.post(`/addresses/txs${after}`, JSON.stringify(addresses))) as BatchTx[];
         if (!Array.isArray(page)) throw notEsploraData();
-        for (const tx of page) for (const output of tx.vout ?? []) if (wanted.has(output.scriptpubkey_address!)) used.add(output.scriptpubkey_address!);
+        for (const tx of page) for (const output of tx?.vout ?? []) if (wanted.has(output?.scriptpubkey_address as string)) used.add(output.scriptpubkey_address!);
         // A full page may have been cut off (50 by default): read on after its last transaction.
         if (page.length < 50) return used;
         after = `?after_txid=${page[page.length - 1]!.txid}`;
@@ -76,7 +101,7 @@ async function usedAmong(rest: RestClient, api: string, addresses: string[], cou
     } catch (error) {
       if (!(error instanceof HttpError) || ![400, 404, 405, 501].includes(error.status)) throw error;
       // No batch endpoint here (Blockstream's Esplora): ask address by address from now on.
-      noBatch.add(api);
+      options.store.set(`${NO_BATCH_KEY}${options.api}`, JSON.stringify(options.now()));
       return null;
     }
   }
@@ -93,15 +118,27 @@ async function usedAmong(rest: RestClient, api: string, addresses: string[], cou
   return used;
 }
 
-/** The batch endpoint takes at most 300 addresses (protocol.md §2.2). */
+/** Whether this device learned lately that the API has no batch endpoint. */
+function lacksBatch({ store, api, now }: Pick<AllocationOptions, 'api' | 'store' | 'now'>): boolean {
+  const since = readJson<unknown>(store, `${NO_BATCH_KEY}${api}`, null);
+  return typeof since === 'number' && now() - since < NO_BATCH_MS;
+}
+
+/** The batch endpoint takes at most 300 addresses. */
 const BATCH_MAX = 300;
 
-export async function allocateIndex(rest: RestClient, options: AllocationOptions): Promise<Allocation> {
-  const { gapLimit, store, key, derive, api } = options;
-  const memory = readMemory(store, key);
-  const count = { requests: 0, rounds: 0 };
+/**
+ * The last used receive index as the merchant's wallet finds it: scanning forward from what this
+ * device learned before until `gapLimit` unused addresses in a row prove the end.
+ */
+export async function findLastUsed(
+  rest: RestClient,
+  options: Pick<AllocationOptions, 'api' | 'gapLimit' | 'store' | 'key' | 'derive' | 'now'>,
+  count: { requests: number; rounds: number } = { requests: 0, rounds: 0 },
+): Promise<number> {
+  const { gapLimit, store, key, derive } = options;
   // Scan from where this device stopped last time: the indices before it are behind the gap.
-  let last = memory.last;
+  let last = readMemory(store, key).last;
   let start = last + 1;
   // With a batch endpoint, read twice the gap at once (one request usually settles it), and wider
   // windows while addresses keep turning out used; without one, every address is a request, so
@@ -109,9 +146,10 @@ export async function allocateIndex(rest: RestClient, options: AllocationOptions
   let batchWindow = Math.min(gapLimit * 2, BATCH_MAX);
   while (start - 1 - last < gapLimit) {
     const needed = last + gapLimit + 1 - start;
-    const indices = Array.from({ length: noBatch.has(api) ? needed : Math.min(Math.max(needed, batchWindow), BATCH_MAX) }, (_, i) => start + i);
+    const length = lacksBatch(options) ? needed : Math.min(Math.max(needed, batchWindow), BATCH_MAX);
+    const indices = Array.from({ length }, (_, i) => start + i);
     const addresses = indices.map(derive);
-    const used = await usedAmong(rest, api, addresses, count);
+    const used = await usedAmong(rest, options, addresses, count);
     if (!used) continue;
     const before = last;
     // As the wallet does: a used address past a run of gapLimit unused ones is one it never finds,
@@ -122,23 +160,46 @@ export async function allocateIndex(rest: RestClient, options: AllocationOptions
     }
     start += indices.length;
     // What was learned survives a rate limit or a closed tab: the next scan resumes from here.
-    if (last > memory.last) store.set(key, JSON.stringify({ ...readJson<Memory>(store, key, memory), last }));
+    const memory = readMemory(store, key);
+    if (last > memory.last) store.set(key, JSON.stringify({ ...memory, last }));
     if (last > before) batchWindow = Math.min(batchWindow * 2, BATCH_MAX);
   }
-  const now = options.now();
-  const held = memory.held.filter((hold) => hold.until > now && hold.index > last);
-  const free = Array.from({ length: gapLimit }, (_, i) => last + 1 + i).filter((index) => !held.some((hold) => hold.index === index));
-  if (!free.length) {
-    throw new CheckoutError('allocation', 'exhausted', `All ${gapLimit} addresses your wallet can see ahead are held by open invoices on this device. Wait for one to expire, or raise gap-limit (and your wallet's gap limit).`);
-  }
-  const index = free[Math.floor(options.random() * free.length)]!;
-  store.set(key, JSON.stringify({ last, held } satisfies Memory));
-  return { index, lastUsed: last, ...count };
+  return last;
 }
 
-/** Marks `index` as held by an open invoice until `until` (epoch ms; null: the longest hold). */
-export function holdIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'now'>, index: number, until: number | null): void {
-  const memory = readMemory(options.store, options.key);
-  const end = Math.min(until ?? Infinity, options.now() + HOLD_MAX_MS);
-  options.store.set(options.key, JSON.stringify({ ...memory, held: [...memory.held.filter((hold) => hold.index !== index), { index, until: end }] }));
+/**
+ * Chooses the receive index for a new invoice, and holds it for that invoice on this device.
+ *
+ * The scan runs concurrently; the choice does not. It happens in one synchronous step under
+ * `options.lock` that reads this device's memory again (what other checkouts, in this page or
+ * another tab, chose while this one was scanning), picks a free index and holds it before any
+ * other checkout can look. So no two open invoices on one device share an address.
+ * @throws {CheckoutError} `allocation`/`exhausted` when every address in the window is held.
+ */
+export async function allocateIndex(rest: RestClient, options: AllocationOptions): Promise<Allocation> {
+  const { gapLimit, store, key } = options;
+  const count = { requests: 0, rounds: 0 };
+  const scanned = await findLastUsed(rest, options, count);
+  return locked(options.lock, key, () => {
+    const now = options.now();
+    const memory = readMemory(store, key);
+    const last = Math.max(scanned, memory.last);
+    const held = memory.held.filter((hold) => hold.until > now && hold.index > last);
+    const free = Array.from({ length: gapLimit }, (_, i) => last + 1 + i).filter((index) => !held.some((hold) => hold.index === index));
+    if (!free.length) {
+      throw new CheckoutError('allocation', 'exhausted', `All ${gapLimit} addresses your wallet can see ahead are held by open invoices on this device. Wait for one to expire, or raise gap-limit (and your wallet's gap limit).`);
+    }
+    const index = free[Math.floor(options.random() * free.length)]!;
+    const until = now + Math.min(options.holdMs ?? HOLD_MAX_MS, HOLD_MAX_MS);
+    store.set(key, JSON.stringify({ last, held: [...held, { index, until }] } satisfies Memory));
+    return { index, lastUsed: last, ...count };
+  });
+}
+
+/** Gives back an index held by {@link allocateIndex} whose invoice was never made. */
+export function releaseIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'lock'>, index: number): Promise<void> {
+  return locked(options.lock, options.key, () => {
+    const memory = readMemory(options.store, options.key);
+    options.store.set(options.key, JSON.stringify({ ...memory, held: memory.held.filter((hold) => hold.index !== index) }));
+  });
 }

@@ -5,31 +5,16 @@
  * tests.
  * @module
  */
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { deriveAddress } from './account.js';
 import { formatBip21 } from './bip21.js';
 import { parseConfig, type CheckoutConfig, type CheckoutInput } from './config.js';
 import { CheckoutError } from './errors.js';
-import {
-  confirmationsOf,
-  EMPTY_WATCH,
-  reduceWatch,
-  summarizeInvoice,
-  type ChainEvent,
-  type FiatPrice,
-  type Invoice,
-  type InvoiceBase,
-  type InvoicePolicy,
-  type InvoiceStatus,
-  type WatchState,
-  amountTag,
-} from './invoice.js';
+import { reduceWatch, type ChainEvent, type Invoice, type InvoiceStatus } from './invoice.js';
 import { createRestClient, type HttpError } from './chain/http.js';
-import { memoryStore, readJson, type Store } from './store.js';
-import { allocateIndex, holdIndex } from './allocate.js';
-import { fetchPrice, fiatToSats } from './rates.js';
-import { formatDecimal } from './amount.js';
-import { createOutbox, digest, planWebhooks, type DeliveryRecord, type OutboxEffects, type Snapshot } from './webhook.js';
+import { memoryStore, type Store } from './store.js';
+import type { LockFn } from './effects.js';
+import { invoiceKey, keepInvoice, newKept, readKept, restoreInvoice, storeNewInvoice, type KeptInvoice } from './kept-invoice.js';
+import { openInvoice } from './open-invoice.js';
+import { createOutbox, planClaim, planWebhooks, snapshotOf, type DeliveryRecord, type OutboxEffects, type Snapshot } from './webhook.js';
 import { watchAddress, type AddressWatcher, type Connection, type WatchEffects } from './chain/watcher.js';
 
 /** What the buyer is asked to pay right now. */
@@ -57,14 +42,23 @@ export interface CheckoutState {
   readonly connection: Connection;
   /** The latest webhook delivery attempts, oldest first (at most 50). */
   readonly deliveries: readonly DeliveryRecord[];
+  /**
+   * This page is the first to see the invoice paid: once per invoice, across reloads and tabs
+   * of this device (the element fires `btc-checkout-paid` on it).
+   */
+  readonly firstPaid: boolean;
+  /** The buyer can claim an unmatched payment: a json webhook tells the merchant. */
+  readonly canClaim: boolean;
 }
 
 /** Everything the checkout may not do by itself. */
 export interface CheckoutEffects extends WatchEffects, Pick<OutboxEffects, 'beacon'> {
   /** Cryptographically random bytes. */
   randomBytes(length: number): Uint8Array;
-  /** Where the webhook outbox lives (localStorage in a browser); memory when absent. */
+  /** Where invoices, allocation memory and the webhook outbox live (localStorage in a browser); memory when absent. */
   store?: Store;
+  /** Serialises allocation and invoice creation across this origin's pages (Web Locks in a browser). */
+  lock?: LockFn;
   /** Subscribes to "the page is going away" (pagehide); returns unsubscribe. */
   onLeave?(listener: () => void): () => void;
 }
@@ -77,6 +71,12 @@ export interface Checkout {
   start(): void;
   /** Stops all work: socket, polling, timers. The checkout can be started again. */
   stop(): void;
+  /**
+   * The buyer says an unmatched payment (by txid) was theirs: it is marked claimed and reported
+   * to the merchant in a `claimed` webhook, for review. It never counts as paid. Returns false
+   * when there is no such unmatched payment, or it was claimed already.
+   */
+  claim(txid: string): boolean;
 }
 
 export const LOADING: CheckoutState = Object.freeze({
@@ -87,6 +87,8 @@ export const LOADING: CheckoutState = Object.freeze({
   notice: null,
   connection: 'connecting',
   deliveries: Object.freeze([]),
+  firstPaid: false,
+  canClaim: false,
 });
 
 /** Polling interval by status, when there is no live socket: fast while the buyer is paying. */
@@ -103,19 +105,6 @@ export const POLL_MS: Readonly<Record<InvoiceStatus, number>> = {
 
 /** The longest delay timers accept (2^31 − 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 0x7fffffff;
-const INVOICE_KEY = 'btc-checkout:invoice:';
-const ACCOUNT_KEY = 'btc-checkout:account:';
-/** Without an order id, a paid or expired invoice is shown again on this device for this long. */
-const FINISHED_SHOWN_MS = 3_600_000;
-
-/** What the checkout keeps of an invoice so that a reload shows the same request. */
-interface SavedInvoice {
-  readonly receiver: string;
-  readonly base: InvoiceBase;
-  readonly policy: InvoicePolicy;
-  readonly watch: WatchState;
-  readonly finishedAt: number | null;
-}
 
 /** Turns any thrown value into a {@link CheckoutError} without ever echoing its input. */
 export function toCheckoutError(error: unknown): CheckoutError {
@@ -123,6 +112,13 @@ export function toCheckoutError(error: unknown): CheckoutError {
     ? error
     : new CheckoutError('chain', 'invalid', 'Something unexpected went wrong. Please reload the page.');
 }
+
+/** A mistake in the merchant's setup found while working (the server answers for another key): retrying cannot help. */
+const isFinal = (error: unknown): boolean => error instanceof CheckoutError && error.code === 'conflict';
+
+/** Runs `task` under `lock` when there is one; a synchronous task needs none within one page. */
+const locked = <T>(lock: LockFn | undefined, name: string, task: () => T): Promise<T> =>
+  lock ? lock(name, task) : Promise.resolve().then(task);
 
 /** The payment view of an invoice: the amount still due, at its address. */
 export function paymentView(invoice: Invoice, config: Pick<CheckoutConfig, 'label' | 'message'>): PaymentView {
@@ -135,6 +131,7 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
   let generation = 0;
   let watcher: AddressWatcher | null = null;
   let expiryTimer: unknown = null;
+  let claim: (txid: string) => boolean = () => false;
   const cleanups: (() => void)[] = [];
   const listeners = new Set<(state: CheckoutState, previous: CheckoutState) => void>();
 
@@ -150,23 +147,17 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     watcher = null;
     if (expiryTimer !== null) effects.clearTimeout(expiryTimer);
     expiryTimer = null;
+    claim = () => false;
     for (const cleanup of cleanups.splice(0)) cleanup();
   };
 
   async function run(started: number): Promise<void> {
     const alive = (): boolean => started === generation;
     const config = parseConfig(input);
-    const { receiver } = config;
     const store = effects.store ?? memoryStore();
-    const receiverId = receiver.kind === 'account' ? receiver.account.id : receiver.address;
     const rest = createRestClient(config.apis, effects);
-    const now = effects.now();
-    // The buyer's invoice is kept per order, or per receiver, index and price without an order id.
-    const storeKey = `${INVOICE_KEY}${config.orderId ? `order:${config.orderId}` : digest(`${receiverId}|${receiver.kind === 'account' ? receiver.index : ''}|${config.fiat?.text ?? config.amountSats}|${config.fiat?.currency}`)}`;
-    let saved = readJson<SavedInvoice | null>(store, storeKey, null);
-    // A finished invoice is shown again while it is recent; after that (with no order id to tell
-    // a new order from a reload) a new one is made. Another key's invoice is never reused.
-    if (saved && (saved.receiver !== receiverId || (!config.orderId && saved.finishedAt && now - saved.finishedAt > FINISHED_SHOWN_MS))) saved = null;
+    const key = invoiceKey(config);
+    if (config.webhook?.format === 'json') setState({ canClaim: true });
 
     /** Runs `task` until it succeeds, saying why it waits (allocation, prices: never a guess). */
     const retrying = async <T>(task: () => Promise<T>): Promise<T> => {
@@ -176,67 +167,34 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
           if (state.notice) setState({ notice: null });
           return result;
         } catch (error) {
-          if (!alive()) throw error;
+          if (!alive() || isFinal(error)) throw error;
           setState({ notice: toCheckoutError(error) });
           await new Promise<void>((resume) => {
             const wait = Math.max(Math.min(5_000 * 2 ** attempt, 60_000), (error as HttpError).retryAfterMs ?? 0);
             const timer = effects.setTimeout(resume, wait);
-            cleanups.push(() => effects.clearTimeout(timer));
+            // Stopping ends the wait too, so that what was set aside for this invoice is given back.
+            cleanups.push(() => (effects.clearTimeout(timer), resume()));
           });
+          if (!alive()) throw error;
         }
       }
     };
 
-    let base: InvoiceBase;
-    let policy: InvoicePolicy;
-    let watch: WatchState;
-    let finishedAt = saved?.finishedAt ?? null;
-    if (saved) {
-      ({ base, policy, watch } = saved);
-    } else {
-      // A key with no index set: this checkout chooses the address (allocation).
-      const allocated = receiver.kind === 'account' && receiver.index === null;
-      let index = receiver.kind === 'account' ? receiver.index : null;
-      const memory = { store, key: `${ACCOUNT_KEY}${receiverId}`, now: effects.now };
-      if (allocated) {
-        const { account } = receiver;
-        index = (await retrying(() => allocateIndex(rest, { ...memory, api: config.apis.join(' '), gapLimit: config.gapLimit, random: effects.random, derive: (i) => deriveAddress(account, i) }))).index;
-      }
-      let expectedSats = config.amountSats ?? 0;
-      let fiat: FiatPrice | null = null;
-      if (config.fiat) {
-        const { currency, amount, text } = config.fiat;
-        const prices = config.ratesUrl ? createRestClient([config.ratesUrl], effects) : rest;
-        const price = await retrying(() => fetchPrice(prices, config.ratesUrl ? '' : '/v1/prices', currency));
-        expectedSats = fiatToSats(amount, price);
-        fiat = { currency, amount: text, rate: formatDecimal(price) };
-      }
+    // The buyer's invoice for this order, kept on the device; or a new one. Two tabs opening the
+    // same order at once both prepare one, and the first to store it wins: the other adopts it
+    // and gives its address back.
+    let kept = restoreInvoice(store, config, effects.now());
+    const restored = kept !== null;
+    if (!kept) {
+      const opened = await openInvoice(config, { ...effects, rest, store, retrying });
+      if (!alive()) return opened.release();
+      const fresh = newKept(config, opened.base, opened.policy);
+      kept = await locked(effects.lock, key, () => restoreInvoice(store, config, effects.now()) ?? storeNewInvoice(store, key, fresh));
+      if (kept.base.id !== opened.base.id) opened.release();
       if (!alive()) return;
-      // With allocation, two buyers may get the same address: a small random tag in the amount
-      // tells their payments apart, so (address, amount) names one invoice.
-      const tagSats = allocated && !config.exactAmount && expectedSats ? amountTag(effects.random) : 0;
-      const createdAt = effects.now();
-      base = {
-        id: bytesToHex(effects.randomBytes(16)),
-        address: receiver.kind === 'account' ? deriveAddress(receiver.account, index!) : receiver.address,
-        index,
-        network: config.network,
-        orderId: config.orderId,
-        createdAt,
-        tagSats,
-        fiat,
-      };
-      policy = {
-        expectedSats: expectedSats + tagSats,
-        confirmations: config.confirmations,
-        toleranceBasisPoints: config.toleranceBasisPoints,
-        expiresAt: config.expiresMs === null ? null : createdAt + config.expiresMs,
-        tagSats,
-      };
-      watch = EMPTY_WATCH;
-      if (allocated) holdIndex(memory, index!, policy.expiresAt);
     }
-    if (!alive()) return;
+    const { base, policy } = kept;
+    let { watch, finishedAt, claims, paidAnnounced } = kept;
 
     // Any page that loads the checkout sends what the outbox holds, this invoice's or not.
     const outbox = createOutbox({ ...effects, store }, (record) =>
@@ -244,23 +202,55 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     );
     cleanups.push(() => outbox.stop(), effects.onLeave?.(() => outbox.flushOnLeave()) ?? (() => undefined));
     outbox.add([]);
-    let reported: Snapshot | null = null;
+    // A restored invoice already reported what it had seen: webhooks compare with that.
+    let reported: Snapshot | null = restored && watch.baseline ? snapshotOf(base, policy, watch, claims) : null;
+
+    /** `btc-checkout-paid` once per invoice on this device: the first page to see it paid claims the announcement. */
+    let announcing = false;
+    const announcePaid = (): void => {
+      if (paidAnnounced || announcing) return;
+      announcing = true;
+      void locked(effects.lock, key, () => {
+        const stored = readKept(store, key);
+        if (stored?.base.id === base.id && stored.paidAnnounced) return false;
+        keepInvoice(store, key, { ...current(), paidAnnounced: true });
+        return true;
+      }).then((first) => {
+        paidAnnounced = true;
+        if (alive() && first) setState({ firstPaid: true });
+      });
+    };
+
+    const current = (): KeptInvoice => ({ receiver: kept!.receiver, base, policy, watch, finishedAt, paidAnnounced, claims });
+
+    /** Shows the invoice as it stands, keeps it, and tells the merchant what changed. */
+    const publish = (extra: (snapshot: Snapshot) => void = () => undefined): void => {
+      const snapshot = snapshotOf(base, policy, watch, claims);
+      const { invoice } = snapshot;
+      if (!finishedAt && (invoice.status === 'paid' || invoice.status === 'expired')) finishedAt = effects.now();
+      const stored = keepInvoice(store, key, current());
+      if (stored?.paidAnnounced) paidAnnounced = true;
+      setState({ status: invoice.status, invoice, payment: invoice.status === 'loading' ? null : paymentView(invoice, config) });
+      if (config.webhook && invoice.status !== 'loading') {
+        outbox.add(planWebhooks(config.webhook, reported, snapshot, outbox.acked(), effects.now()));
+        reported = snapshot;
+      }
+      extra(snapshot);
+      if (invoice.status === 'paid') announcePaid();
+    };
 
     const apply = (event: ChainEvent): void => {
       const next = reduceWatch(watch, event, effects.now(), policy);
       if (next === watch && state.invoice) return;
       watch = next;
-      const invoice = summarizeInvoice(base, policy, watch);
-      if (!finishedAt && (invoice.status === 'paid' || invoice.status === 'expired')) finishedAt = effects.now();
-      store.set(storeKey, JSON.stringify({ receiver: receiverId, base, policy, watch, finishedAt } satisfies SavedInvoice));
-      setState({ status: invoice.status, invoice, payment: invoice.status === 'loading' ? null : paymentView(invoice, config) });
-      if (config.webhook && invoice.status !== 'loading') {
-        const payments = watch.txs.map((tx) => ({ txid: tx.txid, valueSats: tx.valueSats, rbf: tx.rbf, confirmations: confirmationsOf(tx, watch.tipHeight) }));
-        const snapshot = { invoice, payments };
-        // A restored invoice already reported its status: compare with it, not with nothing.
-        outbox.add(planWebhooks(config.webhook, reported ?? (saved && watch.baseline ? { invoice: summarizeInvoice(base, policy, saved.watch), payments } : null), snapshot, outbox.acked(), effects.now()));
-        reported = snapshot;
-      }
+      publish();
+    };
+
+    claim = (txid) => {
+      if (!state.invoice?.unmatched.some((payment) => payment.txid === txid && !payment.claimed)) return false;
+      claims = [...claims, txid];
+      publish((snapshot) => config.webhook && outbox.add(planClaim(config.webhook, snapshot, txid, effects.now())));
+      return true;
     };
 
     const armExpiry = (): void => {
@@ -318,5 +308,6 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
       halt();
       state = LOADING;
     },
+    claim: (txid) => claim(txid),
   };
 }

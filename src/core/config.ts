@@ -17,6 +17,8 @@ export interface CheckoutInput {
   readonly addressType?: string | null;
   readonly network?: string | null;
   readonly index?: string | null;
+  /** A URL of the merchant's server that hands out receive indices (see {@link fetchIndex}). */
+  readonly indexUrl?: string | null;
   readonly amount?: string | null;
   readonly currency?: string | null;
   readonly label?: string | null;
@@ -35,13 +37,23 @@ export interface CheckoutInput {
   readonly rates?: string | null;
 }
 
+/**
+ * Where payments go: a key's receive address (at a given index, one the merchant's server hands
+ * out from `indexUrl`, or one chosen by allocation when both are null), or a fixed address.
+ */
 export type Receiver =
-  | { readonly kind: 'account'; readonly account: ReceiveAccount; readonly index: number | null }
+  | { readonly kind: 'account'; readonly account: ReceiveAccount; readonly index: number | null; readonly indexUrl: string | null }
   | { readonly kind: 'address'; readonly address: string };
 
 export interface CheckoutConfig {
   readonly receiver: Receiver;
   readonly network: NetworkName;
+  /**
+   * Other buyers may be shown the same address: a fixed address, or one chosen by allocation.
+   * Then only a single payment of exactly the (tagged) amount counts for the invoice. False when
+   * the merchant's server gives every buyer their own index (`index`, `index-url`).
+   */
+  readonly shared: boolean;
   /** Amount asked for in BTC or sats, or null for an open amount (a donation) or a fiat price. */
   readonly amountSats: number | null;
   /** A price in a fiat currency, converted at the rate of the moment the invoice is made. */
@@ -49,7 +61,7 @@ export interface CheckoutConfig {
   /** Where fiat prices come from: a REST path of the API, or a URL. */
   readonly ratesUrl: string | null;
   readonly gapLimit: number;
-  /** No amount tag: the page asks for exactly `amount` (see allocation). */
+  /** No amount tag: exactly `amount` (an exclusive address needs none). */
   readonly exactAmount: boolean;
   readonly label: string | null;
   readonly message: string | null;
@@ -159,7 +171,7 @@ function parseFiat(text: string): Decimal {
  * @throws {CheckoutError} for the first problem found, in the order a merchant would fix them.
  */
 export function parseConfig(input: CheckoutInput): CheckoutConfig {
-  const { xpub, address, addressType, network, index } = input;
+  const { xpub, address, addressType, network, index, indexUrl } = input;
   if (present(xpub) && present(address)) {
     fail('address', 'conflict', 'Set either xpub or address, not both.');
   }
@@ -167,10 +179,12 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   let resolvedNetwork: NetworkName;
   if (present(xpub)) {
     const account = parseAccount(xpub, { network, addressType });
-    receiver = { kind: 'account', account, index: parseIndex(index) };
+    if (present(index) && present(indexUrl)) fail('index-url', 'conflict', 'Set either index or index-url, not both.');
+    if (present(indexUrl) && !HTTP_URL.test(indexUrl.trim())) fail('index-url', 'invalid', 'index-url must be an http(s) URL of your server.');
+    receiver = { kind: 'account', account, index: parseIndex(index), indexUrl: present(indexUrl) ? indexUrl.trim() : null };
     resolvedNetwork = account.network;
   } else if (present(address)) {
-    for (const [name, value] of [['address-type', addressType], ['index', index]] as const) {
+    for (const [name, value] of [['address-type', addressType], ['index', index], ['index-url', indexUrl]] as const) {
       if (present(value)) fail(name, 'conflict', `${name} applies to an xpub, not to a fixed address.`);
     }
     const parsed = parseAddress(address, network);
@@ -186,9 +200,20 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   if (present(input.rates) && !HTTP_URL.test(input.rates.trim())) fail('rates', 'invalid', 'rates must be an http(s) URL returning prices like /v1/prices.');
   const orderId = present(input.orderId) ? input.orderId.trim() : null;
   if (orderId && orderId.length > 128) fail('order-id', 'invalid', 'order-id is at most 128 characters.');
+  const shared = receiver.kind === 'address' || (receiver.index === null && receiver.indexUrl === null);
+  const toleranceBasisPoints = parseTolerance(input.tolerance);
+  // On a shared address another buyer's exact payment can have any amount (their price, their
+  // tag): only an exact match can count, so neither switch can work there.
+  if (shared && input.exactAmount) {
+    fail('exact-amount', 'conflict', 'exact-amount needs an address no other buyer is shown (set index or index-url): on a shared address the amount tag is what tells buyers apart.');
+  }
+  if (shared && toleranceBasisPoints) {
+    fail('tolerance', 'conflict', 'tolerance needs an address no other buyer is shown (set index or index-url): on a shared address only the exact amount can count.');
+  }
   return {
     receiver,
     network: resolvedNetwork,
+    shared,
     amountSats: present(input.amount) && !isFiat ? parseAmount(input.amount, currency as 'BTC' | 'sats') : null,
     fiat: isFiat ? { currency, amount: parseFiat(input.amount!), text: input.amount!.trim() } : null,
     ratesUrl: present(input.rates) ? input.rates.trim() : null,
@@ -199,7 +224,7 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     apis,
     wsUrl: parseWs(input.ws, apis),
     confirmations: parseWhole(input.confirmations, 'confirmations', 0, 100, 1),
-    toleranceBasisPoints: parseTolerance(input.tolerance),
+    toleranceBasisPoints,
     expiresMs: parseExpires(input.expires),
     orderId,
     webhook: parseWebhook(input.webhook, input.webhookFormat, orderId),

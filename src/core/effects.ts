@@ -41,3 +41,10 @@ export interface Clock {
   /** Unix milliseconds. */
   now(): number;
 }
+
+/**
+ * Runs `task` while holding the lock `name`, exclusively among all of this origin's pages and
+ * checkouts (the Web Locks API in a browser), and resolves with its result. The task is
+ * synchronous on purpose: what it reads and writes cannot change under it.
+ */
+export type LockFn = <T>(name: string, task: () => T) => Promise<T>;

@@ -13,6 +13,8 @@ export type ErrorSource =
   | 'address-type'
   | 'network'
   | 'index'
+  | 'index-url'
+  | 'exact-amount'
   | 'amount'
   | 'currency'
   | 'expires'

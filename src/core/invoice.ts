@@ -35,13 +35,29 @@ export interface ChainTx {
   readonly height: number | null;
   /** Signals replaceability (BIP 125: some input's sequence is below 0xfffffffe). */
   readonly rbf: boolean;
+  /**
+   * The outpoints (`txid:vout`) its inputs spend, when the API listed them. Only read while the
+   * history is being learned: a later transaction spending one of them replaces old history.
+   */
+  readonly spends?: readonly string[];
 }
 
 /** The chain's view of the invoice address, as far as the checkout has learned it. */
 export interface WatchState {
-  /** Transactions already on the address when the invoice was created; null until known. */
+  /**
+   * Transactions that are history: on the address before the request was shown, or replacing
+   * such a transaction (a fee bump). Null until the first listing; until then nothing is shown.
+   */
   readonly baseline: readonly string[] | null;
-  /** Transactions that count for the invoice. */
+  /**
+   * The tip when the history was taken. A payment made after the request was shown is mined in a
+   * later block, so anything in a block at or below it is history, even if a lagging listing left
+   * it out. Null in invoices kept by older versions.
+   */
+  readonly baselineTip?: number | null;
+  /** Outpoints spent by unconfirmed history: whatever else spends them replaces history. */
+  readonly baselineSpends?: readonly string[];
+  /** Transactions that paid the address after the request was shown, counted or not. */
   readonly txs: readonly ChainTx[];
   readonly tipHeight: number | null;
   /** Set once, when the deadline passed without a full payment; never cleared. */
@@ -61,20 +77,22 @@ export type ChainEvent =
 
 /** The merchant's terms for one invoice. */
 export interface InvoicePolicy {
-  /** Amount asked for in sats; 0 for an open amount (any payment counts). */
+  /** Amount asked for in sats; 0 for an open amount. */
   readonly expectedSats: number;
   /** Confirmations the full amount needs to be `paid`. */
   readonly confirmations: number;
-  /** Accepted shortfall in hundredths of a percent (100 = 1 %). */
+  /** Accepted shortfall in hundredths of a percent (100 = 1 %); exclusive addresses only. */
   readonly toleranceBasisPoints: number;
   /** Unix milliseconds, or null when the invoice never expires. */
   readonly expiresAt: number | null;
-  /**
-   * The amount tag in `expectedSats` (allocation), 0 or absent without. A payment of exactly
-   * another tag's amount (the untagged amount plus 1 to {@link TAG_MAX_SATS}, other than this
-   * one) is another buyer's payment to the same address, and does not count for this invoice.
-   */
+  /** The amount tag inside `expectedSats` (1 to {@link TAG_MAX_SATS} on a shared address), 0 or absent without. */
   readonly tagSats?: number;
+  /**
+   * Other buyers may be shown this address (an address chosen by allocation, or a fixed
+   * `address`). Then only {@link attributePayments}' rule decides what counts: one transaction of
+   * exactly `expectedSats`. Absent in invoices kept by older versions: treated as exclusive.
+   */
+  readonly shared?: boolean;
 }
 
 /** Amount tags are 1 to 99 sats: under 10 US cents at $100,000 per BTC. */
@@ -108,10 +126,21 @@ export interface InvoiceBase {
   readonly fiat: FiatPrice | null;
 }
 
+/** A payment to the invoice address that does not count for this invoice (see {@link attributePayments}). */
+export interface UnmatchedPayment {
+  readonly txid: string;
+  readonly sats: number;
+  readonly confirmations: number;
+  /** The buyer said it was theirs (a claim for the merchant to review, never a credit). */
+  readonly claimed: boolean;
+}
+
 /** A frozen snapshot of the invoice, as the element exposes it and webhooks carry it. */
 export interface Invoice extends InvoiceBase {
   readonly status: InvoiceStatus;
   readonly expectedSats: number;
+  /** Whether other buyers may be shown this address (see {@link InvoicePolicy.shared}). */
+  readonly shared: boolean;
   /** Sats paid to the address by transactions that count for this invoice. */
   readonly receivedSats: number;
   /** The part of `receivedSats` that is in blocks. */
@@ -121,7 +150,10 @@ export interface Invoice extends InvoiceBase {
   /** Confirmations of the full amount (of all received funds while underpaid). */
   readonly confirmations: number;
   readonly requiredConfirmations: number;
+  /** The transactions that count for this invoice. */
   readonly txids: readonly string[];
+  /** Payments to the address since the request was shown that do not count for it. */
+  readonly unmatched: readonly UnmatchedPayment[];
   readonly expiresAt: number | null;
   /** A full payment arrived after expiry: the status stays `expired`, the merchant decides. */
   readonly late: boolean;
@@ -131,11 +163,22 @@ export interface Invoice extends InvoiceBase {
   readonly code: BlockonomicsCode;
 }
 
-export const EMPTY_WATCH: WatchState = Object.freeze({ baseline: null, txs: Object.freeze([]), tipHeight: null, expired: false });
+export const EMPTY_WATCH: WatchState = Object.freeze({
+  baseline: null,
+  baselineTip: null,
+  baselineSpends: Object.freeze([]),
+  txs: Object.freeze([]),
+  tipHeight: null,
+  expired: false,
+});
 
-/** The least that counts as the full amount: the amount less tolerance, and at least 1 sat. */
+/**
+ * The least that counts as the full amount: the amount less tolerance, and at least 1 sat. On a
+ * shared address there is no tolerance: any other amount may be another buyer's exact price.
+ */
 export function fullAmountSats(policy: InvoicePolicy): number {
   const { expectedSats, toleranceBasisPoints } = policy;
+  if (policy.shared) return Math.max(expectedSats, 1);
   // BigInt: expectedSats × 10 000 can exceed 2^53.
   const shortfall = Number((BigInt(expectedSats) * BigInt(toleranceBasisPoints)) / 10_000n);
   return Math.max(expectedSats - shortfall, 1);
@@ -144,46 +187,80 @@ export function fullAmountSats(policy: InvoicePolicy): number {
 const sum = (txs: readonly ChainTx[]): number => txs.reduce((total, tx) => total + tx.valueSats, 0);
 
 /**
- * Whether `tx` pays this invoice: it brings some sats, and is not exactly another buyer's tagged
- * amount (the untagged amount plus another tag, see {@link InvoicePolicy.tagSats}).
+ * Which payments count for the invoice: the one rule the widget and `verifyPayment` share.
+ *
+ * - On an exclusive address (an index the merchant's server handed out) every payment counts:
+ *   several transactions can add up, and a shortfall within tolerance is accepted.
+ * - On a shared address only a single transaction of exactly `expectedSats` (the tagged amount)
+ *   counts, the first one seen; every other payment is unmatched. Another buyer's payment has
+ *   another amount (their price, or their tag), so it can never pay this invoice; a buyer who
+ *   paid a wrong amount is told so and can claim it, for the merchant to settle by hand. An open
+ *   amount on a shared address cannot be told apart from anyone else's payment: nothing counts.
  */
-export function paysInvoice(tx: Pick<ChainTx, 'valueSats'>, policy: InvoicePolicy): boolean {
-  const tag = policy.tagSats ?? 0;
-  const untagged = policy.expectedSats - tag;
-  return tx.valueSats > 0 && !(tag && tx.valueSats !== policy.expectedSats && tx.valueSats > untagged && tx.valueSats <= untagged + TAG_MAX_SATS);
+export function attributePayments<T extends Pick<ChainTx, 'valueSats'>>(txs: readonly T[], policy: Pick<InvoicePolicy, 'expectedSats' | 'shared'>): { counted: T[]; unmatched: T[] } {
+  const paying = txs.filter((tx) => tx.valueSats > 0);
+  if (!policy.shared) return { counted: paying, unmatched: [] };
+  const match = policy.expectedSats > 0 ? paying.find((tx) => tx.valueSats === policy.expectedSats) : undefined;
+  return { counted: match ? [match] : [], unmatched: paying.filter((tx) => tx !== match) };
 }
+
+/** Strips what is only needed while the history is being learned. */
+const kept = ({ txid, valueSats, height, rbf }: ChainTx): ChainTx => ({ txid, valueSats, height, rbf });
 
 /** Applies one chain event; returns the same object when nothing changed. */
 export function reduceWatch(state: WatchState, event: ChainEvent, now: number, policy: InvoicePolicy): WatchState {
   let { baseline, txs, tipHeight } = state;
-  const pays = (tx: ChainTx): boolean => paysInvoice(tx, policy);
+  let baselineTip = state.baselineTip ?? null;
+  let baselineSpends = state.baselineSpends ?? [];
   const known = new Map(txs.map((tx) => [tx.txid, tx]));
+  /** History found after the baseline: added to it, so it stays out for good. */
+  const alsoHistory: string[] = [];
+  const isHistory = (tx: ChainTx): boolean => {
+    if (baseline!.includes(tx.txid)) return true;
+    const old =
+      (tx.height !== null && baselineTip !== null && tx.height <= baselineTip) ||
+      (tx.spends ?? []).some((outpoint) => baselineSpends.includes(outpoint));
+    if (old) alsoHistory.push(tx.txid);
+    return old;
+  };
   switch (event.type) {
     case 'snapshot': {
       if (!baseline) {
-        // What the address held before the first snapshot is history, except what the socket
-        // already reported to us: that arrived after we subscribed, so it is new.
-        baseline = event.txs.filter((tx) => !known.has(tx.txid)).map((tx) => tx.txid);
+        // Nothing on the address before the request is on screen can be this buyer's payment:
+        // what the listing shows and what the socket reported while it was in flight (even a
+        // block confirming an older payment) is history. Blocks above the tip seen so far are
+        // the only ones a new payment can be in.
+        const history = [...event.txs, ...txs];
+        baseline = [...new Set(history.map((tx) => tx.txid))];
+        baselineTip = Math.max(event.tipHeight, tipHeight ?? 0);
+        baselineSpends = [...new Set(history.filter((tx) => tx.height === null).flatMap((tx) => tx.spends ?? []))];
+        txs = [];
+        tipHeight = event.tipHeight;
+        break;
       }
-      const skip = new Set(baseline);
       // A listing can name a transaction twice, in the mempool and in a block (G6): the block wins.
       const listed = new Map<string, ChainTx>();
       for (const tx of event.txs) {
-        if (!skip.has(tx.txid) && pays(tx) && !(tx.height === null && listed.get(tx.txid)?.height)) listed.set(tx.txid, tx);
+        if (tx.valueSats > 0 && !isHistory(tx) && !(tx.height === null && listed.get(tx.txid)?.height)) listed.set(tx.txid, kept(tx));
       }
       // A complete listing is the truth (it can unconfirm a transaction after a reorg); a
-      // truncated one is only complete for the mempool.
-      const kept = event.complete ? [] : txs.filter((tx) => !listed.has(tx.txid) && tx.height !== null);
-      txs = [...kept, ...listed.values()];
+      // truncated one is only complete for the mempool. Known transactions keep their place, so
+      // "the first exact payment" stays the same one.
+      const stays = (tx: ChainTx): boolean => listed.has(tx.txid) || (!event.complete && tx.height !== null);
+      txs = [...txs.filter(stays).map((tx) => listed.get(tx.txid) ?? tx), ...[...listed.values()].filter((tx) => !known.has(tx.txid))];
       tipHeight = event.tipHeight;
       break;
     }
     case 'txs': {
-      const skip = new Set(baseline ?? []);
       for (const tx of event.txs) {
+        if (!baseline) {
+          // Before the first listing: remembered, to become history with it.
+          known.set(tx.txid, tx);
+          continue;
+        }
         // A late mempool notice never unconfirms a transaction; only a snapshot can.
-        if (skip.has(tx.txid) || !pays(tx) || (tx.height === null && known.get(tx.txid)?.height != null)) continue;
-        known.set(tx.txid, tx);
+        if (tx.valueSats <= 0 || isHistory(tx) || (tx.height === null && known.get(tx.txid)?.height != null)) continue;
+        known.set(tx.txid, kept(tx));
       }
       txs = [...known.values()];
       break;
@@ -199,15 +276,25 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
     case 'tick':
       break;
   }
+  if (alsoHistory.length) baseline = [...baseline!, ...alsoHistory.filter((txid) => !baseline!.includes(txid))];
   // Expiry is decided once: by the deadline, without the full amount at least in the mempool.
   const expired =
     state.expired ||
-    (baseline !== null && policy.expiresAt !== null && now >= policy.expiresAt && sum(txs) < fullAmountSats(policy));
-  if (baseline === state.baseline && txs.length === state.txs.length && txs.every((tx, i) => tx === state.txs[i]) && tipHeight === state.tipHeight && expired === state.expired) {
+    (baseline !== null && policy.expiresAt !== null && now >= policy.expiresAt && receivedSats(txs, policy) < fullAmountSats(policy));
+  if (
+    baseline === state.baseline &&
+    txs.length === state.txs.length &&
+    txs.every((tx, i) => tx === state.txs[i]) &&
+    tipHeight === state.tipHeight &&
+    expired === state.expired
+  ) {
     return state;
   }
-  return Object.freeze({ baseline, txs: Object.freeze(txs), tipHeight, expired });
+  return Object.freeze({ baseline, baselineTip, baselineSpends, txs: Object.freeze(txs), tipHeight, expired });
 }
+
+/** Sats of the payments that count for the invoice. */
+const receivedSats = (txs: readonly ChainTx[], policy: InvoicePolicy): number => sum(attributePayments(txs, policy).counted);
 
 /**
  * Confirmations of `tx`: tip − height + 1, 0 in the mempool. A transaction in a block has at
@@ -216,9 +303,23 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
 export const confirmationsOf = (tx: ChainTx, tipHeight: number | null): number =>
   tx.height === null ? 0 : Math.max((tipHeight ?? tx.height) - tx.height + 1, 1);
 
-/** The invoice as the merchant and buyer see it, from its terms and the chain's state. */
-export function summarizeInvoice(base: InvoiceBase, policy: InvoicePolicy, watch: WatchState): Invoice {
-  const { txs, tipHeight } = watch;
+/** The status of an invoice with the full amount, by the confirmations it has and needs. */
+function statusOf(watch: WatchState, received: number, isFull: boolean, fullDepth: number, required: number): InvoiceStatus {
+  if (watch.baseline === null) return 'loading';
+  if (watch.expired) return 'expired';
+  if (received === 0) return 'awaiting';
+  if (!isFull) return 'underpaid';
+  if (fullDepth >= required) return 'paid';
+  return fullDepth >= 1 ? 'confirming' : 'unconfirmed';
+}
+
+/**
+ * The invoice as the merchant and buyer see it, from its terms and the chain's state.
+ * `claims` are the unmatched transactions the buyer said were theirs.
+ */
+export function summarizeInvoice(base: InvoiceBase, policy: InvoicePolicy, watch: WatchState, claims: readonly string[] = []): Invoice {
+  const { tipHeight } = watch;
+  const { counted: txs, unmatched } = watch.baseline === null ? { counted: [], unmatched: [] } : attributePayments(watch.txs, policy);
   const full = fullAmountSats(policy);
   const received = sum(txs);
   const byConfirmations = txs
@@ -239,29 +340,22 @@ export function summarizeInvoice(base: InvoiceBase, policy: InvoicePolicy, watch
   const required =
     policy.confirmations === 0 && txs.some((tx) => tx.rbf && tx.height === null) ? 1 : policy.confirmations;
   const isFull = received >= full && received > 0;
-  const status: InvoiceStatus = watch.baseline === null
-    ? 'loading'
-    : watch.expired
-      ? 'expired'
-      : received === 0
-        ? 'awaiting'
-        : !isFull
-          ? 'underpaid'
-          : fullDepth >= required
-            ? 'paid'
-            : fullDepth >= 1
-              ? 'confirming'
-              : 'unconfirmed';
   return Object.freeze({
     ...base,
-    status,
+    status: statusOf(watch, received, isFull, fullDepth, required),
     expectedSats: policy.expectedSats,
+    shared: !!policy.shared,
     receivedSats: received,
     confirmedSats: sum(txs.filter((tx) => tx.height !== null)),
     dueSats: isFull ? 0 : Math.max(policy.expectedSats - received, 0),
     confirmations: isFull ? fullDepth : least,
     requiredConfirmations: required,
     txids: Object.freeze(txs.map((tx) => tx.txid)),
+    unmatched: Object.freeze(
+      unmatched.map((tx) =>
+        Object.freeze({ txid: tx.txid, sats: tx.valueSats, confirmations: confirmationsOf(tx, tipHeight), claimed: claims.includes(tx.txid) }),
+      ),
+    ),
     expiresAt: policy.expiresAt,
     late: watch.expired && isFull,
     overpaid: policy.expectedSats > 0 && received > policy.expectedSats,

@@ -4,6 +4,8 @@
  * A browser cannot sign anything, so a webhook is a hint that anyone could have sent. A receiver
  * calls {@link verifyPayment} with its own key: the address must be the one that key derives at
  * the claimed index, and the amount and confirmations are read from the chain, not from the call.
+ * Which payments count follows the widget's own rule ({@link attributePayments}): on an address
+ * other buyers may share, only one transaction of exactly the amount asked.
  * Runs on Node 20+ and edge runtimes (any `fetch`).
  *
  * @example
@@ -19,7 +21,7 @@ import { fetchAddressTxs, fetchTipHeight } from './chain/esplora.js';
 import { createRestClient } from './chain/http.js';
 import type { FetchLike } from './effects.js';
 import { CheckoutError } from './errors.js';
-import { paysInvoice, summarizeInvoice, type InvoiceStatus } from './invoice.js';
+import { attributePayments, summarizeInvoice, type InvoiceStatus } from './invoice.js';
 
 export interface VerifyOptions {
   /** Your extended public key or descriptor, from your server's configuration: never from the call. */
@@ -33,12 +35,14 @@ export interface VerifyOptions {
   /** The order's amount in sats, from your records. Without it the payload's `expectedSats` is used, which a forger chooses. */
   expectedSats?: number;
   /**
-   * The amount tag included in `expectedSats` (1–99 sats when the element chose the address);
-   * by default the payload's. A transaction of exactly another tag's amount is another buyer's
-   * and does not count, as in the element.
+   * The address is this buyer's alone: your server handed out its index (`index-url`, or an
+   * `index` it never gives anyone else). From your own records, never from the call. Then every
+   * payment to it counts, and `toleranceBasisPoints` applies. Default false: as on a page that
+   * chooses the address itself (or shows a fixed `address`), other buyers may have been shown
+   * it, so only one transaction of exactly `expectedSats` counts.
    */
-  tagSats?: number;
-  /** Accepted shortfall in hundredths of a percent. */
+  exclusive?: boolean;
+  /** Accepted shortfall in hundredths of a percent, on an exclusive address only. */
   toleranceBasisPoints?: number;
   /** Network and address type, as on the element; by default the key's and the payload's network. */
   network?: string;
@@ -105,30 +109,29 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
   const claimed = Array.isArray(payload.txids) ? (payload.txids as unknown[]).map(String) : null;
   const number = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null);
   const expectedSats = options.expectedSats ?? number(payload.expectedSats) ?? 0;
-  const tagSats = options.tagSats ?? number(payload.tagSats) ?? 0;
-  const policy = { expectedSats, tagSats, confirmations: options.confirmations ?? 1, toleranceBasisPoints: options.toleranceBasisPoints ?? 0, expiresAt: null };
+  const shared = !options.exclusive;
+  const policy = { expectedSats, shared, confirmations: options.confirmations ?? 1, toleranceBasisPoints: options.toleranceBasisPoints ?? 0, expiresAt: null };
   const named = onChain.filter((tx) => tx.valueSats > 0 && (!claimed || claimed.includes(tx.txid)));
-  const txs = named.filter((tx) => paysInvoice(tx, policy));
+  const { counted, unmatched } = attributePayments(named, policy);
   const missing = claimed?.filter((txid) => !named.some((tx) => tx.txid === txid)) ?? [];
-  const othersTagged = named.filter((tx) => !txs.includes(tx));
+  // The widget never names a payment that does not count: one that is named is another buyer's.
+  const othersNamed = claimed ? unmatched : [];
   const invoice = summarizeInvoice(
-    { id: '', address, index: payload.index as number, network: 'mainnet', orderId: null, createdAt: 0, tagSats, fiat: null },
+    { id: '', address, index: payload.index as number, network: 'mainnet', orderId: null, createdAt: 0, tagSats: 0, fiat: null },
     policy,
-    { baseline: [], txs, tipHeight, expired: false },
+    { baseline: [], txs: counted, tipHeight, expired: false },
   );
   const claimedSats = typeof payload.receivedSats === 'number' ? payload.receivedSats : 0;
-  const contradicted = missing.length > 0 || (othersTagged.length > 0 && claimed !== null) || claimedSats > invoice.receivedSats;
-  const reason = missing.length
-    ? `The chain does not show ${missing.join(', ')} paying ${address}.`
-    : othersTagged.length && claimed
-      ? `${othersTagged.map((tx) => tx.txid).join(', ')} pays another buyer's amount (${othersTagged.map((tx) => tx.valueSats).join(', ')} sats) to this shared address, not ${expectedSats}.`
-      : claimedSats > invoice.receivedSats
-      ? `The call claims ${claimedSats} sats; the chain shows ${invoice.receivedSats}.`
-      : invoice.status === 'paid'
-        ? null
-        : invoice.status === 'underpaid' || invoice.status === 'awaiting'
-          ? `Underpaid: ${invoice.receivedSats} of ${expectedSats} sats.`
-          : `${invoice.confirmations} of ${invoice.requiredConfirmations} confirmations.`;
+  const contradicted = missing.length > 0 || othersNamed.length > 0 || claimedSats > invoice.receivedSats;
+  let reason: string | null = null;
+  if (missing.length) reason = `The chain does not show ${missing.join(', ')} paying ${address}.`;
+  else if (othersNamed.length) {
+    const paid = othersNamed.map((tx) => `${tx.txid} pays ${tx.valueSats} sats`).join('; ');
+    reason = `${paid}, not exactly the ${expectedSats} this invoice asks: on an address other buyers may share, only the exact amount counts (another buyer's payment, or a wrong amount to settle by hand).`;
+  } else if (claimedSats > invoice.receivedSats) reason = `The call claims ${claimedSats} sats; the chain shows ${invoice.receivedSats}.`;
+  else if (shared && !expectedSats) reason = 'An open amount on an address other buyers may share cannot be told apart from their payments.';
+  else if (invoice.status === 'underpaid' || invoice.status === 'awaiting') reason = `Underpaid: ${invoice.receivedSats} of ${expectedSats} sats.`;
+  else if (invoice.status !== 'paid') reason = `${invoice.confirmations} of ${invoice.requiredConfirmations} confirmations.`;
   return {
     ok: reason === null,
     status: invoice.status,

@@ -3,12 +3,17 @@
  * receiver already speaks, delivered at least once.
  *
  * - `json`: POST, body as text/plain (a CORS "simple request": no preflight), on every status
- *   change, the first one (`awaiting`) included.
+ *   change, the first one (`awaiting`) included; also when a payment arrives that does not match
+ *   the invoice (`unmatched`), and when the buyer says such a payment was theirs (`claimed`).
  * - `blockonomics`: GET with `status` (0 unconfirmed, 1 partially confirmed, 2 confirmed),
- *   `addr`, `value`, `txid`, `rbf`, per transaction, as Blockonomics' HTTP callback does.
+ *   `addr`, `value`, `txid`, `rbf`, per transaction that counts for the invoice, as Blockonomics'
+ *   HTTP callback does.
  * - `blockchain-info`: GET keeping the URL's own parameters and adding `transaction_hash`,
- *   `address`, `confirmations`, `value`, per transaction and new confirmation, until the receiver
- *   answers exactly `*ok*`, as Blockchain.com's Receive Payments API v2 does.
+ *   `address`, `confirmations`, `value`, per transaction that counts and new confirmation, until
+ *   the receiver answers exactly `*ok*`, as Blockchain.com's Receive Payments API v2 does.
+ *
+ * The GET formats only ever report payments that count: they have no field for "this one does
+ * not", and a receiver written for them would credit the order with it.
  *
  * A browser cannot keep a secret, so anyone can forge such a call: receivers must check it
  * against the chain (`verifyPayment` in btc-checkout/verify) before trusting it.
@@ -17,7 +22,7 @@
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Clock, FetchLike, RequestInitLike, Timers } from './effects.js';
-import type { Invoice, InvoiceStatus } from './invoice.js';
+import { confirmationsOf, summarizeInvoice, type Invoice, type InvoiceBase, type InvoicePolicy, type InvoiceStatus, type UnmatchedPayment, type WatchState } from './invoice.js';
 import { readJson, type Store } from './store.js';
 import { retryAfterMs } from './chain/http.js';
 
@@ -37,10 +42,19 @@ export interface Payment {
   readonly rbf: boolean;
 }
 
-/** What a webhook is computed from: the invoice and its transactions at one moment. */
+/** What a webhook is computed from: the invoice and the transactions that count for it, at one moment. */
 export interface Snapshot {
   readonly invoice: Invoice;
   readonly payments: readonly Payment[];
+}
+
+/** The invoice and its counted payments, from the invoice's terms and the chain's state. */
+export function snapshotOf(base: InvoiceBase, policy: InvoicePolicy, watch: WatchState, claims: readonly string[] = []): Snapshot {
+  const invoice = summarizeInvoice(base, policy, watch, claims);
+  const payments = watch.txs
+    .filter((tx) => invoice.txids.includes(tx.txid))
+    .map((tx) => ({ txid: tx.txid, valueSats: tx.valueSats, rbf: tx.rbf, confirmations: confirmationsOf(tx, watch.tipHeight) }));
+  return { invoice, payments };
 }
 
 /** One call to make, kept in the outbox until it is delivered. */
@@ -72,9 +86,17 @@ export interface DeliveryRecord {
   readonly outcome: 'delivered' | 'acknowledged' | 'retry' | 'failed' | 'beacon';
 }
 
+/**
+ * Why a `json` webhook was sent: the status changed; a payment arrived that does not count for
+ * the invoice; the buyer said such a payment was theirs (for the merchant to review, never a
+ * credit).
+ */
+export type WebhookEvent = 'status' | 'unmatched' | 'claimed';
+
 /** The body of a `json` webhook. */
 export interface WebhookPayload {
   readonly id: string;
+  readonly event: WebhookEvent;
   readonly invoiceId: string;
   readonly status: InvoiceStatus;
   readonly previousStatus: InvoiceStatus;
@@ -82,14 +104,24 @@ export interface WebhookPayload {
   readonly address: string;
   readonly index: number | null;
   readonly network: string;
-  /** Includes `tagSats`, the amount tag of an allocated invoice (0 without). */
+  /**
+   * Whether other buyers may be shown this address, as the page says: a hint for the merchant,
+   * never to be trusted (verifyPayment takes it from the merchant's own configuration).
+   */
+  readonly shared: boolean;
+  /** Includes `tagSats`, the amount tag of an invoice on a shared address (0 without). */
   readonly expectedSats: number;
   readonly tagSats: number;
   readonly receivedSats: number;
   readonly confirmedSats: number;
   readonly confirmations: number;
   readonly requiredConfirmations: number;
+  /** The transactions that count for the invoice. */
   readonly txids: readonly string[];
+  /** Payments to the address that do not count for it: settle them by hand if they are the buyer's. */
+  readonly unmatched: readonly UnmatchedPayment[];
+  /** The unmatched transaction the buyer claimed (`claimed` events), else null. */
+  readonly claimedTxid: string | null;
   readonly late: boolean;
   readonly overpaid: boolean;
   readonly createdAt: number;
@@ -122,11 +154,13 @@ export function withQuery(url: string, params: Record<string, string | number>):
 const blockonomicsStatus = (payment: Payment, required: number): 0 | 1 | 2 =>
   payment.confirmations === 0 ? 0 : payment.confirmations >= Math.max(required, 1) ? 2 : 1;
 
-/** The `json` body for a status change. */
-export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: number): WebhookPayload {
+/** The `json` body for an event. */
+export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: number, event: WebhookEvent = 'status', claimedTxid: string | null = null): WebhookPayload {
   const { invoice } = next;
+  const sorted = (txids: readonly string[]): string => [...txids].sort().join(',');
   return {
-    id: digest(`${invoice.id}|${invoice.status}|${[...invoice.txids].sort().join(',')}`),
+    id: digest(`${invoice.id}|${event}|${invoice.status}|${sorted(invoice.txids)}|${sorted(invoice.unmatched.map((payment) => payment.txid))}|${claimedTxid ?? ''}`),
+    event,
     invoiceId: invoice.id,
     status: invoice.status,
     previousStatus: previous?.invoice.status ?? 'loading',
@@ -134,6 +168,7 @@ export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: n
     address: invoice.address,
     index: invoice.index,
     network: invoice.network,
+    shared: invoice.shared,
     expectedSats: invoice.expectedSats,
     tagSats: invoice.tagSats,
     receivedSats: invoice.receivedSats,
@@ -141,6 +176,8 @@ export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: n
     confirmations: invoice.confirmations,
     requiredConfirmations: invoice.requiredConfirmations,
     txids: invoice.txids,
+    unmatched: invoice.unmatched,
+    claimedTxid,
     late: invoice.late,
     overpaid: invoice.overpaid,
     createdAt: invoice.createdAt,
@@ -167,8 +204,10 @@ export function planWebhooks(webhook: Webhook, previous: Snapshot | null, next: 
     due: now,
   });
   if (webhook.format === 'json') {
-    if (previous && previous.invoice.status === invoice.status) return [];
-    const payload = webhookPayload(previous, next, now);
+    const arrived = invoice.unmatched.some((payment) => !previous?.invoice.unmatched.some((old) => old.txid === payment.txid));
+    const event: WebhookEvent | null = !previous || previous.invoice.status !== invoice.status ? 'status' : arrived ? 'unmatched' : null;
+    if (!event) return [];
+    const payload = webhookPayload(previous, next, now, event);
     return [delivery(payload.id, webhook.url, JSON.stringify(payload))];
   }
   const before = new Map(previous?.payments.map((payment) => [payment.txid, payment]));
@@ -186,6 +225,16 @@ export function planWebhooks(webhook: Webhook, previous: Snapshot | null, next: 
     }
   }
   return planned;
+}
+
+/**
+ * The `claimed` call for an unmatched payment the buyer says is theirs (json only: the GET
+ * formats would credit the order with it).
+ */
+export function planClaim(webhook: Webhook, snapshot: Snapshot, txid: string, now: number): Delivery[] {
+  if (webhook.format !== 'json') return [];
+  const payload = webhookPayload(snapshot, snapshot, now, 'claimed', txid);
+  return [{ id: payload.id, url: webhook.url, format: 'json', body: JSON.stringify(payload), txid: null, createdAt: now, attempt: 0, due: now }];
 }
 
 /** A delivery's request: GET for the query formats, else a text/plain POST (a CORS simple request, no preflight). */

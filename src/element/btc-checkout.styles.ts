@@ -124,6 +124,30 @@ export const styles: CSSResult = css`
     stroke-width: 1.8;
     stroke-linecap: round;
   }
+  [part~='unmatched'] {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0.5rem;
+    text-align: start;
+    font-size: 0.9rem;
+  }
+  [part~='unmatched'] li {
+    display: grid;
+    gap: 0.4rem;
+    padding: 0.6rem 0.8rem;
+    border: 1px solid var(--_border);
+    border-inline-start: 4px solid var(--_accent);
+    border-radius: calc(var(--_radius) / 1.5);
+  }
+  [part~='unmatched'] p {
+    margin: 0;
+  }
+  [part~='txid'] {
+    font: 0.8rem ui-monospace, Menlo, Consolas, monospace;
+    overflow-wrap: anywhere;
+  }
   [part~='error'] {
     border-color: var(--_error);
     text-align: start;

@@ -11,7 +11,10 @@ import { en, type Messages } from './messages.js';
 import { qrShape } from './qr.js';
 
 /** Attributes the checkout reads; each is a string property too (see {@link propertyOf}). */
-const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'amount', 'currency', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id', 'webhook', 'webhook-format', 'gap-limit', 'rates'] as const;
+const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'index-url', 'amount', 'currency', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id', 'webhook', 'webhook-format', 'gap-limit', 'rates'] as const;
+
+/** What a copy button copies: the address, the amount, or an unmatched payment's transaction id. */
+type CopyTarget = 'address' | 'amount' | `txid:${string}`;
 
 const camelCase = (name: string): string => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
@@ -26,6 +29,8 @@ const propertyOf = (name: string): string => (name === 'address' ? 'fixedAddress
  * @fires btc-checkout-error - `{message, source, code}` when the checkout cannot work, or the API is unreachable.
  * @fires btc-checkout-paid - `{invoice}` once, when the full amount has the confirmations asked for.
  * @fires btc-checkout-webhook - a delivery record after each webhook attempt.
+ * @fires btc-checkout-unmatched - `{payment, invoice}` when a payment arrives at the address that does not count for this invoice.
+ * @fires btc-checkout-claim - `{payment, invoice}` when the buyer says an unmatched payment was theirs.
  * @csspart checkout - the card around everything.
  * @csspart amount - the amount in BTC. @csspart sats - the amount in sats (`show-sats`). @csspart fiat - the price in its currency.
  * @csspart tag - the note on the amount tag.
@@ -36,6 +41,7 @@ const propertyOf = (name: string): string => (name === 'address' ? 'fixedAddress
  * @csspart error - the error view. @csspart received - @csspart expired - the views after payment and after expiry.
  * @csspart check - the check mark. @csspart countdown - time left. @csspart notice - connection problems.
  * @csspart reference - the order reference. @csspart explanation - what an expired request means.
+ * @csspart unmatched - the notices of payments that do not count for this invoice; `txid`, `copy-txid` and `claim` inside.
  * @cssprop --btc-checkout-background @cssprop --btc-checkout-color @cssprop --btc-checkout-muted
  * @cssprop --btc-checkout-accent @cssprop --btc-checkout-accent-color @cssprop --btc-checkout-border
  * @cssprop --btc-checkout-error @cssprop --btc-checkout-success @cssprop --btc-checkout-radius
@@ -64,6 +70,8 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   declare network: string | null;
   /** Receive index to use (the `index` attribute). */
   declare requestedIndex: string | null;
+  /** URL of the merchant's server that hands out a receive index per buyer. */
+  declare indexUrl: string | null;
   /** Amount as a decimal string in `currency`. */
   declare amount: string | null;
   /** BTC (default) or sats. */
@@ -100,7 +108,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   declare effects: Partial<CheckoutEffects> | null;
   /** Replaces the English strings. */
   declare messages: Messages | null;
-  declare private copied: 'address' | 'amount' | null;
+  declare private copied: CopyTarget | null;
 
   private readonly controller = new CheckoutController(this);
 
@@ -136,6 +144,15 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   get error(): ErrorDetail | null {
     const { error } = this.controller.state;
     return error && { message: error.message, source: error.source, code: error.code };
+  }
+
+  /**
+   * Tells the merchant that an unmatched payment (`invoice.unmatched`) was the buyer's: a
+   * `claimed` webhook for them to review, and a `btc-checkout-claim` event. It never counts as
+   * paid. Returns false for a transaction that is not unmatched here, or was claimed already.
+   */
+  claim(txid: string): boolean {
+    return this.controller.claim(txid);
   }
 
   /** The attributes, as the core reads them. */
@@ -191,6 +208,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     return html`<section part="checkout ${kind}" aria-busy=${!error && !payment}>
       ${view}
       <p part="status" role="status">${line}</p>
+      ${invoice && payment && !error ? this.renderUnmatched(m, invoice) : nothing}
       ${invoice?.orderId ? html`<small part="reference">${m.orderReference(invoice.orderId)}</small>` : nothing}
       ${notice ? html`<small part="notice" role="status">${m.notice(notice.message)}</small>` : nothing}
     </section>`;
@@ -226,10 +244,33 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       ${expiresAt === null ? nothing : html`<small part="countdown" role="timer">${m.countdown(expiresAt - this.controller.now())}</small>`}`;
   }
 
-  private copyButton(what: 'address' | 'amount', text: string, label: string, m: Messages): TemplateResult {
+  /** Payments at the address that do not count for this invoice: what they are, and what the buyer can do. */
+  private renderUnmatched(m: Messages, invoice: Invoice): unknown {
+    // The latest three: on a busy shared address the oldest matter least.
+    const shown = invoice.unmatched.slice(-3);
+    if (!shown.length) return nothing;
+    const { canClaim } = this.controller.state;
+    return html`<ul part="unmatched" role="status">
+      ${shown.map(
+        (payment) => html`<li>
+          <p>${invoice.expectedSats ? m.unmatched(formatBtc(payment.sats)) : m.unmatchedOpen(formatBtc(payment.sats))}</p>
+          <code part="txid">${payment.txid}</code>
+          <div class="actions">
+            ${this.copyButton(`txid:${payment.txid}`, payment.txid, m.copyTxid, m)}
+            ${canClaim && !payment.claimed
+              ? html`<button part="claim" type="button" @click=${() => this.claim(payment.txid)}>${m.claim}</button>`
+              : nothing}
+          </div>
+          ${payment.claimed ? html`<p part="claimed">${m.claimed}</p>` : nothing}
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  private copyButton(what: CopyTarget, text: string, label: string, m: Messages): TemplateResult {
     const copied = this.copied === what;
     return html`<button
-      part="copy copy-${what}"
+      part="copy copy-${what.startsWith('txid:') ? 'txid' : what}"
       type="button"
       ?data-copied=${copied}
       @click=${() => this.copy(what, text)}
@@ -239,13 +280,14 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     </button>`;
   }
 
-  private async copy(what: 'address' | 'amount', text: string): Promise<void> {
+  private async copy(what: CopyTarget, text: string): Promise<void> {
     try {
       await navigator.clipboard.writeText(text);
     } catch {
       // No clipboard access (insecure context, denied permission): select the text instead so
       // the buyer can copy it by hand.
-      const target = this.renderRoot.querySelector(what === 'address' ? '[part~=address] code' : '[part~=amount]');
+      const selector = what === 'address' ? '[part~=address] code' : what === 'amount' ? '[part~=amount]' : '[part~=txid]';
+      const target = [...this.renderRoot.querySelectorAll(selector)].find((node) => !what.startsWith('txid:') || what === `txid:${node.textContent}`);
       if (target) getSelection()?.selectAllChildren(target);
       return;
     }

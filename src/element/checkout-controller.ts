@@ -14,10 +14,17 @@ import {
   type CheckoutState,
 } from '../core/checkout.js';
 import type { CheckoutInput } from '../core/config.js';
-import type { SocketLike } from '../core/effects.js';
+import type { LockFn, SocketLike } from '../core/effects.js';
 import { isPrivateKeyError } from '../core/keys.js';
-import { safeStore } from '../core/store.js';
-import { BtcCheckoutErrorEvent, BtcCheckoutPaidEvent, BtcCheckoutStatusEvent, BtcCheckoutWebhookEvent } from './events.js';
+import { safeStore, type Store } from '../core/store.js';
+import {
+  BtcCheckoutClaimEvent,
+  BtcCheckoutErrorEvent,
+  BtcCheckoutPaidEvent,
+  BtcCheckoutStatusEvent,
+  BtcCheckoutUnmatchedEvent,
+  BtcCheckoutWebhookEvent,
+} from './events.js';
 
 export interface CheckoutHost extends ReactiveControllerHost, EventTarget {
   /** Effects to use instead of the browser's (tests, advanced embedding). */
@@ -39,6 +46,21 @@ function onWake(listener: () => void): () => void {
   };
 }
 
+/**
+ * One store for every checkout of the page: where localStorage is refused, its memory fallback
+ * must still be shared, or two checkouts of one page could hold the same address.
+ */
+let pageStore: Store | null = null;
+
+/**
+ * The Web Locks API, exclusive across the origin's tabs. Where it is missing (an insecure
+ * context, an old browser), a synchronous task is still atomic within the page.
+ */
+const lock: LockFn = (name, task) => {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  return locks?.request ? locks.request(`btc-checkout:${name}`, task) : Promise.resolve().then(task);
+};
+
 const browserEffects = (): CheckoutEffects => ({
   now: () => Date.now(),
   random: Math.random,
@@ -48,7 +70,8 @@ const browserEffects = (): CheckoutEffects => ({
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as number),
   onWake,
-  store: safeStore(() => localStorage),
+  store: (pageStore ??= safeStore(() => localStorage)),
+  lock,
   beacon: (url, body) => navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })),
   onLeave(listener) {
     addEventListener('pagehide', listener);
@@ -69,7 +92,6 @@ export class CheckoutController implements ReactiveController {
   private inputKey = '';
   private connected = false;
   private refusedPrivate = false;
-  private paidInvoice: string | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly queued: Event[] = [];
 
@@ -99,6 +121,15 @@ export class CheckoutController implements ReactiveController {
   hostDisconnected(): void {
     this.connected = false;
     this.teardown();
+  }
+
+  /** The buyer says an unmatched payment was theirs (see {@link Checkout.claim}). */
+  claim(txid: string): boolean {
+    const payment = this.state.invoice?.unmatched.find((candidate) => candidate.txid === txid);
+    if (!payment || !this.checkout?.claim(txid)) return false;
+    this.queued.push(new BtcCheckoutClaimEvent({ payment, invoice: this.state.invoice! }));
+    this.host.requestUpdate();
+    return true;
   }
 
   hostUpdated(): void {
@@ -140,9 +171,9 @@ export class CheckoutController implements ReactiveController {
     if (next.status !== previous.status) {
       this.queued.push(new BtcCheckoutStatusEvent({ status: next.status, previous: previous.status, invoice }));
     }
-    if (invoice && next.status === 'paid' && this.paidInvoice !== invoice.id) {
-      this.paidInvoice = invoice.id;
-      this.queued.push(new BtcCheckoutPaidEvent(invoice));
+    if (invoice && next.firstPaid && !previous.firstPaid) this.queued.push(new BtcCheckoutPaidEvent(invoice));
+    for (const payment of invoice?.unmatched ?? []) {
+      if (!previous.invoice?.unmatched.some((old) => old.txid === payment.txid)) this.queued.push(new BtcCheckoutUnmatchedEvent({ payment, invoice: invoice! }));
     }
     for (const record of next.deliveries) {
       if (previous.deliveries.includes(record)) continue;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ErrorCode, ErrorSource } from '../core/errors.js';
-import type { Invoice, InvoiceStatus } from '../core/invoice.js';
+import type { Invoice, InvoiceStatus, UnmatchedPayment } from '../core/invoice.js';
 import type { DeliveryRecord } from '../core/webhook.js';
 
 export interface StatusDetail {
@@ -41,7 +41,7 @@ export class BtcCheckoutErrorEvent extends Event {
   }
 }
 
-/** Fired once per invoice, when the full amount has the confirmations asked for. */
+/** Fired once per invoice (across reloads and tabs of one device), when the full amount has the confirmations asked for. */
 export class BtcCheckoutPaidEvent extends Event {
   readonly detail: { readonly invoice: Invoice };
   constructor(invoice: Invoice) {
@@ -59,11 +59,36 @@ export class BtcCheckoutWebhookEvent extends Event {
   }
 }
 
+export interface UnmatchedDetail {
+  readonly payment: UnmatchedPayment;
+  readonly invoice: Invoice;
+}
+
+/** Fired when a payment reaches the address that does not count for this invoice (another amount, or an open amount on a shared address). */
+export class BtcCheckoutUnmatchedEvent extends Event {
+  readonly detail: UnmatchedDetail;
+  constructor(detail: UnmatchedDetail) {
+    super('btc-checkout-unmatched', init);
+    this.detail = detail;
+  }
+}
+
+/** Fired when the buyer says an unmatched payment was theirs (for the merchant to review; never a credit). */
+export class BtcCheckoutClaimEvent extends Event {
+  readonly detail: UnmatchedDetail;
+  constructor(detail: UnmatchedDetail) {
+    super('btc-checkout-claim', init);
+    this.detail = detail;
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'btc-checkout-webhook': BtcCheckoutWebhookEvent;
     'btc-checkout-status': BtcCheckoutStatusEvent;
     'btc-checkout-error': BtcCheckoutErrorEvent;
     'btc-checkout-paid': BtcCheckoutPaidEvent;
+    'btc-checkout-unmatched': BtcCheckoutUnmatchedEvent;
+    'btc-checkout-claim': BtcCheckoutClaimEvent;
   }
 }

@@ -33,6 +33,15 @@ export interface Messages {
   readonly sats: (amount: string) => string;
   /** The amount tag (1–99 sats) that tells this payment apart from another buyer's. */
   readonly tag: (sats: number) => string;
+  /** A payment at the address that does not count for this request (another amount). */
+  readonly unmatched: (amount: string) => string;
+  /** A payment at an open-amount address others are shown too: it cannot be told to be this buyer's. */
+  readonly unmatchedOpen: (amount: string) => string;
+  readonly copyTxid: string;
+  /** The button that tells the shop an unmatched payment was the buyer's. */
+  readonly claim: string;
+  /** After the buyer claimed an unmatched payment. */
+  readonly claimed: string;
 }
 
 export const en: Messages = {
@@ -65,4 +74,11 @@ export const en: Messages = {
   qrLabel: (amount, address) => `QR code: pay ${amount ? `${amount} BTC ` : ''}to ${address}`,
   sats: (amount) => `${amount} sats`,
   tag: (sats) => `Includes ${sats} sats that mark this payment as yours. Please pay the exact amount.`,
+  unmatched: (amount) =>
+    `A payment of ${amount} BTC reached this address, but it is not the exact amount of this request, so it does not count for it. If you sent it, contact the shop with its transaction id; if not, it is another customer's and you can ignore it.`,
+  unmatchedOpen: (amount) =>
+    `A payment of ${amount} BTC reached this address. Other visitors are shown this address too, so this page cannot tell whether it was yours. If you sent it, you can tell the shop.`,
+  copyTxid: 'Copy transaction id',
+  claim: 'This was my payment',
+  claimed: 'The shop has been told this payment is yours. They will check it and settle your order by hand.',
 };

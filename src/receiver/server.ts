@@ -5,11 +5,20 @@
  * knows on a timer, so a payment is confirmed even when no later webhook comes (the buyer closed
  * the tab).
  *
- * Routes: `POST /json`, `GET /blockonomics`, `GET /blockchain-info`, `GET /log`.
+ * It also hands out receive indices (`POST /index`, for the element's `index-url`), one per
+ * buyer, never twice: the addresses it gives are exclusive, so every payment to them counts and
+ * tolerance applies. The indices handed out are kept in `stateFile`, so a restart cannot give
+ * one again.
+ *
+ * Routes: `POST /index`, `POST /json`, `GET /blockonomics`, `GET /blockchain-info`, `GET /log`.
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { deriveAddress, parseAccount } from '../core/account.js';
+import { findLastUsed } from '../core/allocate.js';
+import { createRestClient } from '../core/chain/http.js';
+import { memoryStore } from '../core/store.js';
 import { verifyPayment, type VerifyResult } from '../core/verify.js';
 import { listen, readBody } from '../server/http.js';
 
@@ -26,6 +35,13 @@ export interface ReceiverOptions {
   recheckMs?: number;
   /** How many receive addresses to recognise in the GET formats, which carry no index. */
   lookahead?: number;
+  /** The wallet's gap limit, for finding the last used index before handing out the first (default 20). */
+  gapLimit?: number;
+  /**
+   * A JSON file where the indices handed out by `POST /index` are kept, so that a restart never
+   * hands one out again. Without it they are kept in memory only (tests, demos).
+   */
+  stateFile?: string;
   port?: number;
   host?: string;
 }
@@ -58,8 +74,26 @@ interface Order {
   index: number;
   /** From the first call for this invoice: later calls cannot change it. Your shop would use its own order amount. */
   expectedSats: number;
-  tagSats: number;
   paid: boolean;
+}
+
+/** What the receiver keeps across restarts: the next index to hand out, and the ranges it handed out. */
+interface IndexState {
+  nextIndex: number | null;
+  /** Half-open ranges [from, to) of indices handed out by `POST /index`. */
+  issued: [number, number][];
+}
+
+function loadState(file: string | undefined): IndexState {
+  if (!file) return { nextIndex: null, issued: [] };
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as IndexState;
+    if ((state.nextIndex === null || Number.isSafeInteger(state.nextIndex)) && Array.isArray(state.issued)) return state;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { nextIndex: null, issued: [] };
+  }
+  // Never start over on a file it cannot read: that could hand out an index twice.
+  throw new Error(`${file} is not a btc-checkout receiver state file; move it away to start afresh.`);
 }
 
 export interface Receiver {
@@ -78,6 +112,39 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   const account = parseAccount(options.xpub, { network: options.network, addressType: options.addressType });
   const confirmations = options.confirmations ?? 1;
   const verifyOptions = { xpub: options.xpub, network: options.network, addressType: options.addressType, api: options.api, confirmations };
+  const state = loadState(options.stateFile);
+  /** Whether this receiver handed out `index` (so no other buyer was ever shown its address). */
+  const exclusive = (index: number | undefined): boolean => index !== undefined && state.issued.some(([from, to]) => index >= from && index < to);
+  const saveState = (): void => {
+    if (!options.stateFile) return;
+    // Written to a temporary file and renamed, so a crash never leaves half a file.
+    writeFileSync(`${options.stateFile}.tmp`, JSON.stringify(state));
+    renameSync(`${options.stateFile}.tmp`, options.stateFile);
+  };
+  let firstIndex: Promise<number> | null = null;
+
+  /** The next receive index, never handed out before: after the last one used on chain, or the last one given. */
+  async function nextIndex(): Promise<number> {
+    if (state.nextIndex === null) {
+      firstIndex ??= findLastUsed(createRestClient([options.api], { fetch, now: Date.now }), {
+        api: options.api,
+        gapLimit: options.gapLimit ?? 20,
+        store: memoryStore(),
+        key: 'receiver',
+        derive: (index) => deriveAddress(account, index),
+        now: Date.now,
+      }).then((last) => last + 1);
+      const first = await firstIndex;
+      state.nextIndex ??= first;
+    }
+    const index = state.nextIndex;
+    state.nextIndex = index + 1;
+    const lastRange = state.issued.at(-1);
+    if (lastRange && lastRange[1] === index) lastRange[1] = index + 1;
+    else state.issued.push([index, index + 1]);
+    saveState();
+    return index;
+  }
   // The GET formats say which address was paid, not its index: look it up.
   const indexOf = new Map<string, number>();
   for (let index = 0; index < (options.lookahead ?? 1000); index++) indexOf.set(deriveAddress(account, index), index);
@@ -114,10 +181,11 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
     const invoiceId = String(payload.invoiceId);
     if (!orders.has(invoiceId) && typeof payload.index === 'number' && typeof payload.address === 'string') {
-      orders.set(invoiceId, { invoiceId, orderId: (payload.orderId as string) ?? null, address: payload.address, index: payload.index, expectedSats: Number(payload.expectedSats) || 0, tagSats: Number(payload.tagSats) || 0, paid: false });
+      orders.set(invoiceId, { invoiceId, orderId: (payload.orderId as string) ?? null, address: payload.address, index: payload.index, expectedSats: Number(payload.expectedSats) || 0, paid: false });
     }
     const order = orders.get(invoiceId);
-    const result = settle(invoiceId, await verifyPayment({ ...verifyOptions, payload, expectedSats: order?.expectedSats, tagSats: order?.tagSats }));
+    const index = typeof payload.index === 'number' ? payload.index : undefined;
+    const result = settle(invoiceId, await verifyPayment({ ...verifyOptions, payload, expectedSats: order?.expectedSats, exclusive: exclusive(index) }));
     if (order && result.ok) order.paid = true;
     record({ via: 'json', claim: String(payload.status), orderId: (payload.orderId as string) ?? null, address: String(payload.address), ...outcome(result, String(payload.status)), answer: 'ok' });
     return 'ok';
@@ -134,7 +202,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const payload = getCallPayload(address, query.get('txid'), value);
     // Status 0 claims an unconfirmed payment, 1 a partly confirmed one, 2 a confirmed one.
     const claimed = ({ 0: 'unconfirmed', 1: 'confirming', 2: 'paid' } as Record<string, string>)[query.get('status') ?? ''] ?? 'paid';
-    const result = await verifyPayment({ ...verifyOptions, payload });
+    const result = await verifyPayment({ ...verifyOptions, payload, exclusive: exclusive(payload.index) });
     record({ via: 'blockonomics', claim: `status ${query.get('status')}, ${value} sats`, orderId: query.get('order_id'), address, ...outcome(result, claimed), answer: 'ok' });
     return 'ok';
   }
@@ -145,7 +213,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const value = Number(query.get('value'));
     const payload = getCallPayload(address, query.get('transaction_hash'), value);
     const depth = Math.max(Number(query.get('confirmations')) || 0, 0);
-    const result = await verifyPayment({ ...verifyOptions, payload });
+    const result = await verifyPayment({ ...verifyOptions, payload, exclusive: exclusive(payload.index) });
     const answer = result.ok ? '*ok*' : 'waiting';
     const claimed = depth >= confirmations ? 'paid' : depth >= 1 ? 'confirming' : 'unconfirmed';
     record({ via: 'blockchain-info', claim: `${depth} confirmations, ${value} sats`, orderId: query.get('order_id') ?? query.get('invoice_id'), address, ...outcome(result, claimed), answer });
@@ -155,7 +223,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   async function recheck(): Promise<void> {
     for (const order of orders.values()) {
       if (order.paid) continue;
-      const result = settle(order.invoiceId, await verifyPayment({ ...verifyOptions, payload: { address: order.address, index: order.index }, expectedSats: order.expectedSats, tagSats: order.tagSats }));
+      const result = settle(order.invoiceId, await verifyPayment({ ...verifyOptions, payload: { address: order.address, index: order.index }, expectedSats: order.expectedSats, exclusive: exclusive(order.index) }));
       if (!result.ok) continue;
       order.paid = true;
       record({ via: 'recheck', claim: 'no new call', orderId: order.orderId, address: order.address, ...outcome(result, 'paid'), answer: '' });
@@ -173,6 +241,11 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       return void response.end();
     }
     if (url.pathname === '/log') return reply(200, JSON.stringify(log), 'application/json');
+    if (url.pathname === '/index' && request.method === 'POST') {
+      await readBody(request, 10_000);
+      const index = await nextIndex();
+      return reply(200, JSON.stringify({ index, address: deriveAddress(account, index) }), 'application/json');
+    }
     if (url.pathname === '/json' && request.method === 'POST') return reply(200, await onJson(await readBody(request, 100_000)));
     if (url.pathname === '/blockonomics') return reply(200, await onBlockonomics(url.searchParams));
     if (url.pathname === '/blockchain-info') return reply(200, await onBlockchainInfo(url.searchParams));

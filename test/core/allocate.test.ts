@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { allocateIndex, holdIndex, type AllocationOptions } from '../../src/core/allocate.js';
+import { allocateIndex, releaseIndex, type AllocationOptions } from '../../src/core/allocate.js';
 import { HttpError, type RestClient } from '../../src/core/chain/http.js';
 import { memoryStore, type Store } from '../../src/core/store.js';
 
@@ -41,7 +41,7 @@ function fakeApi(used: Record<number, number>, { batch = true, failOn }: { batch
 }
 
 function options(overrides: Partial<AllocationOptions> = {}, store: Store = memoryStore()): AllocationOptions {
-  // Each test its own API name: which APIs lack the batch endpoint is remembered per page.
+  // Each test its own API name: which APIs lack the batch endpoint is remembered on the device.
   return { api: `https://api-${++apiNumber}.example/api`, gapLimit: 20, store, key: 'btc-checkout:account:test', now: () => 1_000, random: Math.random, derive, ...overrides };
 }
 
@@ -141,26 +141,65 @@ describe('allocateIndex: the next index with no server', () => {
     expect(askedIndices(requests[0]!)[0]).to.equal(40);
   });
 
-  it('skips indices held by open invoices on this device, and says so when all are held', async () => {
+  it('holds the index it chose for the invoice, skips held ones, and says so when all are held', async () => {
     const store = memoryStore();
-    const memory = { store, key: 'btc-checkout:account:test', now: () => 1_000 };
-    for (let index = 0; index < 19; index++) holdIndex(memory, index, 60_000);
     const { rest } = fakeApi({});
-    for (const random of [0, 0.5, 0.99]) expect((await allocateIndex(rest, options({ random: () => random }, store))).index).to.equal(19);
-    holdIndex(memory, 19, 60_000);
+    const chosen: number[] = [];
+    for (let n = 0; n < 19; n++) chosen.push((await allocateIndex(rest, options({ holdMs: 60_000, random: () => 0 }, store))).index);
+    expect(chosen).to.deep.equal(Array.from({ length: 19 }, (_, i) => i));
+    for (const random of [0, 0.5, 0.99]) {
+      const { index } = await allocateIndex(rest, options({ holdMs: 60_000, random: () => random }, store));
+      expect(index).to.equal(19);
+      await releaseIndex({ store, key: 'btc-checkout:account:test' }, 19);
+    }
+    await allocateIndex(rest, options({ holdMs: 60_000 }, store));
     const error = await allocateIndex(rest, options({}, store)).catch((e: unknown) => e);
     expect(error).to.include({ source: 'allocation', code: 'exhausted' });
     expect((error as Error).message).to.match(/All 20 addresses your wallet can see ahead are held/);
     // Holds end with their invoices.
-    const later = await allocateIndex(rest, options({ now: () => 61_000, random: () => 0 }, store));
+    const later = await allocateIndex(rest, options({ now: () => 61_001, random: () => 0 }, store));
     expect(later.index).to.equal(0);
   });
 
   it('a hold without an expiry lasts a day at most', async () => {
     const store = memoryStore();
-    holdIndex({ store, key: 'btc-checkout:account:test', now: () => 0 }, 0, null);
     const { rest } = fakeApi({});
+    await allocateIndex(rest, options({ gapLimit: 1, now: () => 0, holdMs: null }, store));
     expect((await allocateIndex(rest, options({ gapLimit: 1, now: () => 86_400_000 - 1 }, store)).catch((e: unknown) => e))).to.include({ code: 'exhausted' });
     expect((await allocateIndex(rest, options({ gapLimit: 1, now: () => 86_400_000 }, store))).index).to.equal(0);
+  });
+
+  it('12 checkouts starting at the same moment on one device get 12 different indices', async () => {
+    // The scans overlap (each awaits the network); the choices must not. Every random source
+    // says the same, the worst case: without the lock they would all pick the same index.
+    const store = memoryStore();
+    const { rest } = fakeApi({ 0: 1, 3: 1 });
+    const indices = await Promise.all(Array.from({ length: 12 }, () => allocateIndex(rest, options({ random: () => 0.3, holdMs: 60_000 }, store))));
+    expect(new Set(indices.map((allocation) => allocation.index)).size).to.equal(12);
+    for (const { index } of indices) expect(index).to.be.within(4, 23);
+  });
+
+  it('makes its choice under the lock it is given, reading the memory inside it', async () => {
+    const store = memoryStore();
+    const { rest } = fakeApi({});
+    const names: string[] = [];
+    // A lock that lets another device's tab write a hold just before granting.
+    const lock = async <T,>(name: string, task: () => T): Promise<T> => {
+      names.push(name);
+      store.set('btc-checkout:account:test', JSON.stringify({ last: -1, held: Array.from({ length: 19 }, (_, index) => ({ index, until: 60_000 })) }));
+      return task();
+    };
+    const { index } = await allocateIndex(rest, options({ lock, random: () => 0 }, store));
+    expect(index).to.equal(19);
+    expect(names).to.deep.equal(['btc-checkout:account:test']);
+  });
+
+  it('reads a corrupted memory (another script, another version) as nothing learned', async () => {
+    for (const junk of ['{}', '[]', '{"last":"x","held":[]}', '{"last":3,"held":{}}', 'not json']) {
+      const store = memoryStore();
+      store.set('btc-checkout:account:test', junk);
+      const { rest } = fakeApi({});
+      expect((await allocateIndex(rest, options({ random: () => 0 }, store))).index).to.equal(0);
+    }
   });
 });

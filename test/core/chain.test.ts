@@ -63,12 +63,18 @@ describe('REST client', () => {
 describe('Esplora data', () => {
   it('reads a real mempool.space transaction (fixture): value to the address, RBF signal, mempool', async () => {
     const tx = await fixture('rest-tx-unconfirmed.json');
-    expect(toChainTx(tx, '1stAprEZapjCYGUACUcXohQqSHF9MU5Kj')).to.deep.equal({ txid: TXID, valueSats: 49_040, height: null, rbf: true });
+    const parsed = toChainTx(tx, '1stAprEZapjCYGUACUcXohQqSHF9MU5Kj')!;
+    expect(parsed).to.deep.include({ txid: TXID, valueSats: 49_040, height: null, rbf: true });
+    // The outpoints it spends: how a fee bump of old history is recognised.
+    expect(parsed.spends).to.have.length((tx as { vin: unknown[] }).vin.length);
+    for (const outpoint of parsed.spends!) expect(outpoint).to.match(/^[0-9a-f]{64}:\d+$/);
     expect(toChainTx(tx, 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu')!.valueSats).to.equal(0);
   });
   it('sums every output to the address and reads the block height', () => {
     const tx = { txid: TXID, vin: [{ sequence: 0xffffffff }], vout: [{ scriptpubkey_address: 'x', value: 5 }, { value: 9 }, { scriptpubkey_address: 'x', value: 7 }], status: { confirmed: true, block_height: 42 } };
-    expect(toChainTx(tx, 'x')).to.deep.equal({ txid: TXID, valueSats: 12, height: 42, rbf: false });
+    expect(toChainTx(tx, 'x')).to.deep.equal({ txid: TXID, valueSats: 12, height: 42, rbf: false, spends: [] });
+    const coinbase = { ...tx, vin: [{ txid: '0'.repeat(64), vout: 4294967295, is_coinbase: true, sequence: 0xffffffff }, { txid: TXID, vout: 3 }] };
+    expect(toChainTx(coinbase, 'x')!.spends).to.deep.equal([`${TXID}:3`]);
   });
   it('refuses what is not a transaction', () => {
     for (const bad of [null, 1, 'x', {}, { txid: 'nothex', vout: [] }, { txid: TXID }]) expect(toChainTx(bad, 'x')).to.equal(null);
@@ -77,7 +83,7 @@ describe('Esplora data', () => {
     const fetch = scriptedFetch({ [`${A}/blocks/tip/height`]: { body: '890448\n' }, [`${A}/address/x/txs`]: { body: [{ txid: TXID, vin: [], vout: [{ scriptpubkey_address: 'x', value: 1 }], status: { confirmed: false } }] } });
     const rest = createRestClient([A], { fetch, now: () => 0 });
     expect(await fetchTipHeight(rest)).to.equal(890448);
-    expect(await fetchAddressTxs(rest, 'x')).to.deep.equal({ txs: [{ txid: TXID, valueSats: 1, height: null, rbf: false }], complete: true });
+    expect(await fetchAddressTxs(rest, 'x')).to.deep.equal({ txs: [{ txid: TXID, valueSats: 1, height: null, rbf: false, spends: [] }], complete: true });
   });
   it('calls a proxy page where data should be what it is, an HttpError', async () => {
     const page = '<html><body>Checking your browser…</body></html>';

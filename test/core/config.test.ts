@@ -32,6 +32,31 @@ describe('configuration', () => {
     expectCheckoutError(() => parseConfig({ address: '1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA', index: '3' }), 'conflict', 'index');
     expectCheckoutError(() => parseConfig({ address: '1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA', addressType: 'p2tr' }), 'conflict', 'address-type');
   });
+  describe('shared and exclusive addresses', () => {
+    it('allocation and a fixed address are shared; an index or index-url is the buyer’s own', () => {
+      expect(parseConfig({ xpub: ZPUB, amount: '1' }).shared).to.equal(true);
+      expect(parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', amount: '1' }).shared).to.equal(true);
+      expect(parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu' }).shared).to.equal(true);
+      expect(parseConfig({ xpub: ZPUB, amount: '1', index: '4' }).shared).to.equal(false);
+      const server = parseConfig({ xpub: ZPUB, amount: '1', indexUrl: ' https://shop.example/index ' });
+      expect(server.shared).to.equal(false);
+      expect(server.receiver).to.include({ kind: 'account', index: null, indexUrl: 'https://shop.example/index' });
+    });
+    it('index-url: an http(s) URL, with a key, and not with index', () => {
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: 'javascript:alert(1)' }), 'invalid', 'index-url');
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: '/index' }), 'invalid', 'index-url');
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: 'https://shop.example/index', index: '3' }), 'conflict', 'index-url');
+      expectCheckoutError(() => parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', indexUrl: 'https://shop.example/index' }), 'conflict', 'index-url');
+    });
+    it('tolerance and exact-amount need an exclusive address: on a shared one only the exact tagged amount can count', () => {
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', tolerance: '1' }), 'conflict', 'tolerance');
+      expectCheckoutError(() => parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', amount: '1', tolerance: '0.5' }), 'conflict', 'tolerance');
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', exactAmount: true }), 'conflict', 'exact-amount');
+      expect(parseConfig({ xpub: ZPUB, amount: '1', tolerance: '0' }).toleranceBasisPoints).to.equal(0);
+      expect(parseConfig({ xpub: ZPUB, amount: '1', index: '2', tolerance: '1', exactAmount: true })).to.include({ toleranceBasisPoints: 100, exactAmount: true });
+      expect(parseConfig({ xpub: ZPUB, amount: '1', indexUrl: 'https://shop.example/index', tolerance: '1' }).toleranceBasisPoints).to.equal(100);
+    });
+  });
   it('an unknown currency', () => {
     expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', currency: 'DOGE' }), 'unsupported', 'currency');
   });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  attributePayments,
   EMPTY_WATCH,
   fullAmountSats,
   reduceWatch,
@@ -67,7 +68,7 @@ describe('invoice reducer', () => {
   });
 
   it('flags an overpayment', () => {
-    expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_001, 100)] }]).last).to.include({ status: 'paid', overpaid: true });
+    expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_001, 101)] }]).last).to.include({ status: 'paid', overpaid: true });
   });
 
   it('accepts a shortfall within tolerance (1 %)', () => {
@@ -98,7 +99,7 @@ describe('invoice reducer', () => {
   });
 
   it('never lets a late mempool notice unconfirm a transaction', () => {
-    const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, 100)] }, { type: 'txs', txs: [tx('a', 100_000, null)] }]);
+    const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, 101)] }, { type: 'txs', txs: [tx('a', 100_000, null)] }]);
     expect(last.status).to.equal('paid');
   });
 
@@ -108,19 +109,51 @@ describe('invoice reducer', () => {
     expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
   });
 
-  it('counts a payment the socket reported before the first snapshot (it arrived after subscribing)', () => {
-    const { last, watch } = run([{ type: 'txs', txs: [tx('new', 100_000)] }, snapshot([tx('old', 1_000, 60), tx('new', 100_000)])]);
+  it('takes whatever the socket reported before the first listing as history: no one had the address yet', () => {
+    const { last, watch } = run([{ type: 'txs', txs: [tx('before', 100_000)] }, snapshot([tx('old', 1_000, 60), tx('before', 100_000)])]);
+    expect(watch.baseline).to.deep.equal(['old', 'before']);
+    expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
+  });
+
+  it('B26: a block confirming an older payment while the first listing is in flight is history, not a payment', () => {
+    // The listing was made before the block, so it shows the old payment in the mempool.
+    const events: ChainEvent[] = [
+      { type: 'tip', height: 101 },
+      { type: 'txs', txs: [tx('old', 100_000, 101)] },
+      snapshot([tx('old', 100_000)], 100),
+    ];
+    const { last, watch } = run(events);
+    expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
     expect(watch.baseline).to.deep.equal(['old']);
-    expect(last).to.include({ status: 'unconfirmed', receivedSats: 100_000 });
+    expect(watch.baselineTip).to.equal(101);
+    // Even a block listing without it first: the block is at or below the tip the history was taken at.
+    expect(run([{ type: 'tip', height: 101 }, { type: 'txs', txs: [tx('old', 100_000, 101)] }, snapshot([], 100)]).last.status).to.equal('awaiting');
+  });
+
+  it('B21: an old payment a lagging backend left out of the first listing stays history when it shows up', () => {
+    const { last, watch } = run([snapshot([], 100), snapshot([tx('old', 100_000, 50)], 100), { type: 'txs', txs: [tx('old', 100_000, 50)] }]);
+    expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
+    expect(watch.baseline).to.deep.equal(['old']);
+    // A payment mined after the request was shown counts.
+    expect(run([snapshot([], 100), snapshot([tx('new', 100_000, 101)], 101)]).last).to.include({ status: 'paid', receivedSats: 100_000 });
+  });
+
+  it('a fee bump (RBF) of an unconfirmed old payment stays history', () => {
+    const old: ChainTx = { ...tx('old', 100_000, null, true), spends: ['ff'.repeat(32) + ':0'] };
+    const bumped: ChainTx = { ...tx('bumped', 100_000, null, true), spends: ['ff'.repeat(32) + ':0', 'ee'.repeat(32) + ':1'] };
+    const { last, watch } = run([snapshot([old]), { type: 'removed', txids: ['old'] }, { type: 'txs', txs: [bumped] }]);
+    expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
+    expect(watch.baseline).to.deep.equal(['old', 'bumped']);
+    expect(watch.txs).to.deep.equal([]);
   });
 
   it('lets the block win when a listing names a transaction twice (G6)', () => {
-    const { last } = run([snapshot([]), snapshot([tx('a', 100_000, 100), tx('a', 100_000, null)])]);
+    const { last } = run([snapshot([]), snapshot([tx('a', 100_000, 101), tx('a', 100_000, null)], 101)]);
     expect(last).to.include({ status: 'paid', receivedSats: 100_000 });
   });
 
   it('drops vanished mempool transactions but keeps confirmed ones from a truncated listing', () => {
-    const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 30_000, 100), tx('b', 30_000)] }, snapshot([tx('c', 1_000)], 100, false)]);
+    const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 30_000, 101), tx('b', 30_000)] }, snapshot([tx('c', 1_000)], 101, false)]);
     expect([...last.txids].sort()).to.deep.equal(['a', 'c']);
   });
 
@@ -136,7 +169,7 @@ describe('invoice reducer', () => {
       expect(summarizeInvoice(base, terms, watch).status).to.equal('awaiting');
       watch = reduceWatch(watch, { type: 'tick' }, 5_000, terms);
       expect(summarizeInvoice(base, terms, watch).status).to.equal('expired');
-      watch = reduceWatch(watch, { type: 'txs', txs: [tx('late', 100_000, 100)] }, 6_000, terms);
+      watch = reduceWatch(watch, { type: 'txs', txs: [tx('late', 100_000, 101)] }, 6_000, terms);
       expect(summarizeInvoice(base, terms, watch)).to.include({ status: 'expired', late: true, receivedSats: 100_000 });
     });
     it('an underpaid invoice expires with what it received', () => {
@@ -175,7 +208,7 @@ describe('invoice reducer', () => {
     });
     it('needs one confirmation when the payment signals RBF (BIP 125), as BTCPay does', () => {
       const terms = policy({ confirmations: 0 });
-      const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'txs', txs: [tx('a', 100_000, 100, true)] }], terms);
+      const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'txs', txs: [tx('a', 100_000, 101, true)] }], terms);
       expect(statuses).to.deep.equal(['awaiting', 'unconfirmed', 'paid']);
       expect(last.requiredConfirmations).to.equal(0);
     });
@@ -183,13 +216,13 @@ describe('invoice reducer', () => {
 
   it('an open amount (0) is paid by any payment', () => {
     const terms = policy({ expectedSats: 0 });
-    expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 546, 100)] }], terms).last).to.include({ status: 'paid', dueSats: 0, overpaid: false });
+    expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 546, 101)] }], terms).last).to.include({ status: 'paid', dueSats: 0, overpaid: false });
     expect(run([snapshot([])], terms).last.status).to.equal('awaiting');
   });
 
   it('gives the full amount the confirmations of the transactions that make it up', () => {
     const terms = policy({ confirmations: 2 });
-    const { last } = run([snapshot([], 110), { type: 'txs', txs: [tx('a', 60_000, 101), tx('b', 40_000, 108), tx('c', 5_000)] }], terms);
+    const { last } = run([snapshot([], 100), { type: 'tip', height: 110 }, { type: 'txs', txs: [tx('a', 60_000, 101), tx('b', 40_000, 108), tx('c', 5_000)] }], terms);
     expect(last).to.include({ status: 'paid', confirmations: 3, overpaid: true, code: 0 });
   });
 
@@ -197,8 +230,8 @@ describe('invoice reducer', () => {
     const terms = policy({ confirmations: 2 });
     expect(run([snapshot([])], terms).last.code).to.equal(-1);
     expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }], terms).last.code).to.equal(0);
-    expect(run([snapshot([], 100), { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(1);
-    expect(run([snapshot([], 101), { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(2);
+    expect(run([snapshot([], 99), { type: 'tip', height: 100 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(1);
+    expect(run([snapshot([], 99), { type: 'tip', height: 101 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(2);
   });
 
   it('returns the same state object when an event changes nothing', () => {
@@ -207,5 +240,76 @@ describe('invoice reducer', () => {
     expect(reduceWatch(watch, { type: 'tick' }, 1_500, terms)).to.equal(watch);
     expect(reduceWatch(watch, { type: 'removed', txids: ['nope'] }, 1_500, terms)).to.equal(watch);
     expect(Object.isFrozen(summarizeInvoice(base, terms, watch))).to.equal(true);
+  });
+
+  describe('a shared address: one transaction of exactly the amount counts, nothing else', () => {
+    const shared = (overrides: Partial<InvoicePolicy> = {}) => policy({ expectedSats: 100_037, tagSats: 37, shared: true, ...overrides });
+
+    it('pays on the exact tagged amount, and lists every other payment as unmatched', () => {
+      const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('other', 250_012)] }, { type: 'txs', txs: [tx('mine', 100_037)] }], shared());
+      expect(statuses).to.deep.equal(['awaiting', 'awaiting', 'unconfirmed']);
+      expect(last).to.include({ receivedSats: 100_037, dueSats: 0, overpaid: false, shared: true });
+      expect(last.txids).to.deep.equal(['mine']);
+      expect(last.unmatched).to.deep.equal([{ txid: 'other', sats: 250_012, confirmations: 0, claimed: false }]);
+    });
+
+    it('another buyer’s larger payment never makes it paid, a smaller one never underpaid', () => {
+      for (const sats of [250_012, 100_038, 100_000, 50_000, 1]) {
+        const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('other', sats, 101)] }, { type: 'tip', height: 110 }], shared());
+        expect(statuses, `${sats} sats`).to.deep.equal(['awaiting', 'awaiting', 'awaiting']);
+        expect(last).to.include({ receivedSats: 0, code: -1 });
+        expect(last.unmatched.map((payment) => payment.sats)).to.deep.equal([sats]);
+      }
+    });
+
+    it('does not add payments up: two halves are two unmatched payments', () => {
+      const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 50_000), tx('b', 50_037)] }], shared());
+      expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
+      expect(last.unmatched).to.have.length(2);
+    });
+
+    it('counts the first exact payment only; the next one counts if the first is replaced away', () => {
+      const terms = shared();
+      const first = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_037, null, true)] }, { type: 'txs', txs: [tx('b', 100_037)] }], terms);
+      expect(first.last.txids).to.deep.equal(['a']);
+      expect(first.last.unmatched.map((payment) => payment.txid)).to.deep.equal(['b']);
+      const watch = reduceWatch(first.watch, { type: 'removed', txids: ['a'] }, 2_000, terms);
+      expect(summarizeInvoice(base, terms, watch).txids).to.deep.equal(['b']);
+    });
+
+    it('has no tolerance: a shortfall is unmatched, whatever tolerance says', () => {
+      const terms = shared({ toleranceBasisPoints: 500 });
+      expect(fullAmountSats(terms)).to.equal(100_037);
+      expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 99_000)] }], terms).last).to.include({ status: 'awaiting', receivedSats: 0 });
+    });
+
+    it('expires when only unmatched payments arrived by the deadline', () => {
+      const terms = shared({ expiresAt: 5_000 });
+      let watch = reduceWatch(EMPTY_WATCH, snapshot([]), 1_000, terms);
+      watch = reduceWatch(watch, { type: 'txs', txs: [tx('other', 500_000)] }, 2_000, terms);
+      watch = reduceWatch(watch, { type: 'tick' }, 5_000, terms);
+      expect(summarizeInvoice(base, terms, watch)).to.include({ status: 'expired', late: false });
+      watch = reduceWatch(watch, { type: 'txs', txs: [tx('mine', 100_037)] }, 6_000, terms);
+      expect(summarizeInvoice(base, terms, watch)).to.include({ status: 'expired', late: true, receivedSats: 100_037 });
+    });
+
+    it('an open amount cannot be attributed: every payment is unmatched and the invoice stays awaiting', () => {
+      const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 5_000, 101)] }], policy({ expectedSats: 0, shared: true }));
+      expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
+      expect(last.unmatched.map((payment) => payment.txid)).to.deep.equal(['a']);
+    });
+
+    it('marks the unmatched payments the buyer claimed, and counts them no more than before', () => {
+      const { watch } = run([snapshot([]), { type: 'txs', txs: [tx('a', 5_000)] }], shared());
+      const invoice = summarizeInvoice(base, shared(), watch, ['a']);
+      expect(invoice).to.include({ status: 'awaiting', receivedSats: 0 });
+      expect(invoice.unmatched[0]).to.include({ txid: 'a', claimed: true });
+    });
+
+    it('attributePayments: exclusive addresses count every payment', () => {
+      const txs = [tx('a', 10), tx('b', 100_037), tx('spend', 0)];
+      expect(attributePayments(txs, { expectedSats: 100_037, shared: false })).to.deep.equal({ counted: [txs[0], txs[1]], unmatched: [] });
+      expect(attributePayments(txs, { expectedSats: 100_037, shared: true })).to.deep.equal({ counted: [txs[1]], unmatched: [txs[0]] });
+    });
   });
 });

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
-import { createOutbox, planWebhooks, withQuery, type DeliveryRecord, type Payment, type Snapshot } from '../../src/core/webhook.js';
+import { createOutbox, planClaim, planWebhooks, withQuery, type DeliveryRecord, type Payment, type Snapshot } from '../../src/core/webhook.js';
 import type { Invoice } from '../../src/core/invoice.js';
 import { memoryStore, safeStore, type StorageLike } from '../../src/core/store.js';
 import { ManualTimers, scriptedFetch, type Answer } from '../helpers/fakes.js';
 
 const invoice = (overrides: Partial<Invoice> = {}): Invoice => ({
   id: 'inv-1', address: 'bcrt1qaddr', index: 4, network: 'regtest', orderId: 'A-9', createdAt: 1_000, tagSats: 0, fiat: null,
-  status: 'awaiting', expectedSats: 100_000, receivedSats: 0, confirmedSats: 0, dueSats: 100_000, confirmations: 0,
-  requiredConfirmations: 1, txids: [], expiresAt: 901_000, late: false, overpaid: false, code: -1, ...overrides,
+  status: 'awaiting', expectedSats: 100_000, shared: false, receivedSats: 0, confirmedSats: 0, dueSats: 100_000, confirmations: 0,
+  requiredConfirmations: 1, txids: [], unmatched: [], expiresAt: 901_000, late: false, overpaid: false, code: -1, ...overrides,
 });
 const snap = (overrides: Partial<Invoice>, payments: Payment[] = []): Snapshot => ({ invoice: invoice({ txids: payments.map((p) => p.txid), ...overrides }), payments });
 const TX = 'aa'.repeat(32);
@@ -25,8 +25,8 @@ describe('webhook planning', () => {
     it('posts the first status (awaiting) with every field, as text/plain JSON', () => {
       const [delivery] = planWebhooks(hook, null, snap({}), new Set(), 5_000);
       const body = JSON.parse(delivery!.body!);
-      expect(Object.keys(body).sort()).to.deep.equal(['address', 'confirmations', 'confirmedSats', 'createdAt', 'expectedSats', 'expiresAt', 'id', 'index', 'invoiceId', 'late', 'network', 'orderId', 'overpaid', 'previousStatus', 'receivedSats', 'requiredConfirmations', 'status', 'tagSats', 'timestamp', 'txids']);
-      expect(body).to.include({ status: 'awaiting', previousStatus: 'loading', orderId: 'A-9', index: 4, timestamp: 5_000, invoiceId: 'inv-1' });
+      expect(Object.keys(body).sort()).to.deep.equal(['address', 'claimedTxid', 'confirmations', 'confirmedSats', 'createdAt', 'event', 'expectedSats', 'expiresAt', 'id', 'index', 'invoiceId', 'late', 'network', 'orderId', 'overpaid', 'previousStatus', 'receivedSats', 'requiredConfirmations', 'shared', 'status', 'tagSats', 'timestamp', 'txids', 'unmatched']);
+      expect(body).to.include({ event: 'status', status: 'awaiting', previousStatus: 'loading', orderId: 'A-9', index: 4, timestamp: 5_000, invoiceId: 'inv-1', claimedTxid: null, shared: false });
       expect(delivery!.id).to.equal(body.id);
       expect(delivery!.url).to.equal(hook.url);
     });
@@ -45,6 +45,25 @@ describe('webhook planning', () => {
     it('sends nothing while loading or in error', () => {
       expect(planWebhooks(hook, null, snap({ status: 'loading' }), new Set(), 0)).to.deep.equal([]);
     });
+    const stray = { txid: 'bb'.repeat(32), sats: 250_012, confirmations: 0, claimed: false };
+    it('posts an `unmatched` event when a payment that does not count arrives, once', () => {
+      const awaiting = snap({ shared: true });
+      const arrived = snap({ shared: true, unmatched: [stray] });
+      const [call] = planWebhooks(hook, awaiting, arrived, new Set(), 7);
+      expect(JSON.parse(call!.body!)).to.deep.include({ event: 'unmatched', status: 'awaiting', previousStatus: 'awaiting', txids: [], unmatched: [stray], shared: true });
+      expect(planWebhooks(hook, arrived, snap({ shared: true, unmatched: [{ ...stray, confirmations: 1 }] }), new Set(), 8)).to.deep.equal([]);
+      // With a change of status, the status event carries the unmatched payments too.
+      const [status] = planWebhooks(hook, awaiting, snap({ status: 'unconfirmed', shared: true, unmatched: [stray] }, [pay(0)]), new Set(), 9);
+      expect(JSON.parse(status!.body!)).to.deep.include({ event: 'status', unmatched: [stray] });
+    });
+    it('posts a `claimed` event for the unmatched payment the buyer says is theirs', () => {
+      const claimed = snap({ shared: true, unmatched: [{ ...stray, claimed: true }] });
+      const [call] = planClaim(hook, claimed, stray.txid, 11);
+      const body = JSON.parse(call!.body!);
+      expect(body).to.deep.include({ event: 'claimed', claimedTxid: stray.txid, status: 'awaiting', receivedSats: 0 });
+      expect(call!.id).to.equal(body.id);
+      expect(call!.id).not.to.equal(planWebhooks(hook, snap({ shared: true }), claimed, new Set(), 11)[0]!.id);
+    });
   });
 
   describe('blockonomics', () => {
@@ -62,6 +81,12 @@ describe('webhook planning', () => {
     });
     it('does not call before any payment (Blockonomics never does)', () => {
       expect(planWebhooks(hook, null, snap({}), new Set(), 0)).to.deep.equal([]);
+    });
+    it('never reports a payment that does not count, nor a claim: a receiver written for Blockonomics would credit the order', () => {
+      const stray = { txid: 'bb'.repeat(32), sats: 250_012, confirmations: 1, claimed: true };
+      const withStray = snap({ shared: true, unmatched: [stray] });
+      expect(planWebhooks(hook, snap({ shared: true }), withStray, new Set(), 0)).to.deep.equal([]);
+      expect(planClaim(hook, withStray, stray.txid, 0)).to.deep.equal([]);
     });
   });
 

@@ -68,12 +68,15 @@ describe('allocation (shipped bundle, devnet)', () => {
     for (const el of buyers) expect(el.index).to.be.within(5, 9);
   });
 
-  it('exact-amount asks for exactly the amount', async () => {
+  it('exact-amount asks for exactly the amount on an address of the buyer\'s own, and is refused on a shared one', async () => {
     const chain = await newChain();
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="0.001" exact-amount></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="0.001" index="3" exact-amount></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     expect(el.amountSats).to.equal(100_000);
     expect(part(el, 'tag')).to.equal(null);
+    const shared = await fixture<BtcCheckout>(html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="0.001" exact-amount></btc-checkout>`);
+    await untilStatus(shared, 'error');
+    expect(shared.error).to.include({ source: 'exact-amount', code: 'conflict' });
   });
 
   it('a reload resumes the same invoice (order-id), and keeps watching it', async () => {

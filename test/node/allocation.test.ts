@@ -100,14 +100,15 @@ describe('allocation against the devnet', () => {
     expect(without['address']).to.equal(22); // 0…21: the last used is 1, then 20 unused
   });
 
-  it('exact-amount: no tag; an explicit index or a fixed address: no allocation at all', async () => {
+  it('an explicit index: no allocation, no tag, an exclusive address; a fixed address is shared and tagged', async () => {
     const chain = await newChain();
     await control(chain, 'reset-stats');
-    const exact = (await buyer({ api: chain.api, amount: '0.001', exactAmount: true }).awaiting()).invoice!;
-    expect(exact).to.include({ tagSats: 0, expectedSats: 100_000 });
-    const fixed = (await buyer({ api: chain.api, amount: '0.001', index: '7' }).awaiting()).invoice!;
-    expect(fixed).to.include({ index: 7, tagSats: 0, expectedSats: 100_000 });
-    expect((await control<ChainStats>(chain, 'stats')).rest.byRoute['addresses-txs']).to.equal(1);
+    const own = (await buyer({ api: chain.api, amount: '0.001', index: '7' }).awaiting()).invoice!;
+    expect(own).to.include({ index: 7, tagSats: 0, expectedSats: 100_000, shared: false });
+    const fixed = (await buyer({ api: chain.api, amount: '0.001', address: addressAt(3), xpub: null }).awaiting()).invoice!;
+    expect(fixed).to.include({ index: null, shared: true, expectedSats: 100_000 + fixed.tagSats });
+    expect(fixed.tagSats).to.be.within(1, TAG_MAX_SATS);
+    expect((await control<ChainStats>(chain, 'stats')).rest.byRoute['addresses-txs']).to.equal(undefined);
   });
 
   it("a payment of another buyer's tagged amount to a shared address does not count; the buyer's own does", async () => {

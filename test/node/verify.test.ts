@@ -33,9 +33,14 @@ describe('verifyPayment', () => {
   it('refuses a forged amount', async () => {
     const tx = chain.chain.pay([{ address: address(5), sats: 1_000 }]);
     chain.chain.mine(1);
-    const result = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [tx.txid] }) });
-    expect(result).to.include({ ok: false, contradicted: true });
-    expect(result.reason).to.match(/claims 100000 sats; the chain shows 1000/);
+    // On an address others may share, a payment of another amount is not this invoice's at all.
+    const shared = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [tx.txid] }) });
+    expect(shared).to.include({ ok: false, contradicted: true, receivedSats: 0 });
+    expect(shared.reason).to.equal(`${tx.txid} pays 1000 sats, not exactly the 100000 this invoice asks: on an address other buyers may share, only the exact amount counts (another buyer's payment, or a wrong amount to settle by hand).`);
+    // On the buyer's own address it counts, and the call claims more than it.
+    const exclusive = await verifyPayment({ xpub: ZPUB, api, exclusive: true, payload: payload({ txids: [tx.txid] }) });
+    expect(exclusive).to.include({ ok: false, contradicted: true, receivedSats: 1_000 });
+    expect(exclusive.reason).to.match(/claims 100000 sats; the chain shows 1000/);
   });
 
   it('refuses an address the key does not derive, and a wrong index', async () => {
@@ -57,7 +62,7 @@ describe('verifyPayment', () => {
     const few = await verifyPayment({ xpub: ZPUB, api, confirmations: 3, payload: payload({ txids: [tx.txid] }) });
     // Not there yet is not a forgery.
     expect(few).to.include({ ok: false, status: 'confirming', reason: '1 of 3 confirmations.', contradicted: false });
-    const short = await verifyPayment({ xpub: ZPUB, api, expectedSats: 200_000, payload: payload({ txids: [tx.txid] }) });
+    const short = await verifyPayment({ xpub: ZPUB, api, exclusive: true, expectedSats: 200_000, payload: payload({ txids: [tx.txid], receivedSats: 100_000 }) });
     expect(short).to.include({ ok: false, status: 'underpaid', contradicted: false });
   });
 
@@ -69,24 +74,45 @@ describe('verifyPayment', () => {
     expect((await verifyPayment({ xpub: ZPUB, api, payload: forged, expectedSats: 100_000 })).ok).to.equal(false);
   });
 
-  it("refuses another buyer's tagged payment to a shared address, and accepts the buyer's own", async () => {
-    // Two buyers were given address 5: one with a 37-sat tag, one with 52.
-    const theirs = chain.chain.pay([{ address: address(5), sats: 100_052 }]);
+  it("refuses another buyer's payment to a shared address, whatever its amount, and accepts the buyer's own", async () => {
+    // Three buyers were shown address 5: at the same price with tags 37 and 52, and at another price.
+    const sameprice = chain.chain.pay([{ address: address(5), sats: 100_052 }]);
+    const other = chain.chain.pay([{ address: address(5), sats: 250_013 }]);
     chain.chain.mine(1);
-    const forged = payload({ txids: [theirs.txid], expectedSats: 100_037, tagSats: 37, receivedSats: 100_052 });
-    const refused = await verifyPayment({ xpub: ZPUB, api, payload: forged });
-    expect(refused).to.include({ ok: false, contradicted: true });
-    expect(refused.reason).to.equal(`${theirs.txid} pays another buyer's amount (100052 sats) to this shared address, not 100037.`);
-    // Without naming transactions, the other buyer's payment simply does not count.
-    expect(await verifyPayment({ xpub: ZPUB, api, payload: payload({ expectedSats: 100_037, tagSats: 37 }) })).to.include({ ok: false, receivedSats: 0, status: 'awaiting' });
+    for (const theirs of [sameprice, other]) {
+      const value = theirs === other ? 250_013 : 100_052;
+      const refused = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [theirs.txid], expectedSats: 100_037, tagSats: 37, receivedSats: value }) });
+      expect(refused).to.include({ ok: false, contradicted: true, receivedSats: 0 });
+      expect(refused.reason).to.match(new RegExp(`^${theirs.txid} pays ${value} sats, not exactly the 100037`));
+    }
+    // Without naming transactions, the other buyers' payments simply do not count.
+    expect(await verifyPayment({ xpub: ZPUB, api, payload: payload({ expectedSats: 100_037, tagSats: 37, receivedSats: 0 }) })).to.include({ ok: false, receivedSats: 0, status: 'awaiting' });
     const ours = chain.chain.pay([{ address: address(5), sats: 100_037 }]);
     chain.chain.mine(1);
     const result = await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [ours.txid], expectedSats: 100_037, tagSats: 37, receivedSats: 100_037 }) });
     expect(result).to.include({ ok: true, receivedSats: 100_037 });
-    // An under- or overpayment that is no tag's amount still counts, as in the element.
+    // An overpayment is not the exact amount: it is settled by hand, never verified.
     const over = chain.chain.pay([{ address: address(5), sats: 100_200 }]);
     chain.chain.mine(1);
-    expect(await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [over.txid], expectedSats: 100_037, tagSats: 37, receivedSats: 100_200 }) })).to.include({ ok: true });
+    expect(await verifyPayment({ xpub: ZPUB, api, payload: payload({ txids: [over.txid], expectedSats: 100_037, receivedSats: 100_200 }) })).to.include({ ok: false, contradicted: true });
+    // The merchant's own word that the address is exclusive (an index its server handed out) counts every payment.
+    expect(await verifyPayment({ xpub: ZPUB, api, exclusive: true, payload: payload({ txids: [over.txid], expectedSats: 100_037, receivedSats: 100_200 }) })).to.include({ ok: true });
+  });
+
+  it('never trusts the payload to say the address is exclusive', async () => {
+    const theirs = chain.chain.pay([{ address: address(5), sats: 250_013 }]);
+    chain.chain.mine(1);
+    const forged = payload({ txids: [theirs.txid], expectedSats: 100_037, receivedSats: 250_013, shared: false, exclusive: true });
+    expect(await verifyPayment({ xpub: ZPUB, api, payload: forged })).to.include({ ok: false, contradicted: true });
+  });
+
+  it('an open amount on a shared address cannot be verified as one buyer’s', async () => {
+    const tip = chain.chain.pay([{ address: address(5), sats: 5_000 }]);
+    chain.chain.mine(1);
+    const result = await verifyPayment({ xpub: ZPUB, api, payload: payload({ expectedSats: 0, receivedSats: 0 }) });
+    expect(result).to.include({ ok: false, contradicted: false, receivedSats: 0 });
+    expect(result.reason).to.match(/open amount/);
+    expect(await verifyPayment({ xpub: ZPUB, api, exclusive: true, payload: payload({ txids: [tip.txid], expectedSats: 0, receivedSats: 5_000 }) })).to.include({ ok: true });
   });
 
   it('the reference receiver lets one transaction pay one invoice only', async () => {

@@ -8,7 +8,7 @@ import { notEsploraData, parseApiJson, type RestClient } from './http.js';
 /** The fields of an Esplora transaction the checkout reads; everything else is ignored. */
 export interface EsploraTx {
   readonly txid: string;
-  readonly vin?: readonly { readonly sequence?: number }[];
+  readonly vin?: readonly { readonly txid?: string; readonly vout?: number; readonly sequence?: number; readonly is_coinbase?: boolean }[];
   readonly vout?: readonly { readonly scriptpubkey_address?: string; readonly value?: number }[];
   readonly status?: { readonly confirmed?: boolean; readonly block_height?: number };
 }
@@ -16,8 +16,9 @@ export interface EsploraTx {
 const isTxid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
 
 /**
- * What `tx` means for `address`: the sats its outputs pay there, its block height and whether it
- * signals replaceability (BIP 125). Returns null for anything that is not a transaction.
+ * What `tx` means for `address`: the sats its outputs pay there, its block height, whether it
+ * signals replaceability (BIP 125) and the outpoints it spends. Returns null for anything that is
+ * not a transaction.
  */
 export function toChainTx(tx: unknown, address: string): ChainTx | null {
   const candidate = tx as EsploraTx | null;
@@ -27,8 +28,12 @@ export function toChainTx(tx: unknown, address: string): ChainTx | null {
     if (output?.scriptpubkey_address === address && Number.isSafeInteger(output.value) && output.value! > 0) valueSats += output.value!;
   }
   const height = candidate.status?.confirmed && Number.isSafeInteger(candidate.status.block_height) ? candidate.status.block_height! : null;
-  const rbf = Array.isArray(candidate.vin) && candidate.vin.some((input) => typeof input?.sequence === 'number' && input.sequence < 0xfffffffe);
-  return { txid: candidate.txid, valueSats, height, rbf };
+  const inputs = Array.isArray(candidate.vin) ? candidate.vin : [];
+  const rbf = inputs.some((input) => typeof input?.sequence === 'number' && input.sequence < 0xfffffffe);
+  const spends = inputs
+    .filter((input) => input && !input.is_coinbase && isTxid(input.txid) && Number.isSafeInteger(input.vout))
+    .map((input) => `${input.txid}:${input.vout}`);
+  return { txid: candidate.txid, valueSats, height, rbf, spends };
 }
 
 /** Parses a list of Esplora transactions, keeping only well-formed ones. */

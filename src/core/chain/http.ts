@@ -2,15 +2,15 @@
  * REST access to one or more Esplora / mempool.space API bases, tried in order.
  * @module
  */
-import { CheckoutError } from '../errors.js';
+import { CheckoutError, type ErrorSource } from '../errors.js';
 import type { Clock, FetchLike } from '../effects.js';
 
 /** An HTTP failure; `retryAfterMs` is set when the server asked to wait (429, 503). */
 export class HttpError extends CheckoutError {
   readonly status: number;
   readonly retryAfterMs: number | null;
-  constructor(status: number, message: string, retryAfterMs: number | null = null) {
-    super('chain', status ? 'http' : 'unavailable', message);
+  constructor(status: number, message: string, retryAfterMs: number | null = null, source: ErrorSource = 'chain') {
+    super(source, status ? 'http' : 'unavailable', message);
     this.status = status;
     this.retryAfterMs = retryAfterMs;
   }
@@ -50,9 +50,10 @@ export function retryAfterMs(value: string | null, now: number): number | null {
  * A client over `bases`, tried in order. A base that fails (network error, 5xx, 408, 429) is
  * skipped until its cool-down ends, honouring Retry-After; the last base that answered is tried
  * first next time. Other 4xx answers (a 404 for an unknown transaction, say) are returned as
- * errors without fail-over: every base would say the same.
+ * errors without fail-over: every base would say the same. Errors name `source` (the API is
+ * `chain`; a price source `rates`).
  */
-export function createRestClient(bases: readonly string[], effects: { fetch: FetchLike } & Clock): RestClient {
+export function createRestClient(bases: readonly string[], effects: { fetch: FetchLike } & Clock, source: ErrorSource = 'chain'): RestClient {
   const coolUntil = new Map<string, number>();
   let preferred = 0;
 
@@ -63,14 +64,14 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
       const base = bases[index]!;
       const now = effects.now();
       if ((coolUntil.get(base) ?? 0) > now) {
-        lastError ??= new HttpError(429, `${base} asked to wait (rate limit).`, coolUntil.get(base)! - now);
+        lastError ??= new HttpError(429, `${base} asked to wait (rate limit).`, coolUntil.get(base)! - now, source);
         continue;
       }
       let response;
       try {
         response = await effects.fetch(base + path, { ...init, cache: 'no-store' });
       } catch {
-        lastError = new HttpError(0, `Cannot reach ${base}.`);
+        lastError = new HttpError(0, `Cannot reach ${base}.`, null, source);
         coolUntil.set(base, now + 2_000);
         continue;
       }
@@ -82,12 +83,12 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
       const wait = retryAfterMs(response.headers.get('retry-after'), now);
       if (status === 429 || status === 408 || status >= 500) {
         coolUntil.set(base, now + (wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : 2_000)));
-        lastError = new HttpError(status, `${base} answered HTTP ${status}.`, wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : null));
+        lastError = new HttpError(status, `${base} answered HTTP ${status}.`, wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : null), source);
         continue;
       }
-      throw new HttpError(status, `${base}${path.replace(/\/(address|tx)\/[^/]+/, '/$1/…')} answered HTTP ${status}: ${(await response.text()).slice(0, 120)}`);
+      throw new HttpError(status, `${base}${path.replace(/\/(address|tx)\/[^/]+/, '/$1/…')} answered HTTP ${status}: ${(await response.text()).slice(0, 120)}`, null, source);
     }
-    throw lastError ?? new HttpError(0, 'No API to ask.');
+    throw lastError ?? new HttpError(0, 'No API to ask.', null, source);
   }
 
   return {

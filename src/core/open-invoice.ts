@@ -1,0 +1,130 @@
+/**
+ * Making a new invoice: which address (the page's index, one from the merchant's server, or
+ * allocation), which amount (a fiat price converted, an amount tag on a shared address), and
+ * the terms it is watched by.
+ * @module
+ */
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { deriveAddress, isChildIndex } from './account.js';
+import { allocateIndex, releaseIndex } from './allocate.js';
+import { formatDecimal } from './amount.js';
+import { createRestClient, HttpError, type RestClient } from './chain/http.js';
+import type { CheckoutConfig } from './config.js';
+import type { Clock, FetchLike, LockFn } from './effects.js';
+import { CheckoutError } from './errors.js';
+import { amountTag, type FiatPrice, type InvoiceBase, type InvoicePolicy } from './invoice.js';
+import { receiverIdOf } from './kept-invoice.js';
+import { fetchPrice, fiatToSats } from './rates.js';
+import type { Store } from './store.js';
+
+export interface OpenInvoiceDeps extends Clock {
+  rest: RestClient;
+  fetch: FetchLike;
+  store: Store;
+  lock?: LockFn;
+  random(): number;
+  randomBytes(length: number): Uint8Array;
+  /** Runs a task until it succeeds, telling the buyer why it waits. */
+  retrying<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export interface OpenedInvoice {
+  readonly base: InvoiceBase;
+  readonly policy: InvoicePolicy;
+  /** Gives back an allocated address when the invoice is not used after all. */
+  release(): void;
+}
+
+const ACCOUNT_KEY = 'btc-checkout:account:';
+
+/**
+ * Asks the merchant's server for this buyer's own receive index: `POST index-url` with a JSON
+ * body `{orderId, network}` sent as text/plain (a CORS simple request), answered with
+ * `{"index": 17}` and optionally `"address"`, which must be the one this key derives there (so a
+ * server configured with another key is caught before anyone pays).
+ */
+export async function fetchIndex(config: CheckoutConfig, deps: Pick<OpenInvoiceDeps, 'fetch' | 'now'>): Promise<number> {
+  const { receiver } = config;
+  if (receiver.kind !== 'account' || !receiver.indexUrl) throw new TypeError('fetchIndex needs a key and an index-url');
+  const server = createRestClient([receiver.indexUrl], deps, 'index-url');
+  let answer: { index?: unknown; address?: unknown } | null;
+  try {
+    answer = JSON.parse(await server.post('', JSON.stringify({ orderId: config.orderId, network: config.network })));
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    answer = null;
+  }
+  if (!answer || !isChildIndex(answer.index)) {
+    throw new CheckoutError('index-url', 'invalid', 'index-url did not answer with a receive index such as {"index": 17}.');
+  }
+  if (answer.address !== undefined && answer.address !== deriveAddress(receiver.account, answer.index)) {
+    // Not retried: the server and the page are configured with different keys.
+    throw new CheckoutError('index-url', 'conflict', `index-url gave index ${answer.index} for another address than this key derives there: the server and the page use different keys.`);
+  }
+  return answer.index;
+}
+
+/** Creates the invoice for `config`: address, amount and terms. */
+export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps): Promise<OpenedInvoice> {
+  const { receiver } = config;
+  let index = receiver.kind === 'account' ? receiver.index : null;
+  let release = (): void => undefined;
+  if (receiver.kind === 'account' && index === null) {
+    if (receiver.indexUrl) {
+      index = await deps.retrying(() => fetchIndex(config, deps));
+    } else {
+      const { account } = receiver;
+      const memory = { store: deps.store, key: `${ACCOUNT_KEY}${receiverIdOf(config)}`, lock: deps.lock };
+      const allocation = await deps.retrying(() =>
+        allocateIndex(deps.rest, {
+          ...memory,
+          api: config.apis.join(' '),
+          gapLimit: config.gapLimit,
+          now: deps.now,
+          random: deps.random,
+          derive: (i) => deriveAddress(account, i),
+          holdMs: config.expiresMs,
+        }),
+      );
+      index = allocation.index;
+      release = () => void releaseIndex(memory, allocation.index).catch(() => undefined);
+    }
+  }
+  try {
+    let expectedSats = config.amountSats ?? 0;
+    let fiat: FiatPrice | null = null;
+    if (config.fiat) {
+      const { currency, amount, text } = config.fiat;
+      const prices = config.ratesUrl ? createRestClient([config.ratesUrl], deps, 'rates') : deps.rest;
+      const price = await deps.retrying(() => fetchPrice(prices, config.ratesUrl ? '' : '/v1/prices', currency));
+      expectedSats = fiatToSats(amount, price);
+      fiat = { currency, amount: text, rate: formatDecimal(price) };
+    }
+    // Buyers shown the same address are told apart by their amounts: a random tag makes two
+    // buyers at the same price differ too, so (address, amount) names one invoice.
+    const tagSats = config.shared && expectedSats ? amountTag(deps.random) : 0;
+    const createdAt = deps.now();
+    const base: InvoiceBase = {
+      id: bytesToHex(deps.randomBytes(16)),
+      address: receiver.kind === 'account' ? deriveAddress(receiver.account, index!) : receiver.address,
+      index,
+      network: config.network,
+      orderId: config.orderId,
+      createdAt,
+      tagSats,
+      fiat,
+    };
+    const policy: InvoicePolicy = {
+      expectedSats: expectedSats + tagSats,
+      confirmations: config.confirmations,
+      toleranceBasisPoints: config.toleranceBasisPoints,
+      expiresAt: config.expiresMs === null ? null : createdAt + config.expiresMs,
+      tagSats,
+      shared: config.shared,
+    };
+    return { base, policy, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
