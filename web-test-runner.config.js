@@ -5,6 +5,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 // from their TypeScript sources.
 import { startDevnet } from './src/devnet/server.ts';
 import { startWebhookLab } from './test/helpers/webhook-lab.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './test/helpers/chromium.ts';
 
 /**
  * Runs the devnet and the webhook lab beside the test server. Nothing in the tests may reach the
@@ -38,21 +39,8 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          // Test files run as concurrent tabs; without these, Chromium throttles the timers of
-          // tabs in the background and tests waiting on timers stall at random.
-          '--disable-background-timer-throttling',
-          '--disable-renderer-backgrounding',
-          '--disable-backgrounding-occluded-windows',
-        ],
+        executablePath: CHROMIUM,
+        args: [...CHROMIUM_ARGS],
       },
     }),
   ],

@@ -35,7 +35,7 @@ async function allocateOnce(devnet: Devnet, chain: DevnetChain, store: Store): P
   const api = `${devnet.url}/chains/${chain.id}/api`;
   const rest = createRestClient([api], { fetch: (url, init) => fetch(url, init as RequestInit), now: Date.now });
   const before = chain.stats.rest.total;
-  const result = await allocateIndex(rest, { api, gapLimit: GAP_LIMIT, store, key: 'btc-checkout:account:bench', now: Date.now, random: Math.random, derive });
+  const result = await allocateIndex(rest, { api, gapLimit: GAP_LIMIT, store, key: 'btc-checkout:account:bench', now: Date.now, random: Math.random, derive, token: String(Math.random()) });
   if (chain.stats.rest.total - before !== result.requests) throw new Error('bench: request counts disagree');
   return { requests: result.requests, rounds: result.rounds, index: result.index, lastUsed: result.lastUsed };
 }
@@ -130,7 +130,7 @@ async function collisionShare(browser: Browser, url: string, devnet: Devnet): Pr
   for (let i = 0; i < simulated.rounds; i++) {
     const results = await Promise.all(
       Array.from({ length: 100 }, async () => {
-        const { index } = await allocateIndex(memoryApi, { api: 'memory', gapLimit: GAP_LIMIT, store: memoryStore(), key: 'k', now: Date.now, random: Math.random, derive });
+        const { index } = await allocateIndex(memoryApi, { api: 'memory', gapLimit: GAP_LIMIT, store: memoryStore(), key: 'k', now: Date.now, random: Math.random, derive, token: 't' });
         return { index, sats: 100_000 + amountTag(Math.random) };
       }),
     );

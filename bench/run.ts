@@ -6,15 +6,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { serveStatic } from './serve.js';
+import { serveStatic } from '../test/helpers/serve-static.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/chromium.js';
 import { startDevnet, type Devnet } from '../src/devnet/server.js';
 import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 import { WEBHOOK_PAGE, webhookDelivery } from './webhooks.js';
 import { allocationFigures, CROWD_PAGE } from './allocation.js';
 
 const root = resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-background-timer-throttling', '--disable-renderer-backgrounding'];
+
+
 const BUDGET_GZIP = 51_200;
 
 function bundleSize(): Record<string, number> {
@@ -172,7 +173,7 @@ results.bundle = bundleSize();
 
 const devnet = await startDevnet();
 const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE });
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
 try {
   results.chromium = browser.version();
   if (want('loadToQr')) results.loadToQr = await loadToQr(browser, url, devnet, 25);

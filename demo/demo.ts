@@ -84,6 +84,11 @@ const chainActions: Record<string, () => Promise<unknown>> = {
   price: () => control('prices', { USD: 100_000 }),
   newVisitor: async () => {
     for (const key of Object.keys(localStorage)) if (key.startsWith('btc-checkout:')) localStorage.removeItem(key);
+    // The device's claims (held addresses, paid announcements) live in IndexedDB.
+    await new Promise((done) => {
+      const request = indexedDB.deleteDatabase('btc-checkout');
+      request.onsuccess = request.onerror = request.onblocked = done;
+    });
     location.reload();
   },
 };

@@ -7,14 +7,15 @@
  *    bounded concurrency.
  * 2. Pick at random among L+1 … L+gapLimit: every such address is one the merchant's wallet
  *    still scans (its gap limit is never exceeded), and concurrent buyers rarely pick the same.
- *    Indices held by unfinished invoices on this device are skipped, and the choice is made under
- *    a lock, so no two open invoices on one device share an address.
+ *    Indices held by unfinished invoices on this device are skipped, and each choice is claimed
+ *    atomically, so no two open invoices on one device share an address.
  * @module
  */
 import { CheckoutError } from './errors.js';
 import { HttpError, notEsploraData, parseApiJson, type RestClient } from './chain/http.js';
 import { readJson, type Store } from './store.js';
 import type { LockFn } from './effects.js';
+import { storeClaims, type DeviceClaims } from './claims.js';
 
 export interface AllocationOptions {
   /** Identifies the API (its base URLs), to remember whether it has the batch endpoint. */
@@ -28,7 +29,10 @@ export interface AllocationOptions {
   derive(index: number): string;
   /** How long the chosen index is held for its invoice (ms); null: the longest hold. */
   holdMs?: number | null;
-  /** Makes the choice exclusive across this device's checkouts (see {@link LockFn}). */
+  /** Unique to the invoice: what its hold is claimed with (see {@link DeviceClaims}). */
+  token: string;
+  /** Where holds are claimed, atomically across this device's pages; by default in `store`, under `lock`. */
+  claims?: DeviceClaims;
   lock?: LockFn;
 }
 
@@ -71,10 +75,6 @@ const HOLD_MAX_MS = 24 * 3_600_000;
 /** Where this device remembers that an API has no batch endpoint (Blockstream's Esplora), and for how long. */
 const NO_BATCH_KEY = 'btc-checkout:no-batch:';
 const NO_BATCH_MS = 24 * 3_600_000;
-
-/** Runs `task` under `lock` when there is one; a synchronous task needs none within one page. */
-const locked = <T>(lock: LockFn | undefined, name: string, task: () => T): Promise<T> =>
-  lock ? lock(name, task) : Promise.resolve().then(task);
 
 /**
  * Which of `addresses` have any transaction, with as few round trips as the API allows; null when
@@ -170,36 +170,39 @@ export async function findLastUsed(
 /**
  * Chooses the receive index for a new invoice, and holds it for that invoice on this device.
  *
- * The scan runs concurrently; the choice does not. It happens in one synchronous step under
- * `options.lock` that reads this device's memory again (what other checkouts, in this page or
- * another tab, chose while this one was scanning), picks a free index and holds it before any
- * other checkout can look. So no two open invoices on one device share an address.
+ * The scan runs concurrently; the choice does not: each candidate, in random order, is claimed
+ * (see {@link DeviceClaims}) and the first claim won is the invoice's. A claim is atomic across
+ * the device's pages, so no two open invoices on one device share an address, even when their
+ * checkouts start at the same moment in different tabs.
  * @throws {CheckoutError} `allocation`/`exhausted` when every address in the window is held.
  */
 export async function allocateIndex(rest: RestClient, options: AllocationOptions): Promise<Allocation> {
-  const { gapLimit, store, key } = options;
+  const { gapLimit, store, key, token } = options;
   const count = { requests: 0, rounds: 0 };
   const scanned = await findLastUsed(rest, options, count);
-  return locked(options.lock, key, () => {
-    const now = options.now();
+  const claims = options.claims ?? storeClaims(store, options.lock);
+  const now = options.now();
+  const last = Math.max(scanned, readMemory(store, key).last);
+  // What this device's memory says is held is skipped without asking; the claim decides the rest.
+  const remembered = readMemory(store, key).held.filter((hold) => hold.until > now && hold.index > last);
+  const candidates = Array.from({ length: gapLimit }, (_, i) => last + 1 + i).filter((index) => !remembered.some((hold) => hold.index === index));
+  const until = now + Math.min(options.holdMs ?? HOLD_MAX_MS, HOLD_MAX_MS);
+  while (candidates.length) {
+    // Uniform among those left: the first pick is uniform over the whole free window.
+    const [index] = candidates.splice(Math.floor(options.random() * candidates.length), 1) as [number];
+    if ((await claims.claim(`${key}:${index}`, token, until, now)) !== token) continue;
     const memory = readMemory(store, key);
-    const last = Math.max(scanned, memory.last);
-    const held = memory.held.filter((hold) => hold.until > now && hold.index > last);
-    const free = Array.from({ length: gapLimit }, (_, i) => last + 1 + i).filter((index) => !held.some((hold) => hold.index === index));
-    if (!free.length) {
-      throw new CheckoutError('allocation', 'exhausted', `All ${gapLimit} addresses your wallet can see ahead are held by open invoices on this device. Wait for one to expire, or raise gap-limit (and your wallet's gap limit).`);
-    }
-    const index = free[Math.floor(options.random() * free.length)]!;
-    const until = now + Math.min(options.holdMs ?? HOLD_MAX_MS, HOLD_MAX_MS);
-    store.set(key, JSON.stringify({ last, held: [...held, { index, until }] } satisfies Memory));
+    const held = memory.held.filter((hold) => hold.until > now && hold.index > last && hold.index !== index);
+    store.set(key, JSON.stringify({ last: Math.max(memory.last, last), held: [...held, { index, until }] } satisfies Memory));
     return { index, lastUsed: last, ...count };
-  });
+  }
+  throw new CheckoutError('allocation', 'exhausted', `All ${gapLimit} addresses your wallet can see ahead are held by open invoices on this device. Wait for one to expire, or raise gap-limit (and your wallet's gap limit).`);
 }
 
 /** Gives back an index held by {@link allocateIndex} whose invoice was never made. */
-export function releaseIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'lock'>, index: number): Promise<void> {
-  return locked(options.lock, options.key, () => {
-    const memory = readMemory(options.store, options.key);
-    options.store.set(options.key, JSON.stringify({ ...memory, held: memory.held.filter((hold) => hold.index !== index) }));
-  });
+export async function releaseIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'token' | 'claims' | 'lock'>, index: number): Promise<void> {
+  const { store, key } = options;
+  await (options.claims ?? storeClaims(store, options.lock)).release(`${key}:${index}`, options.token);
+  const memory = readMemory(store, key);
+  store.set(key, JSON.stringify({ ...memory, held: memory.held.filter((hold) => hold.index !== index) }));
 }

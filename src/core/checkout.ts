@@ -12,7 +12,9 @@ import { reduceWatch, type ChainEvent, type Invoice, type InvoiceStatus } from '
 import { createRestClient, type HttpError } from './chain/http.js';
 import { memoryStore, type Store } from './store.js';
 import type { LockFn } from './effects.js';
-import { invoiceKey, keepInvoice, newKept, readKept, restoreInvoice, storeNewInvoice, type KeptInvoice } from './kept-invoice.js';
+import { invoiceKey, keepInvoice, newKept, parseKept, receiverIdOf, restoreInvoice, storeNewInvoice, type KeptInvoice } from './kept-invoice.js';
+import { storeClaims, type DeviceClaims } from './claims.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { openInvoice } from './open-invoice.js';
 import { createOutbox, planClaim, planWebhooks, snapshotOf, type DeliveryRecord, type OutboxEffects, type Snapshot } from './webhook.js';
 import { watchAddress, type AddressWatcher, type Connection, type WatchEffects } from './chain/watcher.js';
@@ -57,7 +59,13 @@ export interface CheckoutEffects extends WatchEffects, Pick<OutboxEffects, 'beac
   randomBytes(length: number): Uint8Array;
   /** Where invoices, allocation memory and the webhook outbox live (localStorage in a browser); memory when absent. */
   store?: Store;
-  /** Serialises allocation and invoice creation across this origin's pages (Web Locks in a browser). */
+  /**
+   * Atomic claims across this device's pages (IndexedDB in a browser): which invoice holds an
+   * address, which tab creates an order's invoice, which page announces it paid. By default
+   * kept in `store` under `lock`.
+   */
+  claims?: DeviceClaims;
+  /** Serialises the default claims across this origin's pages (Web Locks in a browser). */
   lock?: LockFn;
   /** Subscribes to "the page is going away" (pagehide); returns unsubscribe. */
   onLeave?(listener: () => void): () => void;
@@ -116,9 +124,10 @@ export function toCheckoutError(error: unknown): CheckoutError {
 /** A mistake in the merchant's setup found while working (the server answers for another key): retrying cannot help. */
 const isFinal = (error: unknown): boolean => error instanceof CheckoutError && error.code === 'conflict';
 
-/** Runs `task` under `lock` when there is one; a synchronous task needs none within one page. */
-const locked = <T>(lock: LockFn | undefined, name: string, task: () => T): Promise<T> =>
-  lock ? lock(name, task) : Promise.resolve().then(task);
+/** How long the claim on creating an order's invoice lasts: long enough for the other tabs' storage to show it. */
+const CREATION_CLAIM_MS = 10_000;
+/** How long a page's claim to have announced an invoice paid lasts. */
+const PAID_CLAIM_MS = 30 * 24 * 3_600_000;
 
 /** The payment view of an invoice: the amount still due, at its address. */
 export function paymentView(invoice: Invoice, config: Pick<CheckoutConfig, 'label' | 'message'>): PaymentView {
@@ -155,6 +164,7 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     const alive = (): boolean => started === generation;
     const config = parseConfig(input);
     const store = effects.store ?? memoryStore();
+    const deviceClaims = effects.claims ?? storeClaims(store, effects.lock);
     const rest = createRestClient(config.apis, effects);
     const key = invoiceKey(config);
     if (config.webhook?.format === 'json') setState({ canClaim: true });
@@ -181,15 +191,18 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     };
 
     // The buyer's invoice for this order, kept on the device; or a new one. Two tabs opening the
-    // same order at once both prepare one, and the first to store it wins: the other adopts it
-    // and gives its address back.
+    // same order at once both prepare one, and the first to claim the order wins: the other
+    // adopts its invoice and gives its own address back.
     let kept = restoreInvoice(store, config, effects.now());
     const restored = kept !== null;
     if (!kept) {
-      const opened = await openInvoice(config, { ...effects, rest, store, retrying });
+      const opened = await openInvoice(config, { ...effects, rest, store, claims: deviceClaims, retrying });
       if (!alive()) return opened.release();
-      const fresh = newKept(config, opened.base, opened.policy);
-      kept = await locked(effects.lock, key, () => restoreInvoice(store, config, effects.now()) ?? storeNewInvoice(store, key, fresh));
+      const fresh = JSON.stringify(newKept(config, opened.base, opened.policy));
+      const now = effects.now();
+      const holder = await deviceClaims.claim(`invoice:${key}`, fresh, now + CREATION_CLAIM_MS, now);
+      const theirs = holder === fresh ? null : parseKept(holder);
+      kept = theirs && theirs.receiver === receiverIdOf(config) ? theirs : storeNewInvoice(store, key, parseKept(fresh)!);
       if (kept.base.id !== opened.base.id) opened.release();
       if (!alive()) return;
     }
@@ -210,14 +223,13 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     const announcePaid = (): void => {
       if (paidAnnounced || announcing) return;
       announcing = true;
-      void locked(effects.lock, key, () => {
-        const stored = readKept(store, key);
-        if (stored?.base.id === base.id && stored.paidAnnounced) return false;
-        keepInvoice(store, key, { ...current(), paidAnnounced: true });
-        return true;
-      }).then((first) => {
+      const page = bytesToHex(effects.randomBytes(8));
+      const now = effects.now();
+      void deviceClaims.claim(`paid:${base.id}`, page, now + PAID_CLAIM_MS, now).then((holder) => {
         paidAnnounced = true;
-        if (alive() && first) setState({ firstPaid: true });
+        if (!alive()) return;
+        keepInvoice(store, key, current());
+        if (holder === page) setState({ firstPaid: true });
       });
     };
 

@@ -10,7 +10,7 @@
 import { digest } from './webhook.js';
 import type { CheckoutConfig } from './config.js';
 import { EMPTY_WATCH, type InvoiceBase, type InvoicePolicy, type WatchState } from './invoice.js';
-import { readJson, type Store } from './store.js';
+import type { Store } from './store.js';
 
 /** What the checkout keeps of an invoice. */
 export interface KeptInvoice {
@@ -71,8 +71,16 @@ function isKeptInvoice(value: unknown): value is KeptInvoice {
 }
 
 /** The record under `key` as stored, whoever's it is, or null (absent or unusable). */
-export function readKept(store: Store, key: string): KeptInvoice | null {
-  const record = readJson<unknown>(store, key, null);
+export const readKept = (store: Store, key: string): KeptInvoice | null => parseKept(store.get(key));
+
+/** A kept invoice from its JSON text, or null when it is not one this version can use. */
+export function parseKept(text: string | null): KeptInvoice | null {
+  let record: unknown;
+  try {
+    record = JSON.parse(text ?? 'null');
+  } catch {
+    return null;
+  }
   if (!isKeptInvoice(record)) return null;
   return { ...record, paidAnnounced: record.paidAnnounced === true, claims: Array.isArray(record.claims) ? record.claims.filter((txid) => typeof txid === 'string') : [] };
 }

@@ -10,7 +10,8 @@ import { allocateIndex, releaseIndex } from './allocate.js';
 import { formatDecimal } from './amount.js';
 import { createRestClient, HttpError, type RestClient } from './chain/http.js';
 import type { CheckoutConfig } from './config.js';
-import type { Clock, FetchLike, LockFn } from './effects.js';
+import type { Clock, FetchLike } from './effects.js';
+import type { DeviceClaims } from './claims.js';
 import { CheckoutError } from './errors.js';
 import { amountTag, type FiatPrice, type InvoiceBase, type InvoicePolicy } from './invoice.js';
 import { receiverIdOf } from './kept-invoice.js';
@@ -21,7 +22,7 @@ export interface OpenInvoiceDeps extends Clock {
   rest: RestClient;
   fetch: FetchLike;
   store: Store;
-  lock?: LockFn;
+  claims: DeviceClaims;
   random(): number;
   randomBytes(length: number): Uint8Array;
   /** Runs a task until it succeeds, telling the buyer why it waits. */
@@ -67,6 +68,7 @@ export async function fetchIndex(config: CheckoutConfig, deps: Pick<OpenInvoiceD
 /** Creates the invoice for `config`: address, amount and terms. */
 export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps): Promise<OpenedInvoice> {
   const { receiver } = config;
+  const id = bytesToHex(deps.randomBytes(16));
   let index = receiver.kind === 'account' ? receiver.index : null;
   let release = (): void => undefined;
   if (receiver.kind === 'account' && index === null) {
@@ -74,7 +76,8 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
       index = await deps.retrying(() => fetchIndex(config, deps));
     } else {
       const { account } = receiver;
-      const memory = { store: deps.store, key: `${ACCOUNT_KEY}${receiverIdOf(config)}`, lock: deps.lock };
+      // The address is held with the invoice's id, so that only this invoice can give it back.
+      const memory = { store: deps.store, key: `${ACCOUNT_KEY}${receiverIdOf(config)}`, claims: deps.claims, token: id };
       const allocation = await deps.retrying(() =>
         allocateIndex(deps.rest, {
           ...memory,
@@ -105,7 +108,7 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
     const tagSats = config.shared && expectedSats ? amountTag(deps.random) : 0;
     const createdAt = deps.now();
     const base: InvoiceBase = {
-      id: bytesToHex(deps.randomBytes(16)),
+      id,
       address: receiver.kind === 'account' ? deriveAddress(receiver.account, index!) : receiver.address,
       index,
       network: config.network,

@@ -124,7 +124,7 @@ export const styles: CSSResult = css`
     stroke-width: 1.8;
     stroke-linecap: round;
   }
-  [part~='unmatched'] {
+  [part~='unmatched'] ul {
     list-style: none;
     margin: 0;
     padding: 0;

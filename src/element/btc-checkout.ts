@@ -250,7 +250,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     const shown = invoice.unmatched.slice(-3);
     if (!shown.length) return nothing;
     const { canClaim } = this.controller.state;
-    return html`<ul part="unmatched" role="status">
+    return html`<div part="unmatched" role="status"><ul>
       ${shown.map(
         (payment) => html`<li>
           <p>${invoice.expectedSats ? m.unmatched(formatBtc(payment.sats)) : m.unmatchedOpen(formatBtc(payment.sats))}</p>
@@ -264,7 +264,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
           ${payment.claimed ? html`<p part="claimed">${m.claimed}</p>` : nothing}
         </li>`,
       )}
-    </ul>`;
+    </ul></div>`;
   }
 
   private copyButton(what: CopyTarget, text: string, label: string, m: Messages): TemplateResult {

@@ -17,6 +17,8 @@ import type { CheckoutInput } from '../core/config.js';
 import type { LockFn, SocketLike } from '../core/effects.js';
 import { isPrivateKeyError } from '../core/keys.js';
 import { safeStore, type Store } from '../core/store.js';
+import { storeClaims, type DeviceClaims } from '../core/claims.js';
+import { indexedDbClaims } from './device-claims.js';
 import {
   BtcCheckoutClaimEvent,
   BtcCheckoutErrorEvent,
@@ -47,10 +49,12 @@ function onWake(listener: () => void): () => void {
 }
 
 /**
- * One store for every checkout of the page: where localStorage is refused, its memory fallback
- * must still be shared, or two checkouts of one page could hold the same address.
+ * One store and one set of claims for every checkout of the page: where localStorage is refused,
+ * its memory fallback must still be shared, or two checkouts of one page could hold the same
+ * address.
  */
 let pageStore: Store | null = null;
+let pageClaims: DeviceClaims | null = null;
 
 /**
  * The Web Locks API, exclusive across the origin's tabs. Where it is missing (an insecure
@@ -61,23 +65,27 @@ const lock: LockFn = (name, task) => {
   return locks?.request ? locks.request(`btc-checkout:${name}`, task) : Promise.resolve().then(task);
 };
 
-const browserEffects = (): CheckoutEffects => ({
-  now: () => Date.now(),
-  random: Math.random,
-  randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
-  fetch: (url, init) => fetch(url, init),
-  createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as number),
-  onWake,
-  store: (pageStore ??= safeStore(() => localStorage)),
-  lock,
-  beacon: (url, body) => navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })),
-  onLeave(listener) {
-    addEventListener('pagehide', listener);
-    return () => removeEventListener('pagehide', listener);
-  },
-});
+const browserEffects = (): CheckoutEffects => {
+  const store = (pageStore ??= safeStore(() => localStorage));
+  return {
+    now: () => Date.now(),
+    random: Math.random,
+    randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+    fetch: (url, init) => fetch(url, init),
+    createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as number),
+    onWake,
+    store,
+    lock,
+    claims: (pageClaims ??= indexedDbClaims(storeClaims(store, lock))),
+    beacon: (url, body) => navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })),
+    onLeave(listener) {
+      addEventListener('pagehide', listener);
+      return () => removeEventListener('pagehide', listener);
+    },
+  };
+};
 
 export class CheckoutController implements ReactiveController {
   /** What the element renders. */
@@ -141,6 +149,8 @@ export class CheckoutController implements ReactiveController {
     this.teardown();
     if (this.state.status !== 'loading') this.setState(LOADING);
     const effects = { ...browserEffects(), ...this.host.effects };
+    // A store of its own (a test's other device, an embedding) brings claims of its own.
+    if (this.host.effects?.store && !this.host.effects.claims) effects.claims = storeClaims(effects.store!, effects.lock);
     this.now = effects.now;
     const checkout = createCheckout(this.input!, effects);
     this.checkout = checkout;

@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { allocateIndex, releaseIndex, type AllocationOptions } from '../../src/core/allocate.js';
 import { HttpError, type RestClient } from '../../src/core/chain/http.js';
 import { memoryStore, type Store } from '../../src/core/store.js';
+import type { DeviceClaims } from '../../src/core/claims.js';
 
 const derive = (index: number): string => `addr${index}`;
 let apiNumber = 0;
+let tokenNumber = 0;
 
 /**
  * An API over a history: `used` maps an index to how many transactions its address has. It
@@ -42,7 +44,7 @@ function fakeApi(used: Record<number, number>, { batch = true, failOn }: { batch
 
 function options(overrides: Partial<AllocationOptions> = {}, store: Store = memoryStore()): AllocationOptions {
   // Each test its own API name: which APIs lack the batch endpoint is remembered on the device.
-  return { api: `https://api-${++apiNumber}.example/api`, gapLimit: 20, store, key: 'btc-checkout:account:test', now: () => 1_000, random: Math.random, derive, ...overrides };
+  return { api: `https://api-${++apiNumber}.example/api`, gapLimit: 20, store, key: 'btc-checkout:account:test', now: () => 1_000, random: Math.random, derive, token: `invoice-${++tokenNumber}`, ...overrides };
 }
 
 /** The addresses a request asked about, as indices. */
@@ -148,9 +150,13 @@ describe('allocateIndex: the next index with no server', () => {
     for (let n = 0; n < 19; n++) chosen.push((await allocateIndex(rest, options({ holdMs: 60_000, random: () => 0 }, store))).index);
     expect(chosen).to.deep.equal(Array.from({ length: 19 }, (_, i) => i));
     for (const random of [0, 0.5, 0.99]) {
-      const { index } = await allocateIndex(rest, options({ holdMs: 60_000, random: () => random }, store));
+      const held = options({ holdMs: 60_000, random: () => random }, store);
+      const { index } = await allocateIndex(rest, held);
       expect(index).to.equal(19);
-      await releaseIndex({ store, key: 'btc-checkout:account:test' }, 19);
+      // Only the invoice that holds it can give it back.
+      await releaseIndex({ store, key: 'btc-checkout:account:test', token: 'someone else' }, 19);
+      expect((await allocateIndex(rest, options({}, store)).catch((e: unknown) => e))).to.include({ code: 'exhausted' });
+      await releaseIndex({ ...held }, 19);
     }
     await allocateIndex(rest, options({ holdMs: 60_000 }, store));
     const error = await allocateIndex(rest, options({}, store)).catch((e: unknown) => e);
@@ -179,19 +185,22 @@ describe('allocateIndex: the next index with no server', () => {
     for (const { index } of indices) expect(index).to.be.within(4, 23);
   });
 
-  it('makes its choice under the lock it is given, reading the memory inside it', async () => {
+  it('claims its choice: an index another page claimed meanwhile is passed over, even if this device’s memory does not show it yet', async () => {
     const store = memoryStore();
     const { rest } = fakeApi({});
-    const names: string[] = [];
-    // A lock that lets another device's tab write a hold just before granting.
-    const lock = async <T,>(name: string, task: () => T): Promise<T> => {
-      names.push(name);
-      store.set('btc-checkout:account:test', JSON.stringify({ last: -1, held: Array.from({ length: 19 }, (_, index) => ({ index, until: 60_000 })) }));
-      return task();
+    const claimed: string[] = [];
+    // Another tab holds 0…18 in the device's claims, and its memory writes have not reached this page.
+    const claims: DeviceClaims = {
+      async claim(name, value) {
+        claimed.push(name);
+        return Number(name.split(':').at(-1)) < 19 ? 'another tab' : value;
+      },
+      async release() {},
     };
-    const { index } = await allocateIndex(rest, options({ lock, random: () => 0 }, store));
+    const { index } = await allocateIndex(rest, options({ claims, random: () => 0 }, store));
     expect(index).to.equal(19);
-    expect(names).to.deep.equal(['btc-checkout:account:test']);
+    expect(claimed).to.have.length(20);
+    expect(claimed.every((name) => name.startsWith('btc-checkout:account:test:'))).to.equal(true);
   });
 
   it('reads a corrupted memory (another script, another version) as nothing learned', async () => {

@@ -89,7 +89,7 @@ function world() {
     },
     /** Lets every tab get going; each socket acknowledges its subscription, so each tab reconciles. */
     async live(): Promise<void> {
-      for (let round = 0; round < 40; round++) {
+      for (let round = 0; round < 150; round++) {
         await timers.advance(0);
         for (const socket of FakeSocket.created.filter((s) => !s.closed && !s.sent.length)) {
           socket.open();

@@ -1,8 +1,10 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../dist/btc-checkout.js';
 import type { BtcCheckout } from '../../src/element/btc-checkout.js';
 import { part, text, untilStatus, XPUB_86, ZPUB } from '../helpers/element.js';
-import { newChain, type TestChain } from '../helpers/devnet.js';
+import { control, newChain, type TestChain } from '../helpers/devnet.js';
+import { VPUB } from '../helpers/shop.js';
+import { formatBtc } from '../../src/core/amount.js';
 
 type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 
@@ -108,7 +110,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     // Every buyer of this price shares the address: the amount carries a tag (1 BTC + 1…99 sats).
     const tag = el.invoice!.tagSats;
     expect(tag).to.be.within(1, 99);
-    expect(el.uri).to.equal(`bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=1.000000${String(tag).padStart(2, '0')}&label=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E&message=Tip%20%26%20thanks`);
+    expect(el.uri).to.equal(`bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=${formatBtc(100_000_000 + tag)}&label=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E&message=Tip%20%26%20thanks`);
   });
 
   it('a donation address without an amount', async () => {
@@ -182,6 +184,40 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.0015" label="Shop" show-sats></btc-checkout>`);
     await untilStatus(el, 'awaiting');
     await expect(el).to.be.accessible();
+  });
+
+  it('an unmatched payment: a calm, accessible notice with its transaction id, a copy button and a claim button', async () => {
+    const own = await newChain();
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${own.api} xpub=${VPUB} network="regtest" amount="0.001" webhook="http://127.0.0.1:9/hook"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    const arrived = oneEvent(el, 'btc-checkout-unmatched');
+    const { txid } = await control<{ txid: string }>(own, 'pay', { address: el.address, sats: 250_000 });
+    expect((await arrived).detail.payment).to.deep.equal({ txid, sats: 250_000, confirmations: 0, claimed: false });
+    await el.updateComplete;
+    expect(el.status).to.equal('awaiting');
+    expect(part(el, 'unmatched')!.getAttribute('role')).to.equal('status');
+    expect(text(el, 'unmatched')).to.include('A payment of 0.0025 BTC reached this address, but it is not the exact amount of this request');
+    expect(text(el, 'txid')).to.equal(txid);
+    expect(text(el, 'copy-txid')).to.equal('Copy transaction id');
+    await expect(el).to.be.accessible();
+    const claimed = oneEvent(el, 'btc-checkout-claim');
+    part(el, 'claim')!.click();
+    expect((await claimed).detail.payment.txid).to.equal(txid);
+    await el.updateComplete;
+    expect(part(el, 'claim')).to.equal(null);
+    expect(text(el, 'claimed')).to.equal('The shop has been told this payment is yours. They will check it and settle your order by hand.');
+    expect(el.invoice!.unmatched[0]!.claimed).to.equal(true);
+    expect(el.claim(txid)).to.equal(false);
+  });
+
+  it('no claim button without a json webhook to tell the shop', async () => {
+    const own = await newChain();
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${own.api} xpub=${VPUB} network="regtest" amount="0.001"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    await control(own, 'pay', { address: el.address, sats: 5_000 });
+    await waitUntil(() => part(el, 'unmatched'), 'the notice');
+    expect(part(el, 'claim')).to.equal(null);
+    expect(part(el, 'copy-txid')).not.to.equal(null);
   });
 
   it('is themable through custom properties and parts', async () => {

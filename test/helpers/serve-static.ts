@@ -1,8 +1,8 @@
-/** A static file server for bench pages: the project root, plus pages given in memory. */
+/** A static file server for browser pages (device tests, bench): the project root, plus pages given in memory. */
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { listen, type Listening } from '../src/server/http.js';
+import { listen, type Listening } from '../../src/server/http.js';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json' };
 
