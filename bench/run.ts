@@ -12,6 +12,7 @@ import { startDevnet, type Devnet } from '../src/devnet/server.js';
 import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 import { WEBHOOK_PAGE, webhookDelivery } from './webhooks.js';
 import { allocationFigures, CROWD_PAGE } from './allocation.js';
+import { ATTRIBUTION_PAGE, attributionFigures } from './attribution.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -172,7 +173,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 results.bundle = bundleSize();
 
 const devnet = await startDevnet();
-const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE });
+const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE, '/attribution.html': ATTRIBUTION_PAGE });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
 try {
   results.chromium = browser.version();
@@ -181,6 +182,7 @@ try {
   if (want('pollingDetection')) results.pollingDetection = await pollingDetection(browser, url, devnet, 12);
   if (want('webhooks')) results.webhooks = await webhookDelivery(browser, url, devnet, 10);
   if (want('allocation')) results.allocation = await allocationFigures(browser, url, devnet);
+  if (want('attribution')) results.attribution = await attributionFigures(browser, url, devnet);
 } finally {
   await browser.close();
   await closeStatic();

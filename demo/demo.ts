@@ -7,7 +7,7 @@ const log = document.getElementById('log')!;
 const say = (line: string): void => {
   log.textContent = `${new Date().toLocaleTimeString()}  ${line}\n${log.textContent}`;
 };
-for (const type of ['btc-checkout-status', 'btc-checkout-paid', 'btc-checkout-error'] as const) {
+for (const type of ['btc-checkout-status', 'btc-checkout-paid', 'btc-checkout-error', 'btc-checkout-unmatched', 'btc-checkout-claim'] as const) {
   document.addEventListener(type, (event) => {
     const { invoice, ...detail } = (event as CustomEvent).detail;
     say(`${type} ${JSON.stringify(detail)}${invoice ? ` #${invoice.index} ${invoice.receivedSats}/${invoice.expectedSats} sats` : ''}`);
@@ -23,6 +23,11 @@ document.addEventListener('btc-checkout-webhook', (event) => {
 const { url, receiver } = (await (await fetch('/__devnet__')).json()) as { url: string; receiver: string | null };
 for (const checkout of document.querySelectorAll<HTMLElement>('btc-checkout')) {
   if (!checkout.hasAttribute('api')) checkout.setAttribute('api', `${url}/api`);
+  // The shop's server gives this buyer an index of their own; without it, a fixed one.
+  if (checkout.hasAttribute('data-index-url')) {
+    if (receiver) checkout.setAttribute('index-url', `${receiver}/index`);
+    else checkout.setAttribute('index', '9');
+  }
   const format = checkout.dataset.webhook;
   if (format && receiver) {
     checkout.setAttribute('webhook', `${receiver}/${format}${format === 'blockchain-info' ? `?invoice_id=${checkout.getAttribute('order-id') ?? 'demo'}&secret=demo` : ''}`);
@@ -53,6 +58,8 @@ const actions: Record<string, (checkout: BtcCheckout) => Promise<unknown>> = {
   'Pay exact': (c) => pay(c, due(c)),
   'Pay half': (c) => pay(c, Math.floor(due(c) / 2)),
   'Overpay': (c) => pay(c, Math.ceil(due(c) * 1.5)),
+  // Another buyer shown the same address, at another price: never this buyer's payment.
+  'Another buyer pays': (c) => pay(c, 123_456),
   'Pay (RBF)': (c) => pay(c, due(c), true),
   'Replace: pay elsewhere': async (c) => {
     const txid = lastTx.get(c);

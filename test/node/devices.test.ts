@@ -12,6 +12,7 @@ import { verifyPayment } from '../../src/core/verify.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
 import { serveStatic } from '../helpers/serve-static.js';
 import { startWebhookLab } from '../helpers/webhook-lab.js';
+import { startReceiver } from '../../src/receiver/server.js';
 import { addressAt, VPUB } from '../helpers/shop.js';
 
 /**
@@ -241,6 +242,33 @@ describe('buyers on separate devices sharing an address (Chromium, shipped bundl
     expect((await events(page)).filter((event) => event.type === 'claim').map((event) => event.txid)).to.deep.equal([typo]);
     expect(await page.locator('btc-checkout').locator('[part~=claim]').count()).to.equal(0);
     expect(await invoiceOf(page)).to.include({ status: 'awaiting' });
+  });
+});
+
+describe('index-url: the shop\'s server gives every buyer their own address (Chromium, shipped bundle)', function () {
+  this.timeout(60_000);
+
+  it('six buyers on six devices at the same moment get six addresses; payments in parts add up on an address of one\'s own', async () => {
+    const chain = devnet.createChain();
+    const receiver = await startReceiver({ xpub: VPUB, network: 'regtest', api: apiOf(chain), recheckMs: 3_600_000 });
+    try {
+      const pages = await Promise.all(
+        Array.from({ length: 6 }, async (_, n) =>
+          tab(await device(), { xpub: VPUB, network: 'regtest', api: apiOf(chain), amount: '0.001', 'index-url': `${receiver.url}/index`, 'order-id': `s-${n}` }),
+        ),
+      );
+      const invoices = await Promise.all(pages.map((page) => until(page, 'awaiting')));
+      expect(invoices.map((invoice) => invoice.index).sort()).to.deep.equal([0, 1, 2, 3, 4, 5]);
+      for (const invoice of invoices) expect(invoice).to.include({ shared: false, tagSats: 0, expectedSats: 100_000, address: addressAt(invoice.index!) });
+      chain.chain.pay([{ address: invoices[2]!.address, sats: 30_000 }]);
+      await until(pages[2]!, 'underpaid');
+      chain.chain.pay([{ address: invoices[2]!.address, sats: 70_000 }]);
+      chain.chain.mine(1);
+      await until(pages[2]!, 'paid');
+      for (const n of [0, 1, 3, 4, 5]) expect(await invoiceOf(pages[n]!)).to.include({ status: 'awaiting', receivedSats: 0 });
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
