@@ -62,13 +62,17 @@ async function requestsPerCheckout(devnet: Devnet): Promise<Record<string, unkno
   };
 }
 
-/** A page with many checkouts at once, each with its own storage: buyers on different devices. */
+/**
+ * A page with many checkouts at once, each with its own storage (so its own device):
+ * `crowd(list)` mounts one per attribute set and waits until each is awaiting; `settled(payers)`
+ * waits until those are paid and says what every checkout shows.
+ */
 export const CROWD_PAGE = `<!doctype html><meta charset="utf-8"><body>
 <script type="module">
   await import('/dist/btc-checkout.js');
-  window.crowd = async (count, attributes) => {
+  window.crowd = async (list) => {
     document.body.replaceChildren();
-    const elements = Array.from({ length: count }, () => {
+    const elements = list.map((attributes) => {
       const el = document.createElement('btc-checkout');
       for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
       const map = new Map();
@@ -80,7 +84,15 @@ export const CROWD_PAGE = `<!doctype html><meta charset="utf-8"><body>
       const check = () => (el.status === 'awaiting' ? ready() : setTimeout(check, 20));
       check();
     })));
-    return elements.map((el) => ({ index: el.index, sats: el.amountSats }));
+    return elements.map((el) => ({ index: el.index, address: el.address, sats: el.amountSats }));
+  };
+  window.settled = async (payers) => {
+    const elements = [...document.querySelectorAll('btc-checkout')];
+    await new Promise((done) => {
+      const check = () => (payers.every((m) => elements[m].status === 'paid') ? setTimeout(done, 300) : setTimeout(check, 20));
+      check();
+    });
+    return elements.map((el) => ({ status: el.status, unmatched: el.invoice.unmatched.map((payment) => payment.txid) }));
   };
 </script>`;
 
@@ -108,7 +120,7 @@ async function collisionShare(browser: Browser, url: string, devnet: Devnet): Pr
     const chain = devnet.createChain();
     seed(chain, SHOP_HISTORY);
     const results: { index: number; sats: number }[] = await page.evaluate(
-      ([api]) => (window as any).crowd(100, { xpub: 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x', network: 'regtest', amount: '0.001', api }),
+      ([api]) => (window as any).crowd(Array.from({ length: 100 }, () => ({ xpub: 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x', network: 'regtest', amount: '0.001', api }))),
       [`${devnet.url}/chains/${chain.id}/api`],
     );
     const found = collisions(results);

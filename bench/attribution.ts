@@ -8,7 +8,8 @@
  *   the same amount tag, and paid), when half of them pay, all at one price (the worst case).
  *
  * Simulated with the core's own allocation, tag, reducer and summary (in-memory API, one store
- * per device), and measured through the shipped bundle in Chromium against the devnet.
+ * per device), and measured through the shipped bundle in Chromium against the devnet (the crowd
+ * page of allocation.ts).
  */
 import type { Browser } from 'playwright-core';
 import type { Devnet, DevnetChain } from '../src/devnet/server.js';
@@ -95,41 +96,10 @@ function figures(rounds: Buyer[][]): { buyers: number; foreignNotice: number; no
   return { buyers, foreignNotice, nonPayers, nonPayersShownPaid };
 }
 
-/** A page with many checkouts at once, each with its own storage (so its own device), at the prices given. */
-export const ATTRIBUTION_PAGE = `<!doctype html><meta charset="utf-8"><body>
-<script type="module">
-  await import('/dist/btc-checkout.js');
-  window.crowd = async (list) => {
-    document.body.replaceChildren();
-    const elements = list.map((attributes) => {
-      const el = document.createElement('btc-checkout');
-      for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
-      const map = new Map();
-      el.effects = { store: { get: (k) => map.get(k) ?? null, set: (k, v) => void map.set(k, v), remove: (k) => void map.delete(k) } };
-      return el;
-    });
-    document.body.append(...elements);
-    await Promise.all(elements.map((el) => new Promise((ready) => {
-      const check = () => (el.status === 'awaiting' ? ready() : setTimeout(check, 20));
-      check();
-    })));
-    return elements.map((el) => ({ address: el.address, expectedSats: el.amountSats }));
-  };
-  /** Once every payer's checkout is paid: what each checkout shows. */
-  window.settled = async (payers) => {
-    const elements = [...document.querySelectorAll('btc-checkout')];
-    await new Promise((done) => {
-      const check = () => (payers.every((m) => elements[m].status === 'paid') ? setTimeout(done, 300) : setTimeout(check, 20));
-      check();
-    });
-    return elements.map((el) => ({ status: el.status, unmatched: el.invoice.unmatched.map((payment) => payment.txid) }));
-  };
-</script>`;
-
 /** The same, through the shipped bundle against the devnet: real allocation, sockets and rendering. */
 async function inChromium(browser: Browser, url: string, devnet: Devnet, n: number, rounds: number, samePrice: boolean, payers: (m: number) => boolean) {
   const page = await browser.newPage();
-  await page.goto(`${url}/attribution.html`);
+  await page.goto(`${url}/crowd.html`);
   await page.waitForFunction(() => (window as any).crowd);
   const totals = { buyers: 0, foreignNotice: 0, nonPayers: 0, nonPayersShownPaid: 0 };
   for (let round = 0; round < rounds; round++) {
@@ -138,9 +108,9 @@ async function inChromium(browser: Browser, url: string, devnet: Devnet, n: numb
     chain.chain.mine(1);
     const api = `${devnet.url}/chains/${chain.id}/api`;
     const list = Array.from({ length: n }, () => ({ xpub: VPUB, network: 'regtest', api, amount: String(samePrice ? 0.001 : (100_000 + Math.floor(Math.random() * 900) * 1_000) / 1e8) }));
-    const shown: { address: string; expectedSats: number }[] = await page.evaluate((list) => (window as any).crowd(list), list);
+    const shown: { address: string; sats: number }[] = await page.evaluate((list) => (window as any).crowd(list), list);
     const paying = shown.map((_, m) => m).filter(payers);
-    const txids = new Map(paying.map((m) => [chain.chain.pay([{ address: shown[m]!.address, sats: shown[m]!.expectedSats }]).txid, m]));
+    const txids = new Map(paying.map((m) => [chain.chain.pay([{ address: shown[m]!.address, sats: shown[m]!.sats }]).txid, m]));
     chain.chain.mine(1);
     const results: { status: string; unmatched: string[] }[] = await page.evaluate((paying) => (window as any).settled(paying), paying);
     for (const [m, result] of results.entries()) {

@@ -12,7 +12,7 @@ import { startDevnet, type Devnet } from '../src/devnet/server.js';
 import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 import { WEBHOOK_PAGE, webhookDelivery } from './webhooks.js';
 import { allocationFigures, CROWD_PAGE } from './allocation.js';
-import { ATTRIBUTION_PAGE, attributionFigures } from './attribution.js';
+import { attributionFigures } from './attribution.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -173,7 +173,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 results.bundle = bundleSize();
 
 const devnet = await startDevnet();
-const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE, '/attribution.html': ATTRIBUTION_PAGE });
+const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
 try {
   results.chromium = browser.version();
