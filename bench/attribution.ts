@@ -48,7 +48,7 @@ function outcome(buyers: Buyer[]): { foreignNotice: boolean; paid: boolean }[] {
       .filter(({ payer }) => payer.pays && payer.address === buyer.address)
       .map(({ payer, m }) => ({ txid: String(m), valueSats: payer.expectedSats, height: 101, rbf: false }));
     watch = reduceWatch(watch, { type: 'txs', txs: payments }, 0, policy);
-    const invoice = summarizeInvoice({ id: '', address: buyer.address, index: 0, network: 'regtest', orderId: null, createdAt: 0, tagSats: 0, fiat: null }, policy, watch);
+    const invoice = summarizeInvoice({ id: '', address: buyer.address, index: 0, network: 'regtest', orderId: null, item: null, priceToken: null, createdAt: 0, tagSats: 0, fiat: null }, policy, watch);
     return { foreignNotice: invoice.unmatched.some((payment) => payment.txid !== String(n)), paid: invoice.status === 'paid' };
   });
 }

@@ -63,3 +63,18 @@ export function formatDecimal({ units, scale }: Decimal): string {
   const digits = units.toString().padStart(scale + 1, '0');
   return scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
 }
+
+/** Normalises `currency`: BTC (default), sats, or an ISO 4217 code such as USD. */
+export function parseCurrency(text: string | null | undefined): string {
+  if (text == null || text.trim() === '' || /^btc$/i.test(text.trim())) return 'BTC';
+  if (/^sats?$/i.test(text.trim())) return 'sats';
+  if (/^[a-z]{3}$/i.test(text.trim())) return text.trim().toUpperCase();
+  return fail('currency', 'unsupported', 'currency must be BTC, sats or a currency code such as USD.');
+}
+
+/** Whether two decimal texts are the same number (`25` and `25.00`). */
+export function sameDecimal(a: string, b: string): boolean {
+  const [x, y] = [parseDecimal(a), parseDecimal(b)];
+  const scale = Math.max(x.scale, y.scale);
+  return x.units * 10n ** BigInt(scale - x.scale) === y.units * 10n ** BigInt(scale - y.scale);
+}

@@ -168,6 +168,9 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     const rest = createRestClient(config.apis, effects);
     const key = invoiceKey(config);
     if (config.webhook?.format === 'json') setState({ canClaim: true });
+    if (config.priceExpiresAt !== null && config.priceExpiresAt < effects.now()) {
+      throw new CheckoutError('price-token', 'expired', 'The price-token has expired: the shop must publish a new price.');
+    }
 
     /** Runs `task` until it succeeds, saying why it waits (allocation, prices: never a guess). */
     const retrying = async <T>(task: () => Promise<T>): Promise<T> => {

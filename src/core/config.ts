@@ -5,9 +5,11 @@
  */
 import { checkIndex, parseAccount, type ReceiveAccount } from './account.js';
 import { parseAddress } from './address.js';
-import { parseAmount, parseDecimal, type Decimal } from './amount.js';
+import { parseAmount, parseCurrency, parseDecimal, sameDecimal, type Decimal } from './amount.js';
 import { fail } from './errors.js';
+export { parseCurrency };
 import { NETWORKS, type NetworkName } from './networks.js';
+import { readPriceToken } from './price-token.js';
 import { WEBHOOK_FORMATS, withQuery, type Webhook, type WebhookFormat } from './webhook.js';
 
 /** Attribute values as the page wrote them; `null` or `''` means absent. */
@@ -21,6 +23,10 @@ export interface CheckoutInput {
   readonly indexUrl?: string | null;
   readonly amount?: string | null;
   readonly currency?: string | null;
+  /** The price signed by the merchant (see {@link readPriceToken}): amount and currency come from it. */
+  readonly priceToken?: string | null;
+  /** The merchant's reference for what is sold, for its price list. */
+  readonly item?: string | null;
   readonly label?: string | null;
   readonly message?: string | null;
   readonly api?: string | null;
@@ -75,6 +81,12 @@ export interface CheckoutConfig {
   /** Invoice lifetime in milliseconds, or null for never. */
   readonly expiresMs: number | null;
   readonly orderId: string | null;
+  /** The merchant's reference for what is sold (the token's, or the `item` attribute). */
+  readonly item: string | null;
+  /** The signed price the amount comes from, sent with every webhook; null without. */
+  readonly priceToken: string | null;
+  /** When the signed price stops being accepted (Unix ms), or null. */
+  readonly priceExpiresAt: number | null;
   readonly webhook: Webhook | null;
 }
 
@@ -83,14 +95,6 @@ const present = (value: string | null | undefined): value is string => value != 
 /** Parses the `index` attribute: a whole number 0 ≤ i < 2^31, or null when absent. */
 export function parseIndex(text: string | null | undefined): number | null {
   return present(text) ? checkIndex(/^\s*\d+\s*$/.test(text) ? Number(text) : NaN) : null;
-}
-
-/** Normalises `currency`: BTC (default), sats, or an ISO 4217 code such as USD. */
-export function parseCurrency(text: string | null | undefined): string {
-  if (!present(text) || /^btc$/i.test(text.trim())) return 'BTC';
-  if (/^sats?$/i.test(text.trim())) return 'sats';
-  if (/^[a-z]{3}$/i.test(text.trim())) return text.trim().toUpperCase();
-  return fail('currency', 'unsupported', 'currency must be BTC, sats or a currency code such as USD.');
 }
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i;
@@ -123,13 +127,15 @@ export function parseWs(text: string | null | undefined, apis: readonly string[]
  * mistakes), and json (default), blockonomics or blockchain-info. The GET formats carry the
  * order id in the URL, as `order_id`, beside the URL's own parameters.
  */
-export function parseWebhook(url: string | null | undefined, format: string | null | undefined, orderId: string | null): Webhook | null {
+export function parseWebhook(url: string | null | undefined, format: string | null | undefined, orderId: string | null, extra: Record<string, string | null> = {}): Webhook | null {
   const kind = (present(format) ? format.trim().toLowerCase() : 'json') as WebhookFormat;
   if (!WEBHOOK_FORMATS.includes(kind)) fail('webhook-format', 'invalid', `webhook-format must be ${WEBHOOK_FORMATS.join(', ')}.`);
   if (!present(url)) return present(format) ? fail('webhook', 'missing', 'webhook-format needs a webhook URL.') : null;
   if (!/^https?:\/\/[^\s/?#]+\S*$/i.test(url.trim())) fail('webhook', 'invalid', 'webhook must be an http(s) URL.');
   const base = url.trim();
-  return { url: kind !== 'json' && orderId ? withQuery(base, { order_id: orderId }) : base, format: kind };
+  // The GET formats carry what the receiver needs to know the order and its price in the URL.
+  const query = Object.fromEntries(Object.entries({ order_id: orderId, ...extra }).filter((entry): entry is [string, string] => entry[1] !== null));
+  return { url: kind !== 'json' && Object.keys(query).length ? withQuery(base, query) : base, format: kind };
 }
 
 /** A whole number in [min, max], or `fallback` when absent. */
@@ -193,9 +199,19 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   } else {
     return fail('xpub', 'missing', 'Set the xpub attribute (an extended public key or descriptor from your wallet), or an address.');
   }
-  const currency = parseCurrency(input.currency);
+  // A signed price gives amount and currency; attributes written beside it must agree with it.
+  const signed = present(input.priceToken) ? readPriceToken(input.priceToken) : null;
+  if (signed) {
+    if (present(input.amount) && !sameDecimal(input.amount, signed.amount)) fail('price-token', 'conflict', 'amount differs from the price in price-token: remove it, the token gives the price.');
+    if (present(input.currency) && parseCurrency(input.currency) !== signed.currency) fail('price-token', 'conflict', 'currency differs from the price in price-token: remove it, the token gives the price.');
+    if (present(input.item) && input.item.trim() !== signed.item) fail('price-token', 'conflict', 'item differs from the item in price-token.');
+  }
+  const amountText = signed?.amount ?? input.amount;
+  const currency = signed?.currency ?? parseCurrency(input.currency);
+  const item = signed?.item ?? (present(input.item) ? input.item.trim() : null);
+  if (item && item.length > 128) fail('item', 'invalid', 'item is at most 128 characters.');
   const isFiat = currency !== 'BTC' && currency !== 'sats';
-  if (isFiat && !present(input.amount)) fail('amount', 'missing', `A price in ${currency} needs an amount.`);
+  if (isFiat && !present(amountText)) fail('amount', 'missing', `A price in ${currency} needs an amount.`);
   const apis = parseApis(input.api, resolvedNetwork);
   if (present(input.rates) && !HTTP_URL.test(input.rates.trim())) fail('rates', 'invalid', 'rates must be an http(s) URL returning prices like /v1/prices.');
   const orderId = present(input.orderId) ? input.orderId.trim() : null;
@@ -214,8 +230,8 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     receiver,
     network: resolvedNetwork,
     shared,
-    amountSats: present(input.amount) && !isFiat ? parseAmount(input.amount, currency as 'BTC' | 'sats') : null,
-    fiat: isFiat ? { currency, amount: parseFiat(input.amount!), text: input.amount!.trim() } : null,
+    amountSats: present(amountText) && !isFiat ? parseAmount(amountText, currency as 'BTC' | 'sats') : null,
+    fiat: isFiat ? { currency, amount: parseFiat(amountText!), text: amountText!.trim() } : null,
     ratesUrl: present(input.rates) ? input.rates.trim() : null,
     gapLimit: parseWhole(input.gapLimit, 'gap-limit', 1, 1000, 20),
     exactAmount: !!input.exactAmount,
@@ -227,6 +243,9 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     toleranceBasisPoints,
     expiresMs: parseExpires(input.expires),
     orderId,
-    webhook: parseWebhook(input.webhook, input.webhookFormat, orderId),
+    item,
+    priceToken: signed ? input.priceToken!.trim() : null,
+    priceExpiresAt: signed?.expires === undefined ? null : signed.expires * 1000,
+    webhook: parseWebhook(input.webhook, input.webhookFormat, orderId, { item, price_token: signed ? input.priceToken!.trim() : null }),
   };
 }

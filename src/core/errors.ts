@@ -15,6 +15,8 @@ export type ErrorSource =
   | 'index'
   | 'index-url'
   | 'exact-amount'
+  | 'price-token'
+  | 'item'
   | 'amount'
   | 'currency'
   | 'expires'
@@ -51,6 +53,7 @@ export type ErrorCode =
   | 'out-of-range'
   | 'unavailable'
   | 'exhausted'
+  | 'expired'
   | 'http';
 
 /** An error the checkout reports in its UI and in a `btc-checkout-error` event. */

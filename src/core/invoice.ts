@@ -119,6 +119,10 @@ export interface InvoiceBase {
   readonly index: number | null;
   readonly network: NetworkName;
   readonly orderId: string | null;
+  /** The merchant's reference for what is sold, for its price list; null without. */
+  readonly item: string | null;
+  /** The merchant's signed price this invoice was made from (see price-token.ts); null without. */
+  readonly priceToken: string | null;
   /** Unix milliseconds. */
   readonly createdAt: number;
   /** Sats added to the amount so that (address, amount) tells this invoice apart; 0 without. */

@@ -82,7 +82,9 @@ export function parseKept(text: string | null): KeptInvoice | null {
     return null;
   }
   if (!isKeptInvoice(record)) return null;
-  return { ...record, paidAnnounced: record.paidAnnounced === true, claims: Array.isArray(record.claims) ? record.claims.filter((txid) => typeof txid === 'string') : [] };
+  // Invoices kept by older versions lack the fields added since.
+  const base = { ...record.base, item: record.base.item ?? null, priceToken: record.base.priceToken ?? null };
+  return { ...record, base, paidAnnounced: record.paidAnnounced === true, claims: Array.isArray(record.claims) ? record.claims.filter((txid) => typeof txid === 'string') : [] };
 }
 
 /**

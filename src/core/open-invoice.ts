@@ -113,6 +113,8 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
       index,
       network: config.network,
       orderId: config.orderId,
+      item: config.item,
+      priceToken: config.priceToken,
       createdAt,
       tagSats,
       fiat,

@@ -33,3 +33,19 @@ export async function fetchPrice(rest: RestClient, path: string, currency: strin
   }
   return parseDecimal(String(price), 'rates');
 }
+
+/**
+ * The price of one BTC in `currency` at `time` (Unix ms), from mempool's
+ * `/v1/historical-price?currency=…&timestamp=…` on `rest` (the nearest price at or before it).
+ */
+export async function fetchHistoricalPrice(rest: RestClient, currency: string, time: number): Promise<Decimal> {
+  let answer: { prices?: Record<string, unknown>[] } | null;
+  try {
+    answer = JSON.parse(await rest.get(`/v1/historical-price?currency=${encodeURIComponent(currency)}&timestamp=${Math.floor(time / 1000)}`));
+  } catch (error) {
+    throw new CheckoutError('rates', 'unavailable', `No price history for ${currency}: ${error instanceof CheckoutError ? error.message : 'the source did not answer with prices.'}`);
+  }
+  const price = answer?.prices?.[0]?.[currency];
+  if (typeof price !== 'number' || !(price > 0)) throw new CheckoutError('rates', 'unavailable', `No price history for ${currency} at that time.`);
+  return parseDecimal(String(price), 'rates');
+}

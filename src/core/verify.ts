@@ -1,53 +1,86 @@
 /**
  * `btc-checkout/verify`: check a webhook against the chain instead of trusting it.
  *
- * A browser cannot sign anything, so a webhook is a hint that anyone could have sent. A receiver
- * calls {@link verifyPayment} with its own key: the address must be the one that key derives at
- * the claimed index, and the amount and confirmations are read from the chain, not from the call.
- * Which payments count follows the widget's own rule ({@link attributePayments}): on an address
- * other buyers may share, only one transaction of exactly the amount asked.
- * Runs on Node 20+ and edge runtimes (any `fetch`).
+ * A browser cannot sign anything, so a webhook is a hint that anyone could have sent, with any
+ * amount the buyer's page was edited to ask. A receiver calls {@link verifyPayment} with what only
+ * it knows: its key (the address must be the one the key derives at the claimed index, within the
+ * wallet's lookahead), and the price, from its own records or a price token it signed. The
+ * amount and confirmations are read from the chain, never from the call. Which payments count
+ * follows the widget's own rule ({@link attributePayments}): on an address other buyers may
+ * share, only one transaction of exactly the amount asked. Runs on Node 20+ and edge runtimes.
  *
  * @example
  * ```js
  * import { verifyPayment } from 'btc-checkout/verify';
- * const result = await verifyPayment({ xpub: process.env.SHOP_XPUB, payload, api: 'https://mempool.space/api', expectedSats: order.sats });
- * if (result.ok) shipOrder(payload.orderId);
+ * const result = await verifyPayment({ xpub: process.env.SHOP_XPUB, payload, api: 'https://mempool.space/api', priceKey: process.env.PRICE_KEY });
+ * if (result.ok) shipOrder(payload.orderId); // and let one transaction pay one order
  * ```
  * @module
  */
-import { deriveAddress, isChildIndex, parseAccount } from './account.js';
-import { fetchAddressTxs, fetchTipHeight } from './chain/esplora.js';
-import { createRestClient } from './chain/http.js';
+import { deriveAddress, isChildIndex, parseAccount, type ReceiveAccount } from './account.js';
+import { parseAddress } from './address.js';
+import { formatDecimal, parseAmount, parseDecimal, sameDecimal } from './amount.js';
+import { fetchAddressHistory, fetchTipHeight, fetchTx, type DatedTx } from './chain/esplora.js';
+import { createRestClient, type RestClient } from './chain/http.js';
 import type { FetchLike } from './effects.js';
 import { CheckoutError } from './errors.js';
-import { attributePayments, summarizeInvoice, type InvoiceStatus } from './invoice.js';
+import { attributePayments, summarizeInvoice, TAG_MAX_SATS, type InvoiceStatus } from './invoice.js';
+import { verifyPriceToken, type Price } from './price-token.js';
+import { fetchHistoricalPrice, fiatToSats } from './rates.js';
 
 export interface VerifyOptions {
   /** Your extended public key or descriptor, from your server's configuration: never from the call. */
-  xpub: string;
+  xpub?: string;
+  /** Or, for a checkout with a fixed `address`: that address, from your configuration. */
+  address?: string;
   /** The webhook's JSON body, or for the GET formats an object with `address`, `index` and `txids`. */
   payload: unknown;
   /** Esplora / mempool REST API base URL(s), tried in order. */
   api: string | readonly string[];
   /** Confirmations you require. Default 1 (never the payload's own figure). */
   confirmations?: number;
-  /** The order's amount in sats, from your records. Without it the payload's `expectedSats` is used, which a forger chooses. */
+  /**
+   * The price, from you, never from the call. One of:
+   * - `expectedSats`: exactly what the invoice must receive, in sats (amount tag included);
+   * - `price`: your price for this order (`{amount, currency}`, from your price list): the amount
+   *   tag (at most 99 sats) is read from the call, and a fiat price's rate is checked against the
+   *   price history;
+   * - `priceKey`: your price-token key: the price is the one the call's `priceToken` states, if
+   *   you signed it.
+   */
   expectedSats?: number;
+  price?: Price;
+  priceKey?: string | Uint8Array;
+  /** A base answering mempool's `/v1/historical-price`, to check fiat rates; by default the `api`. */
+  rates?: string;
+  /** How much above the price history the page's rate may be, in hundredths of a percent (default 200: 2 %). */
+  rateToleranceBasisPoints?: number;
   /**
    * The address is this buyer's alone: your server handed out its index (`index-url`, or an
    * `index` it never gives anyone else). From your own records, never from the call. Then every
    * payment to it counts, and `toleranceBasisPoints` applies. Default false: as on a page that
    * chooses the address itself (or shows a fixed `address`), other buyers may have been shown
-   * it, so only one transaction of exactly `expectedSats` counts.
+   * it, so only one transaction of exactly the amount counts.
    */
   exclusive?: boolean;
   /** Accepted shortfall in hundredths of a percent, on an exclusive address only. */
   toleranceBasisPoints?: number;
-  /** Network and address type, as on the element; by default the key's and the payload's network. */
+  /** The highest receive index your wallet looks at (its lookahead); beyond it funds would go unseen. Default 1000. */
+  maxIndex?: number;
+  /**
+   * When the invoice was created, from your records (when you first heard of it; Unix ms). A
+   * payment in a block more than two hours older (block times may lag that much) is not its.
+   * Fiat rates are checked at this time rather than at the call's `createdAt`.
+   */
+  createdAt?: number;
+  /** The chain's tip height when the invoice was created, from your records: a payment in a block at or below it is not the invoice's. */
+  createdAtHeight?: number;
+  /** Network and address type, as on the element; by default the key's. */
   network?: string;
   addressType?: string;
   fetch?: FetchLike;
+  /** The clock (price-token expiry); default `Date.now`. */
+  now?: () => number;
 }
 
 export interface VerifyResult {
@@ -55,6 +88,8 @@ export interface VerifyResult {
   /** The status the chain supports (`paid` when ok). */
   readonly status: InvoiceStatus;
   readonly address: string | null;
+  /** The amount the invoice must receive, from your price (tag included); null when unknown. */
+  readonly expectedSats: number | null;
   readonly receivedSats: number;
   readonly confirmedSats: number;
   readonly confirmations: number;
@@ -62,17 +97,24 @@ export interface VerifyResult {
   /** Why it is not ok, in words; null when ok. */
   readonly reason: string | null;
   /**
-   * The call says something the chain contradicts: an address the key does not derive, a
-   * transaction the chain does not show, another buyer's amount, more sats than were paid. Treat
-   * it as forged. False when the payment is only not there yet (too few confirmations, underpaid).
+   * The call says something the chain or your records contradict: an address the key does not
+   * derive, a price that is not yours, a transaction the chain does not show, another buyer's
+   * payment, more sats than were paid. Treat it as forged. False when the payment is only not
+   * there yet (too few confirmations, underpaid), or when it could not be checked.
    */
   readonly contradicted: boolean;
 }
 
-const refuse = (reason: string, address: string | null = null, contradicted = true): VerifyResult => ({
+/** Claimed transactions read one by one at most; more is not a call the widget makes. */
+const MAX_CLAIMED = 20;
+/** How far a block's timestamp may lag the time it was mined (Bitcoin's median-time-past rule allows about this). */
+const BLOCK_TIME_SLACK_MS = 2 * 3_600_000;
+
+const refuse = (reason: string, address: string | null = null, contradicted = true, expectedSats: number | null = null): VerifyResult => ({
   ok: false,
   status: 'error',
   address,
+  expectedSats,
   receivedSats: 0,
   confirmedSats: 0,
   confirmations: 0,
@@ -81,61 +123,160 @@ const refuse = (reason: string, address: string | null = null, contradicted = tr
   contradicted,
 });
 
-export async function verifyPayment(options: VerifyOptions): Promise<VerifyResult> {
-  const payload = (options.payload ?? {}) as Record<string, unknown>;
-  const fetch = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
-  if (!fetch) return refuse('No fetch: pass options.fetch.', null, false);
-  let address: string;
-  try {
-    const account = parseAccount(options.xpub, { network: options.network ?? (payload.network as string | undefined), addressType: options.addressType });
-    const index = payload.index;
-    if (!isChildIndex(index)) return refuse('The payload has no valid index.');
-    address = deriveAddress(account, index);
-  } catch (error) {
-    return refuse(`Your key cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`, null, false);
-  }
-  if (payload.address !== address) return refuse(`Your key does not derive ${String(payload.address)} at index ${String(payload.index)}.`, address);
+const whole = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null);
 
-  const rest = createRestClient(typeof options.api === 'string' ? [options.api] : options.api, { fetch, now: Date.now });
-  let tipHeight: number;
-  let onChain;
+/** The address the call may speak of, from your key or fixed address; or why not. */
+function addressOf(options: VerifyOptions, payload: Record<string, unknown>): { address: string; account: ReceiveAccount | null } | VerifyResult {
+  if (!options.xpub && !options.address) return refuse('Pass your key (xpub) or your fixed address.', null, false);
+  let account: ReceiveAccount | null = null;
+  let network: string;
   try {
-    [tipHeight, { txs: onChain }] = await Promise.all([fetchTipHeight(rest), fetchAddressTxs(rest, address)]);
+    if (options.xpub) {
+      account = parseAccount(options.xpub, { network: options.network, addressType: options.addressType });
+      network = account.network;
+    } else {
+      network = parseAddress(options.address!, options.network).network;
+    }
   } catch (error) {
-    return refuse(`The API could not be read: ${(error as Error).message}`, address, false);
+    return refuse(`Your ${options.xpub ? 'key' : 'address'} cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`, null, false);
   }
-  // Only the transactions the call names count (older history on the address does not);
-  // a call that names none is checked against everything that paid the address.
-  const claimed = Array.isArray(payload.txids) ? (payload.txids as unknown[]).map(String) : null;
-  const number = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null);
-  const expectedSats = options.expectedSats ?? number(payload.expectedSats) ?? 0;
+  // The network is yours, not the call's: a call naming another is not from your checkout.
+  if (payload.network !== undefined && payload.network !== network) return refuse(`The call names network ${String(payload.network)}; your ${account ? 'key' : 'address'} is for ${network}.`);
+  if (!account) {
+    const fixed = parseAddress(options.address!, options.network).address;
+    if (payload.address !== fixed) return refuse(`The call names ${String(payload.address)}, not your address ${fixed}.`, fixed);
+    return { address: fixed, account };
+  }
+  const index = payload.index;
+  if (!isChildIndex(index)) return refuse('The payload has no valid index.');
+  const maxIndex = options.maxIndex ?? 1000;
+  if (index > maxIndex) return refuse(`Index ${index} is beyond your wallet's lookahead (${maxIndex}): your wallet would never see a payment there.`);
+  const address = deriveAddress(account, index);
+  if (payload.address !== address) return refuse(`Your key does not derive ${String(payload.address)} at index ${String(index)}.`, address);
+  return { address, account };
+}
+
+/** The amount the invoice must receive, from the merchant's price; or why it cannot be trusted. */
+async function expectedOf(options: VerifyOptions, payload: Record<string, unknown>, rest: RestClient, now: number): Promise<number | VerifyResult> {
+  if (options.expectedSats !== undefined) return options.expectedSats;
+  let price = options.price ?? null;
+  if (!price && options.priceKey) {
+    const checked = verifyPriceToken(payload.priceToken, options.priceKey, now);
+    if (!checked.price) return refuse(checked.reason);
+    price = checked.price;
+  }
+  if (!price) return refuse('No price from your records: pass expectedSats, price (your price list) or priceKey (your price tokens). The call\'s own amount is whatever the buyer\'s page was edited to ask.', null, false);
+  if (payload.item !== undefined && payload.item !== null && price.item !== undefined && payload.item !== price.item) {
+    return refuse(`The call is for item ${String(payload.item)}, your price for ${price.item}.`);
+  }
+  // The amount tag is the page's to choose, within its range: a few sats at most, never less.
+  const tag = whole(payload.tagSats) ?? 0;
+  if (tag > TAG_MAX_SATS) return refuse(`The call's amount tag is ${tag} sats; a tag is at most ${TAG_MAX_SATS}.`);
+  let base: number;
+  if (price.currency === 'BTC' || price.currency === 'sats') {
+    base = parseAmount(price.amount, price.currency);
+  } else {
+    const fiat = payload.fiat as { currency?: unknown; amount?: unknown; rate?: unknown } | null;
+    let rate;
+    try {
+      if (!fiat || fiat.currency !== price.currency || typeof fiat.amount !== 'string' || !sameDecimal(fiat.amount, price.amount) || typeof fiat.rate !== 'string') {
+        return refuse(`The call's price is not your price of ${price.amount} ${price.currency}.`);
+      }
+      rate = parseDecimal(fiat.rate, 'rates');
+    } catch {
+      return refuse(`The call's price is not your price of ${price.amount} ${price.currency}.`);
+    }
+    // The page locked a rate; the price history says what it was then. A rate above it means
+    // fewer sats than the price is worth.
+    const at = options.createdAt ?? whole(payload.createdAt);
+    if (at === null) return refuse('The call has no creation time to check its rate at.');
+    let history;
+    try {
+      history = await fetchHistoricalPrice(options.rates ? createRestClient([options.rates], { fetch: options.fetch ?? globalFetch(), now: () => now }, 'rates') : rest, price.currency, at);
+    } catch (error) {
+      return refuse(`The rate cannot be checked: ${(error as Error).message}`, null, false);
+    }
+    const tolerance = BigInt(10_000 + (options.rateToleranceBasisPoints ?? 200));
+    // rate ≤ history × (1 + tolerance), in integers: rate × 10⁴ × 10^hs ≤ history × (10⁴ + t) × 10^rs.
+    if (rate.units * 10_000n * 10n ** BigInt(history.scale) > history.units * tolerance * 10n ** BigInt(rate.scale)) {
+      return refuse(`The page's rate of ${formatDecimal(rate)} ${price.currency}/BTC is above the price history's ${formatDecimal(history)} at the invoice's creation.`);
+    }
+    base = fiatToSats(parseDecimal(price.amount), rate);
+  }
+  const expected = base + tag;
+  const asked = whole(payload.expectedSats);
+  if (asked !== null && asked !== expected) return refuse(`The call asks ${asked} sats; your price with its tag is ${expected}.`, null, true, expected);
+  return expected;
+}
+
+const globalFetch = (): FetchLike => (globalThis as { fetch?: FetchLike }).fetch!;
+
+export async function verifyPayment(options: VerifyOptions): Promise<VerifyResult> {
+  if (!options.payload || typeof options.payload !== 'object' || Array.isArray(options.payload)) return refuse('The call has no JSON object body.');
+  const payload = options.payload as Record<string, unknown>;
+  const fetch = options.fetch ?? globalFetch();
+  if (!fetch) return refuse('No fetch: pass options.fetch.', null, false);
+  const now = (options.now ?? Date.now)();
+  const receiver = addressOf(options, payload);
+  if ('ok' in receiver) return receiver;
+  const { address } = receiver;
+  const rest = createRestClient(typeof options.api === 'string' ? [options.api] : options.api, { fetch, now: () => now });
+  const expected = await expectedOf(options, payload, rest, now);
+  if (typeof expected !== 'number') return { ...expected, address };
+
+  // Only the transactions the call names count (older history on the address does not), read
+  // one by one; a call that names none is checked against everything since the invoice.
+  const claimed = Array.isArray(payload.txids) ? [...new Set((payload.txids as unknown[]).map(String))] : null;
+  if (claimed && claimed.length > MAX_CLAIMED) return refuse(`The call names ${claimed.length} transactions; a checkout's payment is at most ${MAX_CLAIMED}.`, address);
+  let tipHeight: number;
+  let onChain: DatedTx[];
+  const missing: string[] = [];
+  try {
+    tipHeight = await fetchTipHeight(rest);
+    if (claimed) {
+      const found = await Promise.all(claimed.map((txid) => (/^[0-9a-f]{64}$/.test(txid) ? fetchTx(rest, txid, address) : null)));
+      onChain = found.filter((tx): tx is DatedTx => tx !== null);
+      missing.push(...claimed.filter((_, i) => !found[i] || found[i]!.valueSats <= 0));
+    } else {
+      onChain = (await fetchAddressHistory(rest, address, { stopAtHeight: options.createdAtHeight })).txs;
+    }
+  } catch (error) {
+    return refuse(`The API could not be read: ${(error as Error).message}`, address, false, expected);
+  }
+  // A payment older than the invoice is not its payment, whoever names it.
+  const older = (tx: DatedTx): boolean =>
+    (tx.height !== null && options.createdAtHeight !== undefined && tx.height <= options.createdAtHeight) ||
+    (tx.blockTime !== null && options.createdAt !== undefined && tx.blockTime * 1000 < options.createdAt - BLOCK_TIME_SLACK_MS);
+  const paying = onChain.filter((tx) => tx.valueSats > 0);
+  const old = paying.filter(older);
   const shared = !options.exclusive;
-  const policy = { expectedSats, shared, confirmations: options.confirmations ?? 1, toleranceBasisPoints: options.toleranceBasisPoints ?? 0, expiresAt: null };
-  const named = onChain.filter((tx) => tx.valueSats > 0 && (!claimed || claimed.includes(tx.txid)));
-  const { counted, unmatched } = attributePayments(named, policy);
-  const missing = claimed?.filter((txid) => !named.some((tx) => tx.txid === txid)) ?? [];
+  const policy = { expectedSats: expected, shared, confirmations: options.confirmations ?? 1, toleranceBasisPoints: options.toleranceBasisPoints ?? 0, expiresAt: null };
+  const { counted, unmatched } = attributePayments(paying.filter((tx) => !older(tx)), policy);
   // The widget never names a payment that does not count: one that is named is another buyer's.
   const othersNamed = claimed ? unmatched : [];
   const invoice = summarizeInvoice(
-    { id: '', address, index: payload.index as number, network: 'mainnet', orderId: null, createdAt: 0, tagSats: 0, fiat: null },
+    { id: '', address, index: null, network: 'mainnet', orderId: null, item: null, priceToken: null, createdAt: 0, tagSats: 0, fiat: null },
     policy,
     { baseline: [], txs: counted, tipHeight, expired: false },
   );
-  const claimedSats = typeof payload.receivedSats === 'number' ? payload.receivedSats : 0;
-  const contradicted = missing.length > 0 || othersNamed.length > 0 || claimedSats > invoice.receivedSats;
+  const claimedSats = whole(payload.receivedSats) ?? 0;
+  const oldNamed = claimed ? old : [];
+  const contradicted = missing.length > 0 || oldNamed.length > 0 || othersNamed.length > 0 || claimedSats > invoice.receivedSats;
   let reason: string | null = null;
   if (missing.length) reason = `The chain does not show ${missing.join(', ')} paying ${address}.`;
+  else if (oldNamed.length) reason = `${oldNamed.map((tx) => tx.txid).join(', ')} was paid before the invoice was created: it is another order's payment.`;
   else if (othersNamed.length) {
     const paid = othersNamed.map((tx) => `${tx.txid} pays ${tx.valueSats} sats`).join('; ');
-    reason = `${paid}, not exactly the ${expectedSats} this invoice asks: on an address other buyers may share, only the exact amount counts (another buyer's payment, or a wrong amount to settle by hand).`;
+    reason = `${paid}, not exactly the ${expected} this invoice asks: on an address other buyers may share, only the exact amount counts (another buyer's payment, or a wrong amount to settle by hand).`;
   } else if (claimedSats > invoice.receivedSats) reason = `The call claims ${claimedSats} sats; the chain shows ${invoice.receivedSats}.`;
-  else if (shared && !expectedSats) reason = 'An open amount on an address other buyers may share cannot be told apart from their payments.';
-  else if (invoice.status === 'underpaid' || invoice.status === 'awaiting') reason = `Underpaid: ${invoice.receivedSats} of ${expectedSats} sats.`;
+  else if (shared && !expected) reason = 'An open amount on an address other buyers may share cannot be told apart from their payments.';
+  else if (invoice.status === 'underpaid' || invoice.status === 'awaiting') reason = `Underpaid: ${invoice.receivedSats} of ${expected} sats.`;
   else if (invoice.status !== 'paid') reason = `${invoice.confirmations} of ${invoice.requiredConfirmations} confirmations.`;
   return {
     ok: reason === null,
     status: invoice.status,
     address,
+    expectedSats: expected,
     receivedSats: invoice.receivedSats,
     confirmedSats: invoice.confirmedSats,
     confirmations: invoice.confirmations,

@@ -22,7 +22,7 @@
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Clock, FetchLike, RequestInitLike, Timers } from './effects.js';
-import { confirmationsOf, summarizeInvoice, type Invoice, type InvoiceBase, type InvoicePolicy, type InvoiceStatus, type UnmatchedPayment, type WatchState } from './invoice.js';
+import { confirmationsOf, summarizeInvoice, type FiatPrice, type Invoice, type InvoiceBase, type InvoicePolicy, type InvoiceStatus, type UnmatchedPayment, type WatchState } from './invoice.js';
 import { readJson, type Store } from './store.js';
 import { retryAfterMs } from './chain/http.js';
 
@@ -101,6 +101,12 @@ export interface WebhookPayload {
   readonly status: InvoiceStatus;
   readonly previousStatus: InvoiceStatus;
   readonly orderId: string | null;
+  /** The merchant's reference for what is sold (the `item` attribute or the token's), for its price list. */
+  readonly item: string | null;
+  /** The merchant's signed price the invoice was made from: the receiver checks it and takes the price from it. */
+  readonly priceToken: string | null;
+  /** For a fiat price: the amount and currency, and the rate the page locked (checked against the price history). */
+  readonly fiat: FiatPrice | null;
   readonly address: string;
   readonly index: number | null;
   readonly network: string;
@@ -165,6 +171,9 @@ export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: n
     status: invoice.status,
     previousStatus: previous?.invoice.status ?? 'loading',
     orderId: invoice.orderId,
+    item: invoice.item,
+    priceToken: invoice.priceToken,
+    fiat: invoice.fiat,
     address: invoice.address,
     index: invoice.index,
     network: invoice.network,

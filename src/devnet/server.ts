@@ -58,6 +58,8 @@ export class DevnetChain {
   /** Off: no batch endpoint, as on Blockstream's Esplora. */
   batchEnabled = true;
   prices: Record<string, number> = { ...DEFAULT_PRICES };
+  /** Prices over time (Unix seconds), oldest first, for `/v1/historical-price`: the defaults since long ago. */
+  priceHistory: { time: number; prices: Record<string, number> }[] = [{ time: 0, prices: { ...DEFAULT_PRICES } }];
   stats: ChainStats = DevnetChain.emptyStats();
 
   readonly id: string;
@@ -231,12 +233,24 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       if (path === '/blocks/tip/height') return text(200, String(chain.tip.height));
       if (path === '/blocks/tip/hash') return text(200, chain.tip.hash);
       if (path === '/v1/prices') return json(200, { time: Math.floor(Date.now() / 1000), ...prices });
-      if ((match = /^\/address\/([^/]+)(\/txs(?:\/(chain|mempool))?)?$/.exec(path))) {
+      if (path === '/v1/historical-price') {
+        // The nearest price at or before the timestamp, as mempool answers; no currency: all of them.
+        const timestamp = Number(url.searchParams.get('timestamp') ?? Date.now() / 1000);
+        const currency = url.searchParams.get('currency');
+        const entry = [...target.priceHistory].reverse().find((point) => point.time <= timestamp) ?? target.priceHistory[0]!;
+        if (currency && !(currency in entry.prices)) return json(200, null);
+        const point = currency ? { time: entry.time, [currency]: entry.prices[currency], USD: entry.prices.USD } : { time: entry.time, ...entry.prices };
+        return json(200, { prices: [point], exchangeRates: {} });
+      }
+      if ((match = /^\/address\/([^/]+)(\/txs(?:\/(chain|mempool)(?:\/([0-9a-f]{64}))?)?)?$/.exec(path))) {
         const address = match[1]!;
         if (!scriptOf(address)) return text(400, 'Invalid Bitcoin address');
         const { mempool, confirmed } = chain.history(address);
         if (!match[2]) return json(200, addressStats(address, mempool, confirmed));
-        const list = match[3] === 'chain' ? confirmed.slice(0, 25) : match[3] === 'mempool' ? mempool.slice(0, 50) : [...mempool.slice(0, 50), ...confirmed.slice(0, 25)];
+        // /txs/chain/:last_seen_txid pages on through the confirmed history, 25 at a time.
+        const after = match[4] ? confirmed.findIndex((tx) => tx.txid === match![4]) : -1;
+        if (match[4] && after < 0) return text(422, 'Transaction not found');
+        const list = match[3] === 'chain' ? confirmed.slice(after + 1, after + 26) : match[3] === 'mempool' ? mempool.slice(0, 50) : [...mempool.slice(0, 50), ...confirmed.slice(0, 25)];
         return json(200, list.map((tx) => chain.esplora(tx)));
       }
       if ((match = /^\/tx\/([0-9a-f]{64})(\/status)?$/.exec(path))) {
@@ -328,9 +342,14 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         case '/latency':
           target.latencyMs = Number(body.ms ?? 0);
           return json(200, { ms: target.latencyMs });
-        case '/prices':
-          target.prices = { ...target.prices, ...(body as Record<string, number>) };
+        case '/prices': {
+          // {USD: …} sets today's prices; {time, USD: …} adds a point to the history only.
+          const { time, ...prices } = body as Record<string, number>;
+          if (time === undefined) target.prices = { ...target.prices, ...prices };
+          const at = time ?? Math.floor(Date.now() / 1000);
+          target.priceHistory = [...target.priceHistory.filter((point) => point.time !== at), { time: at, prices: { ...(time === undefined ? target.prices : { ...target.priceHistory.at(-1)!.prices, ...prices }) } }].sort((a, b) => a.time - b.time);
           return json(200, target.prices);
+        }
         case '/stats':
           return json(200, target.stats);
         case '/reset-stats':
@@ -385,6 +404,7 @@ function routeName(method: string, path: string): string {
   if (path.startsWith('/address/')) return path.endsWith('/txs') ? 'address-txs' : path.includes('/txs/') ? `address-txs-${path.split('/').pop()}` : 'address';
   if (path.startsWith('/tx/')) return path.endsWith('/status') ? 'tx-status' : 'tx';
   if (path === '/v1/prices') return 'prices';
+  if (path === '/v1/historical-price') return 'historical-price';
   return 'other';
 }
 

@@ -12,7 +12,7 @@ import {
   type WatchState,
 } from '../../src/core/invoice.js';
 
-const base: InvoiceBase = { id: 'i1', address: 'bcrt1qexample', index: 3, network: 'regtest', orderId: 'o-7', createdAt: 1_000, tagSats: 0, fiat: null };
+const base: InvoiceBase = { id: 'i1', address: 'bcrt1qexample', index: 3, network: 'regtest', orderId: 'o-7', item: null, priceToken: null, createdAt: 1_000, tagSats: 0, fiat: null };
 const policy = (overrides: Partial<InvoicePolicy> = {}): InvoicePolicy => ({
   expectedSats: 100_000,
   confirmations: 1,

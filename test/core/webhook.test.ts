@@ -5,7 +5,7 @@ import { memoryStore, safeStore, type StorageLike } from '../../src/core/store.j
 import { ManualTimers, scriptedFetch, type Answer } from '../helpers/fakes.js';
 
 const invoice = (overrides: Partial<Invoice> = {}): Invoice => ({
-  id: 'inv-1', address: 'bcrt1qaddr', index: 4, network: 'regtest', orderId: 'A-9', createdAt: 1_000, tagSats: 0, fiat: null,
+  id: 'inv-1', address: 'bcrt1qaddr', index: 4, network: 'regtest', orderId: 'A-9', item: null, priceToken: null, createdAt: 1_000, tagSats: 0, fiat: null,
   status: 'awaiting', expectedSats: 100_000, shared: false, receivedSats: 0, confirmedSats: 0, dueSats: 100_000, confirmations: 0,
   requiredConfirmations: 1, txids: [], unmatched: [], expiresAt: 901_000, late: false, overpaid: false, code: -1, ...overrides,
 });
@@ -25,7 +25,7 @@ describe('webhook planning', () => {
     it('posts the first status (awaiting) with every field, as text/plain JSON', () => {
       const [delivery] = planWebhooks(hook, null, snap({}), new Set(), 5_000);
       const body = JSON.parse(delivery!.body!);
-      expect(Object.keys(body).sort()).to.deep.equal(['address', 'claimedTxid', 'confirmations', 'confirmedSats', 'createdAt', 'event', 'expectedSats', 'expiresAt', 'id', 'index', 'invoiceId', 'late', 'network', 'orderId', 'overpaid', 'previousStatus', 'receivedSats', 'requiredConfirmations', 'shared', 'status', 'tagSats', 'timestamp', 'txids', 'unmatched']);
+      expect(Object.keys(body).sort()).to.deep.equal(['address', 'claimedTxid', 'confirmations', 'confirmedSats', 'createdAt', 'event', 'expectedSats', 'expiresAt', 'fiat', 'id', 'index', 'invoiceId', 'item', 'late', 'network', 'orderId', 'overpaid', 'previousStatus', 'priceToken', 'receivedSats', 'requiredConfirmations', 'shared', 'status', 'tagSats', 'timestamp', 'txids', 'unmatched']);
       expect(body).to.include({ event: 'status', status: 'awaiting', previousStatus: 'loading', orderId: 'A-9', index: 4, timestamp: 5_000, invoiceId: 'inv-1', claimedTxid: null, shared: false });
       expect(delivery!.id).to.equal(body.id);
       expect(delivery!.url).to.equal(hook.url);

@@ -3,14 +3,14 @@
  * @module
  */
 import type { ChainTx } from '../invoice.js';
-import { notEsploraData, parseApiJson, type RestClient } from './http.js';
+import { HttpError, notEsploraData, parseApiJson, type RestClient } from './http.js';
 
 /** The fields of an Esplora transaction the checkout reads; everything else is ignored. */
 export interface EsploraTx {
   readonly txid: string;
   readonly vin?: readonly { readonly txid?: string; readonly vout?: number; readonly sequence?: number; readonly is_coinbase?: boolean }[];
   readonly vout?: readonly { readonly scriptpubkey_address?: string; readonly value?: number }[];
-  readonly status?: { readonly confirmed?: boolean; readonly block_height?: number };
+  readonly status?: { readonly confirmed?: boolean; readonly block_height?: number; readonly block_time?: number };
 }
 
 const isTxid = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
@@ -57,4 +57,54 @@ export async function fetchAddressTxs(rest: RestClient, address: string): Promis
   const list = parseApiJson(await rest.get(`/address/${address}/txs`));
   const txs = toChainTxs(list, address);
   return { txs, complete: Array.isArray(list) && list.length < 25 };
+}
+
+/** A transaction and, once in a block, the block's time (Unix seconds, as the miner wrote it). */
+export interface DatedTx extends ChainTx {
+  readonly blockTime: number | null;
+}
+
+const dated = (tx: unknown, address: string): DatedTx | null => {
+  const parsed = toChainTx(tx, address);
+  if (!parsed) return null;
+  const time = (tx as EsploraTx).status?.block_time;
+  return { ...parsed, blockTime: parsed.height !== null && Number.isSafeInteger(time) ? time! : null };
+};
+
+/** `GET /tx/:txid`, read for what it pays `address`; null when the API does not know it (404). */
+export async function fetchTx(rest: RestClient, txid: string, address: string): Promise<DatedTx | null> {
+  let text: string;
+  try {
+    text = await rest.get(`/tx/${txid}`);
+  } catch (error) {
+    if (error instanceof HttpError && (error.status === 404 || error.status === 400)) return null;
+    throw error;
+  }
+  const tx = dated(parseApiJson(text), address);
+  if (!tx || tx.txid !== txid) throw notEsploraData();
+  return tx;
+}
+
+/**
+ * Everything that paid `address`, newest first, paging through its confirmed history
+ * (`/address/:a/txs`, then `/address/:a/txs/chain/:last_seen_txid`) until a page is short, a
+ * transaction is at or below `stopAtHeight` (older than what is asked about), or `maxPages`.
+ */
+export async function fetchAddressHistory(rest: RestClient, address: string, options: { stopAtHeight?: number | null; maxPages?: number } = {}): Promise<{ txs: DatedTx[]; complete: boolean }> {
+  const first = parseApiJson(await rest.get(`/address/${address}/txs`));
+  if (!Array.isArray(first)) throw notEsploraData();
+  const txs = first.map((tx) => dated(tx, address)).filter((tx): tx is DatedTx => tx !== null);
+  const reachedOld = (): boolean => options.stopAtHeight != null && txs.some((tx) => tx.height !== null && tx.height <= options.stopAtHeight!);
+  let confirmed = txs.filter((tx) => tx.height !== null);
+  // A first page with fewer than 25 confirmed transactions holds all of them.
+  let more = confirmed.length >= 25;
+  for (let page = 1; more && !reachedOld() && page < (options.maxPages ?? 40); page++) {
+    const next = parseApiJson(await rest.get(`/address/${address}/txs/chain/${confirmed[confirmed.length - 1]!.txid}`));
+    if (!Array.isArray(next)) throw notEsploraData();
+    const parsed = next.map((tx) => dated(tx, address)).filter((tx): tx is DatedTx => tx !== null && !txs.some((known) => known.txid === tx.txid));
+    txs.push(...parsed);
+    confirmed = parsed.filter((tx) => tx.height !== null);
+    more = next.length >= 25 && confirmed.length > 0;
+  }
+  return { txs, complete: !more || reachedOld() };
 }
