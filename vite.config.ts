@@ -52,7 +52,13 @@ const node: UserConfig = {
     ssr: true,
     minify: false,
     rollupOptions: {
-      input: { devnet: 'src/devnet/index.ts', 'devnet-cli': 'src/devnet/cli.ts', receiver: 'src/receiver/server.ts', 'receiver-cli': 'src/receiver/cli.ts' },
+      input: {
+        devnet: 'src/devnet/index.ts',
+        'devnet-cli': 'src/devnet/cli.ts',
+        receiver: 'src/receiver/server.ts',
+        'receiver-cli': 'src/receiver/cli.ts',
+        'price-cli': 'src/receiver/price-cli.ts',
+      },
       output: { format: 'es', entryFileNames: '[name].js' },
     },
   },

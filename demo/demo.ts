@@ -28,6 +28,12 @@ for (const checkout of document.querySelectorAll<HTMLElement>('btc-checkout')) {
     if (receiver) checkout.setAttribute('index-url', `${receiver}/index`);
     else checkout.setAttribute('index', '9');
   }
+  // The price as the shop's build signed it (btc-checkout-price): the page cannot change it.
+  const signed = checkout.dataset.signedPrice?.split(' ');
+  if (signed) {
+    const [amount, currency, item] = signed;
+    checkout.setAttribute('price-token', await (await fetch(`/__price__?amount=${amount}&currency=${currency}&item=${item}`)).text());
+  }
   const format = checkout.dataset.webhook;
   if (format && receiver) {
     checkout.setAttribute('webhook', `${receiver}/${format}${format === 'blockchain-info' ? `?invoice_id=${checkout.getAttribute('order-id') ?? 'demo'}&secret=demo` : ''}`);
@@ -60,6 +66,13 @@ const actions: Record<string, (checkout: BtcCheckout) => Promise<unknown>> = {
   'Overpay': (c) => pay(c, Math.ceil(due(c) * 1.5)),
   // Another buyer shown the same address, at another price: never this buyer's payment.
   'Another buyer pays': (c) => pay(c, 123_456),
+  // The page is the buyer's: they drop the signed price and ask 1 sat. The page then believes a
+  // 1-sat payment; the shop's receiver, holding the order to its signed price, does not.
+  'Buyer edits the price': async (c) => {
+    c.removeAttribute('price-token');
+    c.removeAttribute('currency');
+    c.setAttribute('amount', '0.00000001');
+  },
   'Pay (RBF)': (c) => pay(c, due(c), true),
   'Replace: pay elsewhere': async (c) => {
     const txid = lastTx.get(c);
@@ -113,7 +126,8 @@ interface LogEntry { time: number; via: string; claim: string; orderId: string |
 const cell = (text: string, className = ''): HTMLTableCellElement => Object.assign(document.createElement('td'), { textContent: text, className });
 async function refreshReceiver(): Promise<void> {
   if (!receiver) return;
-  const entries = (await (await fetch(`${receiver}/log`)).json()) as LogEntry[];
+  // The receiver shows its log to the merchant only: the demo server fetches it for the page.
+  const entries = (await (await fetch('/__receiver_log__')).json()) as LogEntry[];
   receiverRows.replaceChildren(
     ...entries.slice(-30).reverse().map((entry) => {
       const row = document.createElement('tr');

@@ -5,6 +5,8 @@
 import { createServer, type Plugin } from 'vite';
 import { startDevnet, type Devnet } from '../src/devnet/server.js';
 import { startReceiver } from '../src/receiver/server.js';
+import { memoryReceiverStore } from '../src/receiver/store.js';
+import { newPriceKey, signPrice } from '../src/core/price-token.js';
 
 /** The demo's shop key: BIP 84's public test account on regtest (see demo/index.html). */
 const SHOP_XPUB = 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x';
@@ -19,15 +21,38 @@ async function devnetOnPort(): Promise<Devnet> {
 
 const devnet = await devnetOnPort();
 // The shop's server: the reference receiver, checking every webhook against the devnet.
-const receiver = await startReceiver({ xpub: SHOP_XPUB, network: 'regtest', api: `${devnet.url}/api`, recheckMs: 10_000, lookahead: 200 }).catch(() => null);
+// The shop's price key: its server checks the prices the demo page's tokens state.
+const PRICE_KEY = newPriceKey();
+const receiver = await startReceiver({
+  xpub: SHOP_XPUB,
+  network: 'regtest',
+  api: `${devnet.url}/api`,
+  recheckMs: 10_000,
+  lookahead: 200,
+  priceKey: PRICE_KEY,
+  // The demo forgets its orders when it stops; a shop keeps them (the default is an SQLite file).
+  store: memoryReceiverStore(),
+}).catch(() => null);
 
-/** Tells the demo page where the devnet is. */
+/**
+ * Tells the demo page where the devnet is, signs its prices as a static site's build would
+ * (`btc-checkout-price`), and shows it the receiver's log (which only this machine may read).
+ */
 const devnetInfo: Plugin = {
   name: 'btc-checkout:devnet-info',
   configureServer(server) {
     server.middlewares.use('/__devnet__', (_request, response) => {
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ url: devnet.url, receiver: receiver?.url ?? null }));
+    });
+    server.middlewares.use('/__price__', (request, response) => {
+      const query = new URL(request.url ?? '/', 'http://demo').searchParams;
+      response.setHeader('content-type', 'text/plain');
+      response.end(signPrice({ amount: query.get('amount') ?? '0', currency: query.get('currency') ?? 'BTC', item: query.get('item') ?? undefined }, PRICE_KEY));
+    });
+    server.middlewares.use('/__receiver_log__', async (_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify(receiver ? await receiver.log(100) : []));
     });
   },
 };

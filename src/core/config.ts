@@ -226,6 +226,13 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   if (shared && toleranceBasisPoints) {
     fail('tolerance', 'conflict', 'tolerance needs an address no other buyer is shown (set index or index-url): on a shared address only the exact amount can count.');
   }
+  const webhook = parseWebhook(input.webhook, input.webhookFormat, orderId, { item, price_token: signed ? input.priceToken!.trim() : null });
+  // Blockonomics' and Blockchain.com's callbacks name the order by its address, as their servers
+  // gave every order its own: on a shared address, a receiver written for them would credit the
+  // wrong order.
+  if (shared && webhook && webhook.format !== 'json') {
+    fail('webhook-format', 'conflict', `The ${webhook.format} format names an order by its address: it needs an address no other buyer is shown (set index or index-url), or use the json format.`);
+  }
   return {
     receiver,
     network: resolvedNetwork,
@@ -246,6 +253,6 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     item,
     priceToken: signed ? input.priceToken!.trim() : null,
     priceExpiresAt: signed?.expires === undefined ? null : signed.expires * 1000,
-    webhook: parseWebhook(input.webhook, input.webhookFormat, orderId, { item, price_token: signed ? input.priceToken!.trim() : null }),
+    webhook,
   };
 }

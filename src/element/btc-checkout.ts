@@ -11,7 +11,7 @@ import { en, type Messages } from './messages.js';
 import { qrShape } from './qr.js';
 
 /** Attributes the checkout reads; each is a string property too (see {@link propertyOf}). */
-const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'index-url', 'amount', 'currency', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id', 'webhook', 'webhook-format', 'gap-limit', 'rates'] as const;
+const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'index-url', 'amount', 'currency', 'price-token', 'item', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id', 'webhook', 'webhook-format', 'gap-limit', 'rates'] as const;
 
 /** What a copy button copies: the address, the amount, or an unmatched payment's transaction id. */
 type CopyTarget = 'address' | 'amount' | `txid:${string}`;
@@ -76,6 +76,10 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   declare amount: string | null;
   /** BTC (default) or sats. */
   declare currency: string | null;
+  /** The price signed by the merchant (`btc-checkout-price`): amount and currency come from it. */
+  declare priceToken: string | null;
+  /** The merchant's reference for what is sold, for its price list. */
+  declare item: string | null;
   /** BIP 21 label: who is being paid. Shown as text. */
   declare label: string | null;
   /** BIP 21 message: what the payment is for. Shown as text. */

@@ -1,26 +1,42 @@
 #!/usr/bin/env node
 /**
  * Runs the reference receiver:
- * `btc-checkout-receiver --xpub <key or descriptor> --api <url> [--state receiver.json] [--network mainnet]
- * [--confirmations 1] [--gap-limit 20] [--port 8990]`.
+ * `btc-checkout-receiver --xpub <key or descriptor> --api <url> [--database btc-checkout-receiver.db]
+ * [--prices prices.json] [--price-key-file price.key] [--log-token …] [--network mainnet]
+ * [--confirmations 1] [--lookahead 1000] [--gap-limit 20] [--port 8990]`.
+ * The price key can also come from the environment, as BTC_CHECKOUT_PRICE_KEY.
  */
+import { readFileSync } from 'node:fs';
 import { argument } from '../server/http.js';
 import { startReceiver } from './server.js';
+
 const xpub = argument('xpub');
 const api = argument('api');
 if (!xpub || !api) {
-  console.error('usage: btc-checkout-receiver --xpub <key or descriptor> --api <url> [--state file] [--network n] [--confirmations n] [--gap-limit n] [--port n]');
+  console.error(
+    'usage: btc-checkout-receiver --xpub <key or descriptor> --api <url> [--database file] [--prices prices.json] [--price-key-file file] [--log-token token] [--network n] [--confirmations n] [--lookahead n] [--gap-limit n] [--port n]',
+  );
   process.exit(2);
 }
+const keyFile = argument('price-key-file');
+const priceKey = keyFile ? readFileSync(keyFile, 'utf8').trim() : process.env.BTC_CHECKOUT_PRICE_KEY;
+if (!priceKey && !argument('prices')) console.warn('receiver: no price key and no price list: no order can be paid until one gives its price.');
 const receiver = await startReceiver({
   xpub,
   api,
   network: argument('network'),
   confirmations: Number(argument('confirmations') ?? 1),
+  lookahead: Number(argument('lookahead') ?? 1000),
   gapLimit: Number(argument('gap-limit') ?? 20),
-  // The indices handed out to index-url checkouts must survive a restart: never give one twice.
-  stateFile: argument('state') ?? 'btc-checkout-receiver.json',
+  // Orders, settlements, indices handed out and pending re-checks: a restart must forget none.
+  database: argument('database') ?? 'btc-checkout-receiver.db',
+  prices: argument('prices'),
+  priceKey,
+  logToken: argument('log-token') ?? process.env.BTC_CHECKOUT_LOG_TOKEN,
   port: Number(argument('port') ?? 8990),
+  host: argument('host'),
 });
 console.log(`receiver: POST ${receiver.url}/json, GET ${receiver.url}/blockonomics, GET ${receiver.url}/blockchain-info, POST ${receiver.url}/index; log at ${receiver.url}/log`);
-process.on('SIGINT', () => void receiver.close().then(() => process.exit(0)));
+const stop = (): void => void receiver.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

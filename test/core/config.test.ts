@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseApis, parseConfig, parseExpires, parseIndex, parseTolerance, parseWs } from '../../src/core/config.js';
 import { expectCheckoutError } from '../helpers/expect-error.js';
+import { signPrice } from '../../src/core/price-token.js';
 import { ABANDON_ACCOUNTS } from '../helpers/vectors.js';
 
 const ZPUB = ABANDON_ACCOUNTS[3]!.key;
@@ -32,6 +33,33 @@ describe('configuration', () => {
     expectCheckoutError(() => parseConfig({ address: '1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA', index: '3' }), 'conflict', 'index');
     expectCheckoutError(() => parseConfig({ address: '1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA', addressType: 'p2tr' }), 'conflict', 'address-type');
   });
+  describe('price-token and item', () => {
+    const key = '11'.repeat(32);
+    it('takes amount, currency and item from the token; attributes beside it must agree', () => {
+      const token = signPrice({ amount: '25.00', currency: 'usd', item: 'mug', expires: 1_900_000_000 }, key);
+      const config = parseConfig({ xpub: ZPUB, priceToken: token });
+      expect(config).to.deep.include({ amountSats: null, item: 'mug', priceToken: token, priceExpiresAt: 1_900_000_000_000 });
+      expect(config.fiat).to.include({ currency: 'USD', text: '25.00' });
+      expect(parseConfig({ xpub: ZPUB, priceToken: token, amount: '25', currency: 'USD', item: 'mug' }).item).to.equal('mug');
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, priceToken: token, amount: '1' }), 'conflict', 'price-token');
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, priceToken: token, currency: 'EUR' }), 'conflict', 'price-token');
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, priceToken: token, item: 'poster' }), 'conflict', 'price-token');
+    });
+    it('refuses what is not a token, naming it invalid', () => {
+      for (const text of ['x', 'bcp1.e30.abc', 'bcp2.abc.def', `bcp1.${btoa('{"amount":"0","currency":"BTC"}')}.x`, `bcp1.${btoa('{"amount":"1e3","currency":"BTC"}')}.x`]) {
+        expectCheckoutError(() => parseConfig({ xpub: ZPUB, priceToken: text }), 'invalid', 'price-token');
+      }
+    });
+    it('an item without a token, for the merchant’s price list', () => {
+      expect(parseConfig({ xpub: ZPUB, amount: '1', item: ' sku-7 ' }).item).to.equal('sku-7');
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', item: 'x'.repeat(129) }), 'invalid', 'item');
+    });
+    it('the GET formats carry order, item and token in the URL', () => {
+      const token = signPrice({ amount: '0.001', currency: 'BTC', item: 'mug' }, key);
+      const { webhook } = parseConfig({ xpub: ZPUB, index: '2', priceToken: token, orderId: 'A 1', webhook: 'https://shop.example/cb?secret=s', webhookFormat: 'blockonomics' });
+      expect(webhook!.url).to.equal(`https://shop.example/cb?secret=s&order_id=A%201&item=mug&price_token=${encodeURIComponent(token)}`);
+    });
+  });
   describe('shared and exclusive addresses', () => {
     it('allocation and a fixed address are shared; an index or index-url is the buyer’s own', () => {
       expect(parseConfig({ xpub: ZPUB, amount: '1' }).shared).to.equal(true);
@@ -47,6 +75,13 @@ describe('configuration', () => {
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: '/index' }), 'invalid', 'index-url');
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: 'https://shop.example/index', index: '3' }), 'conflict', 'index-url');
       expectCheckoutError(() => parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', indexUrl: 'https://shop.example/index' }), 'conflict', 'index-url');
+    });
+    it('the GET webhook formats need an exclusive address: they name the order by its address', () => {
+      for (const format of ['blockonomics', 'blockchain-info']) {
+        expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', webhook: 'https://shop.example/cb', webhookFormat: format }), 'conflict', 'webhook-format');
+        expect(parseConfig({ xpub: ZPUB, amount: '1', index: '3', webhook: 'https://shop.example/cb', webhookFormat: format }).webhook!.format).to.equal(format);
+      }
+      expect(parseConfig({ xpub: ZPUB, amount: '1', webhook: 'https://shop.example/cb' }).webhook!.format).to.equal('json');
     });
     it('tolerance and exact-amount need an exclusive address: on a shared one only the exact tagged amount can count', () => {
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', tolerance: '1' }), 'conflict', 'tolerance');

@@ -129,11 +129,12 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     let sink: Sink;
     beforeEach(async () => {
       chain = await newChain();
-      sink = await newSink({ kind: 'reference', xpub: ZPUB, api: chain.api });
+      // The shop's price list: what the mug costs, whatever the page asks.
+      sink = await newSink({ kind: 'reference', xpub: ZPUB, api: chain.api, prices: { mug: { amount: '0.001', currency: 'BTC' } } });
     });
 
     it('verifies a real payment against the chain', async () => {
-      const { el } = await mount(chain, { index: '16', webhook: `${sink.url}/json` });
+      const { el } = await mount(chain, { index: '16', item: 'mug', webhook: `${sink.url}/json` });
       await untilStatus(el, 'awaiting');
       await control(chain, 'pay', { address: el.address, sats: 100_000, confirm: true });
       await untilStatus(el, 'paid');
@@ -145,7 +146,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     });
 
     it('rejects a forged webhook', async () => {
-      const { el } = await mount(chain, { index: '17', webhook: `${sink.url}/json` });
+      const { el } = await mount(chain, { index: '17', item: 'mug', webhook: `${sink.url}/json` });
       await untilStatus(el, 'awaiting');
       const forged = { ...el.invoice, invoiceId: el.invoice!.id, status: 'paid', receivedSats: 100_000, txids: ['ab'.repeat(32)] };
       await fetch(`${sink.url}/json`, { method: 'POST', body: JSON.stringify(forged) });
@@ -154,8 +155,19 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       expect(entry.reason).to.match(/does not show/);
     });
 
+    it('holds an edited page to the price list: a page asking 1 sat is not paid by 1 sat', async () => {
+      const { el } = await mount(chain, { index: '19', item: 'mug', amount: '0.00000001', webhook: `${sink.url}/json` });
+      await untilStatus(el, 'awaiting');
+      await control(chain, 'pay', { address: el.address, sats: 1, confirm: true });
+      await untilStatus(el, 'paid'); // the edited page believes it
+      await until(async () => (await sinkState(sink)).log.some((entry) => entry.claim === 'paid'), 'paid logged');
+      const entry = (await sinkState(sink)).log.find((line) => line.claim === 'paid')!;
+      expect(entry).to.include({ paid: false, verified: false });
+      expect(entry.reason).to.match(/^(The call asks 1 sats|Underpaid)/);
+    });
+
     it('confirms an order by re-checking the chain when the buyer closed the tab before paying', async () => {
-      const { el } = await mount(chain, { index: '18', webhook: `${sink.url}/json` });
+      const { el } = await mount(chain, { index: '18', item: 'mug', webhook: `${sink.url}/json` });
       await untilStatus(el, 'awaiting');
       await until(async () => (await sinkState(sink)).log.length === 1, 'awaiting logged');
       const address = el.address;

@@ -56,7 +56,18 @@ export async function startWebhookLab(): Promise<{ url: string; close(): Promise
       const id = randomBytes(4).toString('hex');
       const sink: Sink = { kind: options.kind ?? 'record', calls: [], failFirst: options.failFirst ?? 0, failStatus: options.failStatus ?? 503, retryAfter: options.retryAfter, table: [], confirmations: options.confirmations ?? 1 };
       if (sink.kind === 'reference') {
-        sink.receiver = await startReceiver({ xpub: options.xpub, api: options.api, network: options.network, confirmations: sink.confirmations, recheckMs: options.recheckMs ?? 60_000, lookahead: 50 });
+        sink.receiver = await startReceiver({
+          xpub: options.xpub,
+          api: options.api,
+          network: options.network,
+          confirmations: sink.confirmations,
+          recheckMs: options.recheckMs ?? 60_000,
+          recheckAfterMs: 20,
+          lookahead: 50,
+          database: ':memory:',
+          prices: options.prices,
+          priceKey: options.priceKey,
+        });
       }
       sinks.set(id, sink);
       return json(200, { id, url: sink.receiver ? sink.receiver.url : `http://${request.headers.host}/sink/${id}` });
@@ -70,7 +81,7 @@ export async function startWebhookLab(): Promise<{ url: string; close(): Promise
         return json(200, {});
       }
       if (sink.receiver) await sink.receiver.recheck();
-      return json(200, { calls: sink.calls, table: sink.table, log: sink.receiver?.log ?? [] });
+      return json(200, { calls: sink.calls, table: sink.table, log: (await sink.receiver?.log()) ?? [] });
     }
     match = /^\/sink\/(\w+)/.exec(url.pathname);
     const sink = match && sinks.get(match[1]!);

@@ -250,7 +250,7 @@ describe('index-url: the shop\'s server gives every buyer their own address (Chr
 
   it('six buyers on six devices at the same moment get six addresses; payments in parts add up on an address of one\'s own', async () => {
     const chain = devnet.createChain();
-    const receiver = await startReceiver({ xpub: VPUB, network: 'regtest', api: apiOf(chain), recheckMs: 3_600_000 });
+    const receiver = await startReceiver({ xpub: VPUB, network: 'regtest', api: apiOf(chain), recheckMs: 3_600_000, database: ':memory:' });
     try {
       const pages = await Promise.all(
         Array.from({ length: 6 }, async (_, n) =>
