@@ -3,7 +3,8 @@
  * Runs the reference receiver:
  * `btc-checkout-receiver --xpub <key or descriptor> --api <url> [--database btc-checkout-receiver.db]
  * [--prices prices.json] [--price-key-file price.key] [--log-token …] [--network mainnet]
- * [--confirmations 1] [--lookahead 1000] [--gap-limit 20] [--port 8990]`.
+ * [--confirmations 1] [--lookahead 1000] [--gap-limit 20] [--recheck-ms 30000] [--recheck-after-ms 60000]
+ * [--api-per-minute 120] [--port 8990]`.
  * The price key can also come from the environment, as BTC_CHECKOUT_PRICE_KEY.
  */
 import { readFileSync } from 'node:fs';
@@ -33,6 +34,9 @@ const receiver = await startReceiver({
   prices: argument('prices'),
   priceKey,
   logToken: argument('log-token') ?? process.env.BTC_CHECKOUT_LOG_TOKEN,
+  recheckMs: argument('recheck-ms') ? Number(argument('recheck-ms')) : undefined,
+  recheckAfterMs: argument('recheck-after-ms') ? Number(argument('recheck-after-ms')) : undefined,
+  limits: argument('api-per-minute') ? { apiPerMinute: Number(argument('api-per-minute')) } : undefined,
   port: Number(argument('port') ?? 8990),
   host: argument('host'),
 });

@@ -13,6 +13,8 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
 import { serveStatic } from '../helpers/serve-static.js';
 import { startWebhookLab } from '../helpers/webhook-lab.js';
 import { startReceiver } from '../../src/receiver/server.js';
+import { memoryReceiverStore } from '../../src/receiver/store.js';
+import { newPriceKey, signPrice } from '../../src/core/price-token.js';
 import { addressAt, VPUB } from '../helpers/shop.js';
 
 /**
@@ -266,6 +268,46 @@ describe('index-url: the shop\'s server gives every buyer their own address (Chr
       chain.chain.mine(1);
       await until(pages[2]!, 'paid');
       for (const n of [0, 1, 3, 4, 5]) expect(await invoiceOf(pages[n]!)).to.include({ status: 'awaiting', receivedSats: 0 });
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('prices the buyer cannot change (Chromium, shipped bundle, reference receiver)', function () {
+  this.timeout(60_000);
+
+  it('a genuine price token is paid; a page edited to ask less, with or without the token, is not', async () => {
+    const chain = devnet.createChain();
+    const key = newPriceKey();
+    const token = signPrice({ amount: '0.001', currency: 'BTC', item: 'mug' }, key);
+    const receiver = await startReceiver({ xpub: VPUB, network: 'regtest', api: apiOf(chain), recheckMs: 3_600_000, priceKey: key, store: memoryReceiverStore() });
+    try {
+      const shop = { xpub: VPUB, network: 'regtest', api: apiOf(chain), 'price-token': token, webhook: `${receiver.url}/json` };
+      const [honest, dropped, forged] = await Promise.all([0, 1, 2].map(async () => tab(await device())));
+      // As in the developer tools: one buyer drops the token and asks 1 sat; one re-encodes the token.
+      const [prefix, , mac] = token.split('.');
+      const cheap = `${prefix}.${Buffer.from(JSON.stringify({ amount: '0.00000001', currency: 'BTC', item: 'mug' })).toString('base64url')}.${mac}`;
+      await mount(honest!, { ...shop, 'order-id': 'o-0' });
+      const { 'price-token': _, ...withoutToken } = shop;
+      await mount(dropped!, { ...withoutToken, amount: '0.00000001', 'order-id': 'o-1' });
+      await mount(forged!, { ...shop, 'price-token': cheap, 'order-id': 'o-2' });
+      const invoices = await Promise.all([honest, dropped, forged].map((page) => until(page!, 'awaiting')));
+      expect(invoices.map((invoice) => invoice.expectedSats - invoice.tagSats)).to.deep.equal([100_000, 1, 1]);
+      for (const invoice of invoices) chain.chain.pay([{ address: invoice.address, sats: invoice.expectedSats }]);
+      chain.chain.mine(1);
+      // Every page believes it was paid: the page is the buyer's.
+      await Promise.all([honest, dropped, forged].map((page) => until(page!, 'paid')));
+      const log = await eventually(() => receiver.log(), (entries) => entries.filter((entry) => entry.claim === 'paid').length === 3, 'three paid calls');
+      const verdict = (orderId: string) => log.find((entry) => entry.claim === 'paid' && entry.orderId === orderId)!;
+      expect(verdict('o-0')).to.include({ paid: true, verified: true });
+      expect(verdict('o-1')).to.include({ paid: false });
+      expect(verdict('o-1').reason).to.equal('The call carries no price token.');
+      expect(verdict('o-2')).to.include({ paid: false, reason: 'The price token is not signed with your key: the price was changed.' });
+      // An amount written beside the token, differing from it, is refused by the page itself.
+      const mixed = await tab(await device(), { ...shop, amount: '0.00000001' });
+      await mixed.waitForFunction(() => document.querySelector('btc-checkout')?.getAttribute('status') === 'error');
+      expect(await mixed.evaluate(() => (document.querySelector('btc-checkout') as any).error)).to.include({ source: 'price-token', code: 'conflict' });
     } finally {
       await receiver.close();
     }
