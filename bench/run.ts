@@ -13,6 +13,7 @@ import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 import { WEBHOOK_PAGE, webhookDelivery } from './webhooks.js';
 import { allocationFigures, CROWD_PAGE } from './allocation.js';
 import { attributionFigures } from './attribution.js';
+import { receiverFlood } from './receiver-flood.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -183,6 +184,7 @@ try {
   if (want('webhooks')) results.webhooks = await webhookDelivery(browser, url, devnet, 10);
   if (want('allocation')) results.allocation = await allocationFigures(browser, url, devnet);
   if (want('attribution')) results.attribution = await attributionFigures(browser, url, devnet);
+  if (want('receiverFlood')) results.receiverFlood = await receiverFlood(devnet);
 } finally {
   await browser.close();
   await closeStatic();

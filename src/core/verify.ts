@@ -31,7 +31,7 @@ import { fetchHistoricalPrice, fiatToSats } from './rates.js';
 export interface VerifyOptions {
   /** Your extended public key or descriptor, from your server's configuration: never from the call. */
   xpub?: string;
-  /** Or, for a checkout with a fixed `address`: that address, from your configuration. */
+  /** Or, for a checkout with a fixed `address`: that address, from your configuration (with both, calls with no index are checked against it). */
   address?: string;
   /** The webhook's JSON body, or for the GET formats an object with `address`, `index` and `txids`. */
   payload: unknown;
@@ -130,15 +130,18 @@ function addressOf(options: VerifyOptions, payload: Record<string, unknown>): { 
   if (!options.xpub && !options.address) return refuse('Pass your key (xpub) or your fixed address.', null, false);
   let account: ReceiveAccount | null = null;
   let network: string;
+  // A merchant with both (keyed checkouts and a fixed-address one) is asked about the latter by
+  // calls with no index: both are the merchant's, so the call may choose between them.
+  const fixed = !!options.address && (!options.xpub || payload.index === null || payload.index === undefined);
   try {
-    if (options.xpub) {
-      account = parseAccount(options.xpub, { network: options.network, addressType: options.addressType });
+    if (!fixed) {
+      account = parseAccount(options.xpub!, { network: options.network, addressType: options.addressType });
       network = account.network;
     } else {
       network = parseAddress(options.address!, options.network).network;
     }
   } catch (error) {
-    return refuse(`Your ${options.xpub ? 'key' : 'address'} cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`, null, false);
+    return refuse(`Your ${fixed ? 'address' : 'key'} cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`, null, false);
   }
   // The network is yours, not the call's: a call naming another is not from your checkout.
   if (payload.network !== undefined && payload.network !== network) return refuse(`The call names network ${String(payload.network)}; your ${account ? 'key' : 'address'} is for ${network}.`);
