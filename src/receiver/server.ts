@@ -455,3 +455,4 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
 }
 
 export { memoryReceiverStore, sqliteReceiverStore, readPriceToken };
+export type { IssuedIndex, LogEntry, ReceiverStore, StoredInvoice } from './store.js';
