@@ -17,7 +17,9 @@ function devnet() {
   return {
     name: 'btc-checkout-devnet',
     async serverStart() {
-      [chain, lab] = await Promise.all([startDevnet(), startWebhookLab()]);
+      // The element suites run on the lenient devnet (no cache, no rate limit): the conformance
+      // matrix (test/node/conformance.test.ts) runs the checkout against every real profile.
+      [chain, lab] = await Promise.all([startDevnet({ profile: 'lenient' }), startWebhookLab()]);
     },
     async serverStop() {
       await Promise.all([chain?.close(), lab?.close()]);

@@ -173,7 +173,7 @@ const want = (section: string): boolean => !only || only.includes(section);
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
 results.bundle = bundleSize();
 
-const devnet = await startDevnet();
+const devnet = await startDevnet({ profile: 'lenient' });
 const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
 try {

@@ -4,6 +4,7 @@
  */
 import { createServer, type Plugin } from 'vite';
 import { startDevnet, type Devnet } from '../src/devnet/server.js';
+import type { ProfileName } from '../src/devnet/profiles.js';
 import { startReceiver } from '../src/receiver/server.js';
 import { memoryReceiverStore } from '../src/receiver/store.js';
 import { newPriceKey, signPrice } from '../src/core/price-token.js';
@@ -11,11 +12,17 @@ import { newPriceKey, signPrice } from '../src/core/price-token.js';
 /** The demo's shop key: BIP 84's public test account on regtest (see demo/index.html). */
 const SHOP_XPUB = 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x';
 
+/**
+ * The demo runs on the lenient devnet unless DEVNET_PROFILE says otherwise (mempool, esplora,
+ * mempool-electrum): its regtest chain has fiat prices, which no real test network has.
+ */
+const profile = (process.env.DEVNET_PROFILE ?? 'lenient') as ProfileName;
+
 async function devnetOnPort(): Promise<Devnet> {
   try {
-    return await startDevnet({ port: Number(process.env.DEVNET_PORT ?? 8999) });
+    return await startDevnet({ port: Number(process.env.DEVNET_PORT ?? 8999), profile });
   } catch {
-    return startDevnet();
+    return startDevnet({ profile });
   }
 }
 

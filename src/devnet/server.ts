@@ -13,12 +13,24 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DevChain, scriptOf, type ChainChange, type DevTx, type Output } from './chain.js';
 import { listen, readBody } from '../server/http.js';
+import { DEVNET_PROFILES, rateLimiter, type DevnetProfile, type ProfileName } from './profiles.js';
 
 export interface DevnetOptions {
   port?: number;
   host?: string;
   /** Height of each new chain's tip. */
   startHeight?: number;
+  /** How new chains behave (see profiles.ts): as mempool.space by default. */
+  profile?: ProfileName;
+}
+
+/** What a chain is made with (`POST /control/chains` takes the same). */
+export interface ChainOptions {
+  profile?: ProfileName;
+  /** The network its addresses belong to, for the profiles that refuse others (default regtest). */
+  network?: 'mainnet' | 'testnet' | 'testnet4' | 'signet' | 'regtest';
+  /** Milliseconds every REST answer takes. */
+  latencyMs?: number;
 }
 
 export interface Fault {
@@ -51,6 +63,13 @@ export const DEFAULT_PRICES: Readonly<Record<string, number>> = {
 
 export class DevnetChain {
   readonly chain: DevChain;
+  profile: DevnetProfile;
+  network: NonNullable<ChainOptions['network']>;
+  /** The server-side cache of volatile GETs (mempool's nginx): path → the answer and when it was made. */
+  readonly cache: Map<string, { at: number; status: number; body: string; type: string }> = new Map();
+  /** Whether the backend has loaded its blocks: after a restart, `want` gets no `blocks` reply until one is mined. */
+  blocksLoaded = true;
+  allow: (client: string) => boolean = () => true;
   readonly clients: Set<Client> = new Set();
   faults: Fault[] = [];
   latencyMs = 0;
@@ -64,10 +83,26 @@ export class DevnetChain {
 
   readonly id: string;
 
-  constructor(id: string, startHeight: number) {
+  constructor(id: string, startHeight: number, options: ChainOptions = {}) {
     this.id = id;
     this.chain = new DevChain(startHeight);
-    this.chain.subscribe((change) => this.broadcast(change));
+    this.profile = DEVNET_PROFILES[options.profile ?? 'mempool'];
+    this.network = options.network ?? 'regtest';
+    this.latencyMs = options.latencyMs ?? 0;
+    this.setProfile(this.profile.name);
+    this.chain.subscribe((change) => {
+      if (change.type === 'block') this.blocksLoaded = true;
+      this.broadcast(change);
+    });
+  }
+
+  setProfile(name: ProfileName): void {
+    this.profile = DEVNET_PROFILES[name];
+    this.batchEnabled = this.profile.batch;
+    this.wsEnabled = this.profile.websocket;
+    this.cache.clear();
+    const limit = this.profile.rateLimit;
+    this.allow = limit ? rateLimiter(limit) : () => true;
   }
 
   static emptyStats(): ChainStats {
@@ -119,7 +154,8 @@ export class DevnetChain {
     if (message.action === 'want' && Array.isArray(message.data)) {
       const had = client.want.has('blocks');
       client.want = new Set(message.data.filter((item): item is string => typeof item === 'string'));
-      if (client.want.has('blocks') && !had) reply.blocks = this.chain.blocks.slice(-8).map((block) => this.chain.blockSummary(block));
+      // No reply while the backend has no blocks loaded (socketData.blocks unset: ws.ts:172,1396-1400).
+      if (client.want.has('blocks') && !had && this.blocksLoaded) reply.blocks = this.chain.blocks.slice(-8).map((block) => this.chain.blockSummary(block));
     }
     if ('track-address' in message) {
       // An address that fails validation unsubscribes, silently (G4).
@@ -137,28 +173,30 @@ export class DevnetChain {
   }
 }
 
-const API_HEADERS = {
-  'access-control-allow-origin': '*',
-  // So that tests can check Retry-After is honoured; public servers may hide it (see README).
-  'access-control-expose-headers': 'Retry-After',
-};
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 export interface Devnet {
   readonly url: string;
   readonly port: number;
   chain(id?: string): DevnetChain;
-  createChain(): DevnetChain;
+  createChain(options?: ChainOptions): DevnetChain;
   close(): Promise<void>;
 }
 
 export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
   const startHeight = options.startHeight ?? 100;
-  const chains = new Map<string, DevnetChain>([['main', new DevnetChain('main', startHeight)]]);
+  const defaults: ChainOptions = { profile: options.profile ?? 'mempool' };
+  const chains = new Map<string, DevnetChain>([['main', new DevnetChain('main', startHeight, defaults)]]);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 50_000 });
   let baseUrl = '';
 
-  const createChain = (): DevnetChain => {
-    const chain = new DevnetChain(randomBytes(6).toString('hex'), startHeight);
+  const createChain = (chainOptions: ChainOptions = {}): DevnetChain => {
+    const given = Object.fromEntries(Object.entries(chainOptions).filter(([, value]) => value !== undefined));
+    const chain = new DevnetChain(randomBytes(6).toString('hex'), startHeight, { ...defaults, ...given });
     chains.set(chain.id, chain);
     return chain;
   };
@@ -176,7 +214,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
 
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: Error) => {
-      if (!response.headersSent) response.writeHead(500, { ...API_HEADERS, 'content-type': 'text/plain' });
+      if (!response.headersSent) response.writeHead(500, { 'access-control-allow-origin': '*', 'content-type': 'text/plain' });
       response.end(String(error?.message ?? error));
     });
   });
@@ -184,39 +222,64 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://devnet');
     const { chain, rest } = route(url.pathname);
-    const text = (status: number, body: string, headers: Record<string, string> = {}): void => {
-      response.writeHead(status, { ...API_HEADERS, 'content-type': 'text/plain', ...headers });
-      response.end(body);
+    const cors = (): Record<string, string> => ({ 'access-control-allow-origin': '*', ...(chain?.profile.exposeRetryAfter ? { 'access-control-expose-headers': 'Retry-After' } : {}) });
+    /** The answer, decided when the request arrives and sent after the chain's latency. */
+    let answer: Answer | null = null;
+    const text = (status: number, body: string, extra: Record<string, string> = {}): void => {
+      answer = { status, headers: { ...cors(), 'content-type': 'text/plain', ...extra }, body };
     };
     const json = (status: number, body: unknown): void => {
-      response.writeHead(status, { ...API_HEADERS, 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
+      answer = { status, headers: { ...cors(), 'content-type': 'application/json' }, body: JSON.stringify(body) };
     };
-    if (url.pathname === '/health') return text(200, 'ok');
-    if (!chain) return text(404, 'No such chain');
-    if (rest.startsWith('/control')) return control(chain, rest.slice('/control'.length), request, response, json);
-    if (!rest.startsWith('/api/')) return text(404, 'Not found');
+    const send = ({ status, headers, body }: Answer): void => {
+      response.writeHead(status, headers);
+      response.end(body);
+    };
+    if (url.pathname === '/health') return send({ status: 200, headers: cors(), body: 'ok' });
+    if (!chain) return send({ status: 404, headers: cors(), body: 'No such chain' });
+    if (rest.startsWith('/control')) return control(chain, rest.slice('/control'.length), request, response, (status, body) => send({ status, headers: { ...cors(), 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+    if (!rest.startsWith('/api/')) return send({ status: 404, headers: cors(), body: 'Not found' });
     // Esplora's nginx does not answer preflights (esplora#505): a request that needs one fails
     // here as it would there.
-    if (request.method === 'OPTIONS') {
-      response.writeHead(405);
-      return void response.end();
-    }
+    if (request.method === 'OPTIONS') return send({ status: 405, headers: {}, body: '' });
     const path = rest.slice('/api'.length);
     const name = routeName(request.method ?? 'GET', path);
     chain.stats.rest.total++;
     chain.stats.rest.byRoute[name] = (chain.stats.rest.byRoute[name] ?? 0) + 1;
-    if (chain.latencyMs) await new Promise((resolve) => setTimeout(resolve, chain.latencyMs));
+    const { profile } = chain;
+    /** A rate-limited answer, as the profile's front end gives it. */
+    const tooMany = (retryAfter?: number): Answer => {
+      const shape = profile.tooManyRequests;
+      return {
+        status: 429,
+        headers: { 'content-type': shape.type, ...(shape.cors ? cors() : {}), ...((shape.retryAfter || profile.name === 'lenient') && retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}) },
+        body: shape.body,
+      };
+    };
+    const cacheable = request.method === 'GET' && profile.cacheMs > 0 && /^\/(blocks\/tip\/|address\/)/.test(path);
+    const key = url.pathname + url.search;
+    const cached = cacheable ? chain.cache.get(key) : undefined;
     const fault = chain.faults.find((candidate) => candidate.remaining > 0 && (!candidate.match || path.includes(candidate.match)));
-    if (fault) {
+    if (!chain.allow(request.socket.remoteAddress ?? '')) {
+      answer = tooMany();
+    } else if (fault) {
       fault.remaining--;
-      const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-      // mempool.space's 429 is nginx's HTML page (protocol.md §2.5).
-      return fault.status === 429
-        ? text(429, '<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1></center></body></html>', { ...headers, 'content-type': 'text/html' })
-        : text(fault.status, `devnet: injected HTTP ${fault.status}`, headers);
+      // An internal error is a 500, or a 400 on mempool/electrs (m-rest.rs:1986-1996).
+      const status = fault.status === 500 ? profile.internalErrorStatus : fault.status;
+      answer =
+        fault.status === 429
+          ? tooMany(fault.retryAfter)
+          : { status, headers: { ...cors(), 'content-type': 'text/plain', ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}) }, body: status === 400 ? 'internal error: electrs connection reset' : `devnet: injected HTTP ${status}` };
+    } else if (cached && Date.now() - cached.at < profile.cacheMs) {
+      // Served from the cache: as old as it is, while the socket pushes what is new at once.
+      answer = { status: cached.status, headers: { ...cors(), 'content-type': cached.type, 'cache-control': 'public, max-age=10' }, body: cached.body };
+    } else {
+      await api(chain, request, path, url, text, json);
+      if (cacheable && answer) chain.cache.set(key, { at: Date.now(), status: (answer as Answer).status, type: (answer as Answer).headers['content-type']!, body: (answer as Answer).body });
     }
-    return api(chain, request, path, url, text, json);
+    // The answer was fixed on arrival; the latency is its way back.
+    if (chain.latencyMs) await new Promise((resolve) => setTimeout(resolve, chain.latencyMs));
+    send(answer ?? { status: 404, headers: cors(), body: 'Not found' });
   }
 
   async function api(
@@ -227,12 +290,21 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     text: (status: number, body: string) => void,
     json: (status: number, body: unknown) => void,
   ): Promise<void> {
-    const { chain, prices } = target;
+    const { chain, prices, profile } = target;
     let match: RegExpExecArray | null;
+    // A test network's backend never updates its prices (price-updater.ts:139-143).
+    const noPrices = profile.noTestnetPrices && target.network !== 'mainnet';
+    /** The address's own network, as electrs checks it (m-rest.rs:1894-1922); null when it is none. */
+    const validAddress = (address: string): boolean => !!scriptOf(address) && (!profile.strictNetwork || networkOf(address) === family(target.network));
     if (request.method === 'GET') {
       if (path === '/blocks/tip/height') return text(200, String(chain.tip.height));
       if (path === '/blocks/tip/hash') return text(200, chain.tip.hash);
-      if (path === '/v1/prices') return json(200, { time: Math.floor(Date.now() / 1000), ...prices });
+      if (path.startsWith('/v1/') && !profile.prices) return text(404, `endpoint does not exist ${JSON.stringify(path)}`);
+      if (path === '/v1/prices') {
+        if (noPrices) return json(200, { time: 0, ...Object.fromEntries(Object.keys(prices).map((currency) => [currency, -1])) });
+        return json(200, { time: Math.floor(Date.now() / 1000), ...prices });
+      }
+      if (path === '/v1/historical-price' && noPrices) return json(400, { error: 'Prices are not available on testnets.' });
       if (path === '/v1/historical-price') {
         // The nearest price at or before the timestamp, as mempool answers; no currency: all of them.
         const timestamp = Number(url.searchParams.get('timestamp') ?? Date.now() / 1000);
@@ -245,13 +317,16 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       if ((match = /^\/address\/([^/]+)(\/txs(?:\/(chain|mempool)(?:\/([0-9a-f]{64}))?)?)?$/.exec(path))) {
         const address = match[1]!;
         if (!scriptOf(address)) return text(400, 'Invalid Bitcoin address');
+        if (!validAddress(address)) return text(400, 'Address on invalid network');
         const { mempool, confirmed } = chain.history(address);
         if (!match[2]) return json(200, addressStats(address, mempool, confirmed));
+        if (match[3] === 'chain' && !profile.chainPaging) return text(404, `Cannot GET /api${path}`);
         // /txs/chain/:last_seen_txid pages on through the confirmed history, 25 at a time.
         const after = match[4] ? confirmed.findIndex((tx) => tx.txid === match![4]) : -1;
         if (match[4] && after < 0) return text(422, 'Transaction not found');
-        const list = match[3] === 'chain' ? confirmed.slice(after + 1, after + 26) : match[3] === 'mempool' ? mempool.slice(0, 50) : [...mempool.slice(0, 50), ...confirmed.slice(0, 25)];
-        return json(200, list.map((tx) => chain.esplora(tx)));
+        if (match[3] === 'chain') return json(200, confirmed.slice(after + 1, after + 26).map((tx) => chain.esplora(tx)));
+        if (match[3] === 'mempool') return json(200, mempool.slice(0, 50).map((tx) => chain.esplora(tx)));
+        return json(200, addressPage(profile, mempool, confirmed, url).map((tx) => chain.esplora(tx)));
       }
       if ((match = /^\/tx\/([0-9a-f]{64})(\/status)?$/.exec(path))) {
         const entry = chain.txs.get(match[1]!);
@@ -259,6 +334,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         if (match[2]) return json(200, entry ? chain.esplora(entry.tx).status : { confirmed: false });
         return entry ? json(200, chain.esplora(entry.tx)) : text(404, 'Transaction not found');
       }
+    }
+    if (request.method === 'POST' && path === '/addresses/txs' && !target.batchEnabled) {
+      // Blockstream's electrs has no such route (b-rest.rs:1152); the Node backend neither.
+      return text(404, profile.name === 'esplora' ? 'endpoint does not exist "/addresses/txs"' : 'Cannot POST /api/addresses/txs');
     }
     if (request.method === 'POST' && path === '/addresses/txs' && target.batchEnabled) {
       // electrs parses the body whatever its content type (protocol.md §2.2).
@@ -269,10 +348,15 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         return text(400, 'Invalid JSON');
       }
       if (!Array.isArray(addresses) || addresses.length > 300) return text(422, 'body too long');
-      if (!addresses.every((address) => typeof address === 'string' && scriptOf(address))) return text(400, 'Invalid Bitcoin address');
+      if (profile.strictNetwork) {
+        // Invalid or foreign addresses are dropped silently (m-rest.rs:998-1003).
+        addresses = addresses.filter((address) => typeof address === 'string' && validAddress(address));
+      } else if (!addresses.every((address) => typeof address === 'string' && scriptOf(address))) {
+        return text(400, 'Invalid Bitcoin address');
+      }
       const maxTxs = Math.min(Number(url.searchParams.get('max_txs') ?? 50) || 50, 500);
       const seen = new Map<string, DevTx>();
-      for (const address of addresses) {
+      for (const address of addresses as string[]) {
         const { mempool, confirmed } = chain.history(address);
         for (const tx of [...mempool, ...confirmed]) seen.set(tx.txid, tx);
       }
@@ -307,10 +391,19 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     try {
       switch (action) {
         case '/chains':
-          return json(200, links(createChain()));
+          return json(200, links(createChain({ profile: body.profile as ProfileName | undefined, network: body.network as ChainOptions['network'], latencyMs: body.latencyMs as number | undefined })));
+        case '/profile':
+          target.setProfile(String(body.name) as ProfileName);
+          return json(200, { profile: target.profile.name });
+        case '/restart-backend':
+          // The backend restarts: sockets drop, and until a block is mined `want` gets no `blocks` reply.
+          target.blocksLoaded = false;
+          target.cache.clear();
+          target.disconnectAll();
+          return json(200, { restarted: true });
         case '':
         case '/state':
-          return json(200, { ...links(target), height: chain.tip.height, mempool: [...chain.mempool.keys()], sockets: target.clients.size, stats: target.stats });
+          return json(200, { ...links(target), profile: target.profile.name, network: target.network, height: chain.tip.height, mempool: [...chain.mempool.keys()], sockets: target.clients.size, stats: target.stats });
         case '/pay': {
           const tx = chain.pay(outputs(), { rbf: body.rbf === true });
           if (body.confirm === true) chain.mine(1);
@@ -367,7 +460,12 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const url = new URL(request.url ?? '/', 'http://devnet');
     const { chain, rest } = route(url.pathname);
     // The backend attaches its websocket to any path (protocol.md §1.1); production serves /api/v1/ws.
-    if (!chain || !chain.wsEnabled || !['/api/v1/ws', '/ws'].includes(rest)) return socket.destroy();
+    if (!chain || !['/api/v1/ws', '/ws'].includes(rest)) return socket.destroy();
+    if (!chain.wsEnabled) {
+      // No websocket behind this API: the upgrade is answered as a plain GET, with a 404.
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 24\r\nconnection: close\r\n\r\nendpoint does not exist\n');
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const client: Client = { socket: ws, want: new Set(), address: null, recent: [] };
       chain.clients.add(client);
@@ -414,4 +512,23 @@ function addressStats(address: string, mempool: DevTx[], confirmed: DevTx[]): Re
     return { funded_txo_count: funded.length, funded_txo_sum: funded.reduce((total, output) => total + output.sats, 0), spent_txo_count: 0, spent_txo_sum: 0, tx_count: txs.length };
   };
   return { address, chain_stats: stats(confirmed), mempool_stats: stats(mempool) };
+}
+
+/** The network family of an address by its prefix: mainnet, test networks (tb1/m/n/2), or regtest (bcrt1). */
+function networkOf(address: string): 'mainnet' | 'test' | 'regtest' {
+  if (/^bcrt1/i.test(address)) return 'regtest';
+  return /^(bc1|[13])/i.test(address) ? 'mainnet' : 'test';
+}
+const family = (network: string): 'mainnet' | 'test' | 'regtest' => (network === 'mainnet' ? 'mainnet' : network === 'regtest' ? 'regtest' : 'test');
+
+/** `GET /address/:a/txs` as the profile's backend pages it (newest first). */
+function addressPage(profile: DevnetProfile, mempool: DevTx[], confirmed: DevTx[], url: URL): DevTx[] {
+  const all = [...mempool, ...confirmed];
+  if (profile.addressPage === 'esplora') return [...mempool.slice(0, 50), ...confirmed.slice(0, 25)];
+  const after = url.searchParams.get('after_txid');
+  const start = after ? all.findIndex((tx) => tx.txid === after) + 1 : 0;
+  if (profile.addressPage === 'electrum') return all.slice(start, start + 10);
+  // mempool/electrs: max_txs (default 50) in total, mempool first (m-rest.rs:904-971).
+  const max = Math.max(Number(url.searchParams.get('max_txs') ?? 50) || 50, 1);
+  return all.slice(start, start + max);
 }

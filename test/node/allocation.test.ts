@@ -17,7 +17,7 @@ import { addressAt, seed, VPUB } from '../helpers/shop.js';
 
 let devnet: Devnet;
 before(async () => {
-  devnet = await startDevnet();
+  devnet = await startDevnet({ profile: 'lenient' });
 });
 after(() => devnet.close());
 

@@ -66,7 +66,7 @@ const contexts: BrowserContext[] = [];
 before(async function () {
   this.timeout(60_000);
   [devnet, browser, site, lab] = await Promise.all([
-    startDevnet(),
+    startDevnet({ profile: 'lenient' }),
     chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] }),
     serveStatic(resolve(import.meta.dirname, '../..'), { '/shop.html': SHOP_PAGE }),
     startWebhookLab(),

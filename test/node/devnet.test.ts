@@ -12,7 +12,7 @@ const OTHER = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu';
 
 let devnet: Devnet;
 before(async () => {
-  devnet = await startDevnet();
+  devnet = await startDevnet({ profile: 'lenient' });
 });
 after(() => devnet.close());
 

@@ -36,7 +36,7 @@ describe("the README's receiver to copy, run verbatim", function () {
   const mug = signPrice({ amount: '0.001', currency: 'BTC', item: 'mug' }, key);
 
   before(async () => {
-    devnet = await startDevnet();
+    devnet = await startDevnet({ profile: 'lenient' });
     chain = devnet.createChain();
     writeFileSync(file, readmeReceiver());
     const port = 20_000 + Math.floor(Math.random() * 20_000);

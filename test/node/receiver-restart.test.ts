@@ -28,7 +28,7 @@ describe('the reference receiver killed mid-payment', function () {
   const token = signPrice({ amount: '0.001', currency: 'BTC', item: 'mug' }, key);
 
   before(async () => {
-    devnet = await startDevnet();
+    devnet = await startDevnet({ profile: 'lenient' });
     chain = devnet.createChain();
     directory = mkdtempSync(join(tmpdir(), 'receiver-restart-'));
     writeFileSync(join(directory, 'price.key'), key);

@@ -24,7 +24,7 @@ let api: string;
 let directory: string;
 const receivers: Receiver[] = [];
 before(async () => {
-  devnet = await startDevnet();
+  devnet = await startDevnet({ profile: 'lenient' });
 });
 after(() => devnet.close());
 beforeEach(() => {

@@ -16,7 +16,7 @@ let devnet: Devnet;
 let chain: DevnetChain;
 let api: string;
 before(async () => {
-  devnet = await startDevnet();
+  devnet = await startDevnet({ profile: 'lenient' });
 });
 after(() => devnet.close());
 beforeEach(() => {
