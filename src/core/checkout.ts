@@ -121,8 +121,12 @@ export function toCheckoutError(error: unknown): CheckoutError {
     : new CheckoutError('chain', 'invalid', 'Something unexpected went wrong. Please reload the page.');
 }
 
-/** A mistake in the merchant's setup found while working (the server answers for another key): retrying cannot help. */
-const isFinal = (error: unknown): boolean => error instanceof CheckoutError && error.code === 'conflict';
+/**
+ * A mistake in the merchant's setup found while working (the server answers for another key, the
+ * API serves another network or has no prices in that currency): retrying cannot help.
+ */
+export const isFinal = (error: unknown): boolean =>
+  error instanceof CheckoutError && (error.code === 'conflict' || error.code === 'network-mismatch' || error.code === 'unsupported');
 
 /** How long the claim on creating an order's invoice lasts: long enough for the other tabs' storage to show it. */
 const CREATION_CLAIM_MS = 10_000;
@@ -148,6 +152,12 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     const previous = state;
     state = Object.freeze({ ...state, ...next });
     for (const listener of listeners) listener(state, previous);
+  };
+
+  /** A mistake in the setup found at run time: everything stops, and the checkout says why. */
+  const fatal = (error: CheckoutError): void => {
+    halt();
+    setState({ status: 'error', invoice: null, payment: null, error });
   };
 
   const halt = (): void => {
@@ -198,19 +208,29 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     // adopts its invoice and gives its own address back.
     let kept = restoreInvoice(store, config, effects.now());
     const restored = kept !== null;
+    let scannedUnusedAt: number | null = null;
     if (!kept) {
       const opened = await openInvoice(config, { ...effects, rest, store, claims: deviceClaims, retrying });
+      scannedUnusedAt = opened.scannedUnusedAt;
       if (!alive()) return opened.release();
       const fresh = JSON.stringify(newKept(config, opened.base, opened.policy));
       const now = effects.now();
       const holder = await deviceClaims.claim(`invoice:${key}`, fresh, now + CREATION_CLAIM_MS, now);
       const theirs = holder === fresh ? null : parseKept(holder);
       kept = theirs && theirs.receiver === receiverIdOf(config) ? theirs : storeNewInvoice(store, key, parseKept(fresh)!);
-      if (kept.base.id !== opened.base.id) opened.release();
+      if (kept.base.id !== opened.base.id) {
+        opened.release();
+        scannedUnusedAt = null;
+      }
       if (!alive()) return;
     }
     const { base, policy } = kept;
     let { watch, finishedAt, claims, paidAnnounced } = kept;
+    // The allocation scan just found this address unused: that is its history, and the QR need
+    // not wait for anything more (one round trip with the batch endpoint).
+    if (!restored && scannedUnusedAt !== null && watch.baseline === null) {
+      watch = reduceWatch(watch, { type: 'snapshot', txs: [], tipHeight: null, complete: true, requestedAt: scannedUnusedAt }, effects.now(), policy);
+    }
 
     // Any page that loads the checkout sends what the outbox holds, this invoice's or not.
     const outbox = createOutbox({ ...effects, store }, (record) =>
@@ -284,10 +304,16 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
         address: base.address,
         rest,
         wsUrl: config.wsUrl,
+        wsDerived: config.wsDerived,
+        // Without a history yet (a given index, a fixed address, a kept invoice that never got one),
+        // list the address at once: the QR never waits for the socket.
+        listNow: watch.baseline === null,
+        isHistory: (tx) => !!watch.baseline?.includes(tx.txid) || (tx.height !== null && watch.baselineTip != null && tx.height <= watch.baselineTip),
         pollMs: () => POLL_MS[state.status],
         onEvent: apply,
         onConnection: (connection) => state.connection !== connection && setState({ connection }),
-        onError(error: HttpError | null) {
+        onError(error: CheckoutError | null) {
+          if (error && isFinal(error)) return fatal(error);
           if (error ? error.message !== state.notice?.message : state.notice) setState({ notice: error });
         },
       },
@@ -314,8 +340,7 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
           await run(started);
         } catch (error) {
           if (started !== generation) return;
-          halt();
-          setState({ status: 'error', invoice: null, payment: null, error: toCheckoutError(error) });
+          fatal(toCheckoutError(error));
         }
       });
     },

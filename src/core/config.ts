@@ -75,6 +75,8 @@ export interface CheckoutConfig {
   readonly apis: readonly string[];
   /** WebSocket URL, or null for REST polling only. */
   readonly wsUrl: string | null;
+  /** The socket URL was derived from the first API's, not given: if it never opens, there is none. */
+  readonly wsDerived: boolean;
   readonly confirmations: number;
   /** Accepted shortfall in hundredths of a percent. */
   readonly toleranceBasisPoints: number;
@@ -246,6 +248,7 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     message: present(input.message) ? input.message.trim() : null,
     apis,
     wsUrl: parseWs(input.ws, apis),
+    wsDerived: !present(input.ws),
     confirmations: parseWhole(input.confirmations, 'confirmations', 0, 100, 1),
     toleranceBasisPoints,
     expiresMs: parseExpires(input.expires),

@@ -40,6 +40,8 @@ export interface ChainTx {
    * history is being learned: a later transaction spending one of them replaces old history.
    */
   readonly spends?: readonly string[];
+  /** When this checkout learned the transaction, or its current height (Unix ms). */
+  readonly seenAt?: number;
 }
 
 /** The chain's view of the invoice address, as far as the checkout has learned it. */
@@ -65,13 +67,19 @@ export interface WatchState {
 }
 
 export type ChainEvent =
-  /** Everything the REST API lists for the address now; `complete` when nothing was cut off. */
-  | { readonly type: 'snapshot'; readonly txs: readonly ChainTx[]; readonly tipHeight: number; readonly complete: boolean }
+  /**
+   * What the REST API lists for the address; `complete` when nothing newer than the history was
+   * cut off. `requestedAt` (Unix ms) is when it was asked: the answer may be older still (a
+   * server cache), never newer. `tipHeight` is null when the listing came without a tip (the
+   * allocation scan).
+   */
+  | { readonly type: 'snapshot'; readonly txs: readonly ChainTx[]; readonly tipHeight: number | null; readonly complete: boolean; readonly requestedAt?: number }
   /** Transactions seen in the mempool or in a block. */
   | { readonly type: 'txs'; readonly txs: readonly ChainTx[] }
   /** Transactions that left the mempool unmined: replaced (RBF), evicted or double-spent. */
   | { readonly type: 'removed'; readonly txids: readonly string[] }
-  | { readonly type: 'tip'; readonly height: number }
+  /** A new tip; `reorg` when it does not extend the one before (then what was confirmed may not be). */
+  | { readonly type: 'tip'; readonly height: number; readonly reorg?: boolean }
   /** Time passed (for the deadline). */
   | { readonly type: 'tick' };
 
@@ -208,8 +216,15 @@ export function attributePayments<T extends Pick<ChainTx, 'valueSats'>>(txs: rea
   return { counted: match ? [match] : [], unmatched: paying.filter((tx) => tx !== match) };
 }
 
-/** Strips what is only needed while the history is being learned. */
-const kept = ({ txid, valueSats, height, rbf }: ChainTx): ChainTx => ({ txid, valueSats, height, rbf });
+/**
+ * How long a REST answer may lag what the socket pushed: mempool.space's nginx serves address
+ * listings from a cache up to 10 s old (electrs' max-age=10), and its backends fail over between
+ * nodes. A listing asked for within this time of learning a transaction cannot say it is gone.
+ */
+export const STALE_MS = 30_000;
+
+/** Strips what is only needed while the history is being learned, and stamps when it was learned. */
+const kept = ({ txid, valueSats, height, rbf }: ChainTx, seenAt: number): ChainTx => ({ txid, valueSats, height, rbf, seenAt });
 
 /** Applies one chain event; returns the same object when nothing changed. */
 export function reduceWatch(state: WatchState, event: ChainEvent, now: number, policy: InvoicePolicy): WatchState {
@@ -229,6 +244,7 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
   };
   switch (event.type) {
     case 'snapshot': {
+      const highest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
       if (!baseline) {
         // Nothing on the address before the request is on screen can be this buyer's payment:
         // what the listing shows and what the socket reported while it was in flight (even a
@@ -236,23 +252,35 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
         // the only ones a new payment can be in.
         const history = [...event.txs, ...txs];
         baseline = [...new Set(history.map((tx) => tx.txid))];
-        baselineTip = Math.max(event.tipHeight, tipHeight ?? 0);
+        baselineTip = highest(event.tipHeight, tipHeight);
         baselineSpends = [...new Set(history.filter((tx) => tx.height === null).flatMap((tx) => tx.spends ?? []))];
         txs = [];
-        tipHeight = event.tipHeight;
+        tipHeight = highest(tipHeight, event.tipHeight);
         break;
       }
+      // A listing may be older than what the socket said (a cache, a lagging node: B1): it can add
+      // and confirm, but take back only what was learned long enough before it was asked.
+      const askedAt = event.requestedAt ?? now;
+      const settled = (tx: ChainTx): boolean => (tx.seenAt ?? 0) + STALE_MS <= askedAt;
       // A listing can name a transaction twice, in the mempool and in a block (G6): the block wins.
       const listed = new Map<string, ChainTx>();
       for (const tx of event.txs) {
-        if (tx.valueSats > 0 && !isHistory(tx) && !(tx.height === null && listed.get(tx.txid)?.height)) listed.set(tx.txid, kept(tx));
+        if (tx.valueSats > 0 && !isHistory(tx) && !(tx.height === null && listed.get(tx.txid)?.height)) listed.set(tx.txid, tx);
       }
-      // A complete listing is the truth (it can unconfirm a transaction after a reorg); a
-      // truncated one is only complete for the mempool. Known transactions keep their place, so
-      // "the first exact payment" stays the same one.
-      const stays = (tx: ChainTx): boolean => listed.has(tx.txid) || (!event.complete && tx.height !== null);
-      txs = [...txs.filter(stays).map((tx) => listed.get(tx.txid) ?? tx), ...[...listed.values()].filter((tx) => !known.has(tx.txid))];
-      tipHeight = event.tipHeight;
+      const updated = (tx: ChainTx): ChainTx | null => {
+        const seen = listed.get(tx.txid);
+        // Not listed: a complete listing says it is gone (replaced, evicted, reorged out); a cut-off
+        // one says so only of a mempool transaction.
+        if (!seen) return (event.complete || tx.height === null) && settled(tx) ? null : tx;
+        if (seen.height === tx.height) return tx;
+        // Unconfirmed again (a reorg) only on fresh evidence; confirmed or moved, at once.
+        if (seen.height === null && !settled(tx)) return tx;
+        return kept(seen, now);
+      };
+      // Known transactions keep their place, so "the first exact payment" stays the same one.
+      txs = [...txs.map(updated).filter((tx): tx is ChainTx => tx !== null), ...[...listed.values()].filter((tx) => !known.has(tx.txid)).map((tx) => kept(tx, now))];
+      // The tip never goes back on a listing's word: only the socket reports reorgs.
+      tipHeight = highest(tipHeight, event.tipHeight);
       break;
     }
     case 'txs': {
@@ -262,9 +290,11 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
           known.set(tx.txid, tx);
           continue;
         }
+        const before = known.get(tx.txid);
         // A late mempool notice never unconfirms a transaction; only a snapshot can.
-        if (tx.valueSats <= 0 || isHistory(tx) || (tx.height === null && known.get(tx.txid)?.height != null)) continue;
-        known.set(tx.txid, kept(tx));
+        if (tx.valueSats <= 0 || isHistory(tx) || (tx.height === null && before?.height != null)) continue;
+        if (before && before.height === tx.height) continue;
+        known.set(tx.txid, kept(tx, now));
       }
       txs = [...known.values()];
       break;
@@ -276,6 +306,10 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
     }
     case 'tip':
       tipHeight = event.height;
+      // After a reorg a listing may say a payment left its block, however recently it was seen in one.
+      if (event.reorg) txs = txs.map((tx) => (tx.height !== null ? { ...tx, seenAt: Number.MIN_SAFE_INTEGER } : tx));
+      // A history taken without a tip (from the allocation scan) is bounded by the first tip seen.
+      if (baseline && baselineTip === null) baselineTip = event.height;
       break;
     case 'tick':
       break;
@@ -290,6 +324,7 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
     txs.length === state.txs.length &&
     txs.every((tx, i) => tx === state.txs[i]) &&
     tipHeight === state.tipHeight &&
+    baselineTip === (state.baselineTip ?? null) &&
     expired === state.expired
   ) {
     return state;

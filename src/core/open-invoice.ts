@@ -34,6 +34,8 @@ export interface OpenedInvoice {
   readonly policy: InvoicePolicy;
   /** Gives back an allocated address when the invoice is not used after all. */
   release(): void;
+  /** When allocation's scan, asked at this time (Unix ms), found the address unused; null without a scan. */
+  readonly scannedUnusedAt: number | null;
 }
 
 const ACCOUNT_KEY = 'btc-checkout:account:';
@@ -71,6 +73,7 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
   const id = bytesToHex(deps.randomBytes(16));
   let index = receiver.kind === 'account' ? receiver.index : null;
   let release = (): void => undefined;
+  let scannedUnusedAt: number | null = null;
   if (receiver.kind === 'account' && index === null) {
     if (receiver.indexUrl) {
       index = await deps.retrying(() => fetchIndex(config, deps));
@@ -78,8 +81,9 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
       const { account } = receiver;
       // The address is held with the invoice's id, so that only this invoice can give it back.
       const memory = { store: deps.store, key: `${ACCOUNT_KEY}${receiverIdOf(config)}`, claims: deps.claims, token: id };
-      const allocation = await deps.retrying(() =>
-        allocateIndex(deps.rest, {
+      const allocation = await deps.retrying(() => {
+        scannedUnusedAt = deps.now();
+        return allocateIndex(deps.rest, {
           ...memory,
           api: config.apis.join(' '),
           gapLimit: config.gapLimit,
@@ -87,8 +91,8 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
           random: deps.random,
           derive: (i) => deriveAddress(account, i),
           holdMs: config.expiresMs,
-        }),
-      );
+        });
+      });
       index = allocation.index;
       release = () => void releaseIndex(memory, allocation.index).catch(() => undefined);
     }
@@ -98,7 +102,8 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
     let fiat: FiatPrice | null = null;
     if (config.fiat) {
       const { currency, amount, text } = config.fiat;
-      const prices = config.ratesUrl ? createRestClient([config.ratesUrl], deps, 'rates') : deps.rest;
+      // Prices only where they are served: a base that answers 404 (an Esplora in a mixed list) is passed over.
+      const prices = config.ratesUrl ? createRestClient([config.ratesUrl], deps, 'rates') : createRestClient(config.apis, deps, 'rates', { failOverOn: [404] });
       const price = await deps.retrying(() => fetchPrice(prices, config.ratesUrl ? '' : '/v1/prices', currency));
       expectedSats = fiatToSats(amount, price);
       fiat = { currency, amount: text, rate: formatDecimal(price) };
@@ -127,7 +132,7 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
       tagSats,
       shared: config.shared,
     };
-    return { base, policy, release };
+    return { base, policy, release, scannedUnusedAt };
   } catch (error) {
     release();
     throw error;

@@ -18,7 +18,12 @@ export function fiatToSats(amount: Decimal, price: Decimal): number {
   return Number((numerator + denominator - 1n) / denominator);
 }
 
-/** The price of one BTC in `currency`, read from `path` of `rest`. */
+/**
+ * The price of one BTC in `currency`, read from `path` of `rest`. A source that does not know the
+ * currency, or has no prices at all (every one -1 and no time: mempool on a test network, whose
+ * price updater never runs), is a configuration error; a price of -1 for this currency alone is
+ * "not right now" and worth waiting for.
+ */
 export async function fetchPrice(rest: RestClient, path: string, currency: string): Promise<Decimal> {
   let prices: Record<string, unknown>;
   try {
@@ -27,7 +32,13 @@ export async function fetchPrice(rest: RestClient, path: string, currency: strin
     const why = error instanceof CheckoutError ? error.message : 'the price source did not answer with prices.';
     throw Object.assign(new CheckoutError('rates', 'unavailable', `No price for ${currency}: ${why}`), { retryAfterMs: (error as HttpError).retryAfterMs });
   }
-  const price = prices?.[currency];
+  if (!prices || typeof prices !== 'object') throw new CheckoutError('rates', 'unavailable', `No price for ${currency}: the price source did not answer with prices.`);
+  const values = Object.entries(prices).filter(([key]) => key !== 'time').map(([, value]) => value);
+  if (values.length && values.every((value) => value === -1) && !prices.time) {
+    throw new CheckoutError('rates', 'unsupported', 'This API has no fiat prices (mempool has none on test networks): set rates to a URL of prices, or price in BTC.');
+  }
+  const price = prices[currency];
+  if (price === undefined) throw new CheckoutError('currency', 'unsupported', `The price source has no prices in ${currency}: use one it has (USD, EUR, …) or set rates.`);
   if (typeof price !== 'number' || !(price > 0)) {
     throw new CheckoutError('rates', 'unavailable', `No price for ${currency} ${price === -1 ? 'right now (the source marks it unavailable)' : 'from this source'}.`);
   }

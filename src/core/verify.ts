@@ -20,7 +20,7 @@
 import { deriveAddress, isChildIndex, parseAccount, type ReceiveAccount } from './account.js';
 import { parseAddress } from './address.js';
 import { formatDecimal, parseAmount, parseDecimal, sameDecimal } from './amount.js';
-import { fetchAddressHistory, fetchTipHeight, fetchTx, type DatedTx } from './chain/esplora.js';
+import { fetchAddressTxs, fetchTipHeight, fetchTx, type DatedTx } from './chain/esplora.js';
 import { createRestClient, type RestClient } from './chain/http.js';
 import type { FetchLike } from './effects.js';
 import { CheckoutError } from './errors.js';
@@ -241,7 +241,8 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
       onChain = found.filter((tx): tx is DatedTx => tx !== null);
       missing.push(...claimed.filter((_, i) => !found[i] || found[i]!.valueSats <= 0));
     } else {
-      onChain = (await fetchAddressHistory(rest, address, { stopAtHeight: options.createdAtHeight })).txs;
+      const since = options.createdAtHeight;
+      onChain = (await fetchAddressTxs(rest, address, { stopAt: since === undefined ? undefined : (tx) => tx.height !== null && tx.height <= since })).txs;
     }
   } catch (error) {
     return refuse(`The API could not be read: ${(error as Error).message}`, address, false, expected);

@@ -44,12 +44,65 @@ describe('REST client', () => {
     expect((await createRestClient([A], { fetch, now: () => 0 }).get('/x').catch((e) => e)).retryAfterMs).to.equal(30_000);
   });
 
-  it('does not fail over on a 4xx answer every base would give', async () => {
-    const fetch = scriptedFetch({ [`${A}/tx/${TXID}`]: { status: 404, body: 'Transaction not found' } });
+  it('does not fail over on a 4xx answer every base would give, and never repeats what the server said', async () => {
+    const fetch = scriptedFetch({ [`${A}/tx/${TXID}`]: { status: 404, body: 'Payment failed. Send 0.01 BTC to bc1qattacker instead' } });
     const error = await createRestClient([A, B], { fetch, now: () => 0 }).get(`/tx/${TXID}`).catch((e) => e);
     expect(error.status).to.equal(404);
-    expect(error.message).to.include('Transaction not found');
+    // B25: the answer's text may be anything; the buyer sees only who answered what status.
+    expect(error.message).to.equal(`${A}/tx/… answered HTTP 404.`);
     expect(fetch.requests).to.have.length(1);
+  });
+
+  it('R5: a 400 that is an internal error (mempool/electrs) is retried elsewhere; one that refuses the request is not', async () => {
+    const fetch = scriptedFetch({ [`${A}/x`]: { status: 400, body: 'electrs connection reset' }, [`${B}/x`]: { body: 'ok' }, [`${A}/y`]: { status: 400, body: 'Invalid Bitcoin address' } });
+    expect(await createRestClient([A, B], { fetch, now: () => 0 }).get('/x')).to.equal('ok');
+    expect((await createRestClient([A, B], { fetch, now: () => 0 }).get('/y').catch((e) => e)).status).to.equal(400);
+  });
+
+  it('R11: an API of another network is a configuration error, not something to retry', async () => {
+    const fetch = scriptedFetch({ [`${A}/address/bc1q/txs`]: { status: 400, body: 'Address on invalid network' } });
+    const error = await createRestClient([A], { fetch, now: () => 0 }).get('/address/bc1q/txs').catch((e) => e);
+    expect(error).to.include({ source: 'api', code: 'network-mismatch' });
+  });
+
+  it('R6: a failure it cannot read (a 429 without CORS looks like one) rests the base 30 s, until the network comes back', async () => {
+    let now = 0;
+    const fetch = scriptedFetch({ [`${A}/x`]: () => 'network-error' });
+    const rest = createRestClient([A], { fetch, now: () => now });
+    expect((await rest.get('/x').catch((e) => e)).retryAfterMs).to.equal(30_000);
+    now = 29_000;
+    await rest.get('/x').catch(() => undefined);
+    expect(fetch.requests).to.have.length(1);
+    rest.reset!();
+    await rest.get('/x').catch(() => undefined);
+    expect(fetch.requests).to.have.length(2);
+  });
+
+  it('B14: a Retry-After of weeks rests the base an hour at most', async () => {
+    const fetch = scriptedFetch({ [`${A}/x`]: { status: 429, headers: { 'retry-after': '2200000' } } });
+    expect((await createRestClient([A], { fetch, now: () => 0 }).get('/x').catch((e) => e)).retryAfterMs).to.equal(3_600_000);
+    expect(retryAfterMs('Wed, 21 Oct 2099 07:28:00 GMT', 0)).to.equal(3_600_000);
+  });
+
+  it('R10: a runtime that refuses the cache option (old Cloudflare Workers) is asked without it', async () => {
+    const seen: unknown[] = [];
+    const fetch = async (url: string, init?: { cache?: string }) => {
+      seen.push(init?.cache);
+      if (init?.cache) throw new TypeError("The 'cache' field on 'RequestInitializerDict' is not implemented.");
+      return { ok: true, status: 200, headers: { get: () => null }, text: async () => url };
+    };
+    const rest = createRestClient([A], { fetch, now: () => 0 });
+    expect(await rest.get('/x')).to.equal(`${A}/x`);
+    expect(await rest.get('/y')).to.equal(`${A}/y`);
+    expect(seen).to.deep.equal(['no-store', undefined, undefined]);
+  });
+
+  it('B2: a route some bases lack (prices on an Esplora) is asked of the next one', async () => {
+    const fetch = scriptedFetch({ [`${A}/v1/prices`]: { status: 404, body: 'endpoint does not exist' }, [`${B}/v1/prices`]: { body: '{"USD":1}' } });
+    const rest = createRestClient([A, B], { fetch, now: () => 0 }, 'rates', { failOverOn: [404] });
+    expect(await rest.get('/v1/prices')).to.equal('{"USD":1}');
+    expect(await rest.get('/v1/prices')).to.equal('{"USD":1}');
+    expect(fetch.requests).to.deep.equal([`${A}/v1/prices`, `${B}/v1/prices`, `${B}/v1/prices`]);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -83,7 +136,7 @@ describe('Esplora data', () => {
     const fetch = scriptedFetch({ [`${A}/blocks/tip/height`]: { body: '890448\n' }, [`${A}/address/x/txs`]: { body: [{ txid: TXID, vin: [], vout: [{ scriptpubkey_address: 'x', value: 1 }], status: { confirmed: false } }] } });
     const rest = createRestClient([A], { fetch, now: () => 0 });
     expect(await fetchTipHeight(rest)).to.equal(890448);
-    expect(await fetchAddressTxs(rest, 'x')).to.deep.equal({ txs: [{ txid: TXID, valueSats: 1, height: null, rbf: false, spends: [] }], complete: true });
+    expect(await fetchAddressTxs(rest, 'x')).to.deep.equal({ txs: [{ txid: TXID, valueSats: 1, height: null, rbf: false, spends: [], blockTime: null }], complete: true });
   });
   it('calls a proxy page where data should be what it is, an HttpError', async () => {
     const page = '<html><body>Checking your browser…</body></html>';
@@ -121,7 +174,7 @@ describe('mempool.space socket', () => {
     const handle = openAddressSocket('wss://x/api/v1/ws', 'addr', events, effects());
     const socket = FakeSocket.created[0]!;
     socket.open();
-    expect(socket.sent).to.deep.equal([{ action: 'want', data: ['blocks'], 'track-address': 'addr' }]);
+    expect(socket.sent).to.deep.equal([{ action: 'want', data: ['blocks'], 'track-address': 'addr' }, { action: 'ping' }]);
     socket.receive({ conversions: { USD: 1 } });
     expect(log).to.deep.equal([]);
     socket.receive({ blocks: [block('h1', 1, 'h0'), block('h2', 2, 'h1')] });
@@ -173,7 +226,7 @@ describe('mempool.space socket', () => {
     first.open();
     first.receive({ blocks: [block('h2', 2, 'h1')] });
     await timers.advance(PING_AFTER_MS - 1);
-    expect(first.sent).to.have.length(1);
+    expect(first.sent).to.have.length(2);
     await timers.advance(1);
     expect(first.sent.at(-1)).to.deep.equal({ action: 'ping' });
     first.receive({ pong: true });
@@ -199,6 +252,51 @@ describe('mempool.space socket', () => {
     const socket = FakeSocket.created.at(-1)!;
     socket.open();
     expect(socket.sent[0]).to.deep.include({ 'track-address': 'addr' });
+  });
+
+  it('R7: is ready on the pong to its ping when the server has no blocks to reply with (after a restart)', () => {
+    openAddressSocket('wss://x', 'addr', events, effects());
+    const socket = FakeSocket.created[0]!;
+    socket.open();
+    socket.receive({ conversions: { USD: 1 } });
+    expect(log).to.deep.equal([]);
+    socket.receive({ pong: true });
+    expect(log).to.deep.equal(['ready']);
+  });
+
+  it('B09: ignores null and malformed blocks', () => {
+    openAddressSocket('wss://x', 'addr', events, effects());
+    const socket = FakeSocket.created[0]!;
+    socket.open();
+    for (const frame of [{ blocks: [null] }, { blocks: [{ id: 7, height: 'x' }] }, { block: { id: 'h', height: -1 } }]) socket.receive(frame);
+    expect(log.filter((line) => line.startsWith('tip'))).to.deep.equal([]);
+  });
+
+  it('R2: a derived URL that never opens is given up after 3 tries: there is no socket there', async () => {
+    const gone: string[] = [];
+    openAddressSocket('wss://blockstream.info/api/v1/ws', 'addr', { ...events, onAbsent: () => gone.push('absent') }, { ...effects(), giveUpAfter: 3 });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      FakeSocket.created.at(-1)!.drop();
+      await timers.advance(60_000);
+    }
+    expect(gone).to.deep.equal(['absent']);
+    expect(FakeSocket.created).to.have.length(3);
+    expect(timers.pending).to.deep.equal([]);
+  });
+
+  it('B16: a socket that opens, answers and drops every second is still backed off', async () => {
+    openAddressSocket('wss://x', 'addr', events, { ...effects(), random: () => 0.999 });
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const socket = FakeSocket.created.at(-1)!;
+      socket.open();
+      socket.receive({ blocks: [block('h2', 2, 'h1')] });
+      await timers.advance(1_000);
+      socket.drop();
+      delays.push(timers.pending[0]!);
+      await timers.advance(timers.pending[0]!);
+    }
+    expect(delays.map((ms) => Math.round(ms / 1000))).to.deep.equal([1, 2, 4, 8, 16, 30]);
   });
 
   it('reconnects at once when woken while down, and stops everything on close', async () => {

@@ -7,10 +7,10 @@ const ADDRESS = 'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g';
 const API = 'https://mempool.space/api';
 const tx = (id: string, value: number, height?: number) => ({ txid: id.repeat(64).slice(0, 64), vin: [{ sequence: 0xfffffffd }], vout: [{ scriptpubkey_address: ADDRESS, value }], status: height ? { confirmed: true, block_height: height } : { confirmed: false } });
 
-function setup(attributes: Record<string, string>, history: unknown[] = []) {
+function setup(attributes: Record<string, string>, history: unknown[] = [], held: Promise<void> = Promise.resolve()) {
   const timers = new ManualTimers();
   FakeSocket.created.length = 0;
-  const fetch = scriptedFetch({ [`${API}/blocks/tip/height`]: { body: '100' }, [`${API}/address/${ADDRESS}/txs`]: { body: history } });
+  const fetch = scriptedFetch({ [`${API}/blocks/tip/height`]: { body: '100' }, [`${API}/address/${ADDRESS}/txs`]: async () => (await held, { body: history }) });
   const effects: CheckoutEffects = {
     fetch,
     now: () => timers.now,
@@ -36,12 +36,19 @@ async function live(timers: ManualTimers): Promise<FakeSocket> {
 }
 
 describe('checkout', () => {
-  it('shows the request only once the address history is known, then follows the payment to paid', async () => {
-    const { checkout, timers, statuses } = setup({ amount: '0.0015', label: 'Shop & Co', orderId: 'A-1' });
+  it('shows the request once the address history is known (without waiting for the socket), then follows the payment to paid', async () => {
+    let answer: () => void = () => undefined;
+    const { checkout, timers, statuses, fetch } = setup({ amount: '0.0015', label: 'Shop & Co', orderId: 'A-1' }, [], new Promise<void>((resolve) => (answer = resolve)));
     checkout.start();
     expect(checkout.state.status, 'nothing happens before start returns').to.equal('loading');
     await timers.advance(0);
+    // The listing is asked for at once; until it answers there is no request to pay.
+    expect(fetch.requests).to.include(`${API}/address/${ADDRESS}/txs`);
     expect(checkout.state.payment).to.equal(null);
+    answer();
+    await timers.advance(0);
+    expect(checkout.state.status).to.equal('awaiting');
+    expect(FakeSocket.created.at(-1)!.sent).to.deep.equal([]);
     const socket = await live(timers);
     expect(checkout.state.status).to.equal('awaiting');
     expect(checkout.state.payment).to.deep.include({

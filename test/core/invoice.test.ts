@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   attributePayments,
   EMPTY_WATCH,
+  STALE_MS,
   fullAmountSats,
   reduceWatch,
   summarizeInvoice,
@@ -33,7 +34,9 @@ function run(events: ChainEvent[], terms = policy(), now = 2_000): { watch: Watc
   return { watch, statuses, last: summarizeInvoice(base, terms, watch) };
 }
 
-const snapshot = (txs: ChainTx[], tipHeight = 100, complete = true): ChainEvent => ({ type: 'snapshot', txs, tipHeight, complete });
+const snapshot = (txs: ChainTx[], tipHeight: number | null = 100, complete = true, requestedAt?: number): ChainEvent => ({ type: 'snapshot', txs, tipHeight, complete, requestedAt });
+/** A listing asked for long enough after everything before it was learned to be believed. */
+const later = 2_000 + STALE_MS;
 
 describe('invoice reducer', () => {
   it('is loading until the first snapshot, then awaiting', () => {
@@ -94,8 +97,38 @@ describe('invoice reducer', () => {
   });
 
   it('lowers the status when a reorg unconfirms a payment (a fresh snapshot says so)', () => {
-    const { statuses } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, 101)] }, { type: 'tip', height: 101 }, snapshot([tx('a', 100_000, null)], 101)]);
+    const { statuses } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, 101)] }, { type: 'tip', height: 101 }, snapshot([tx('a', 100_000, null)], 101, true, later)]);
     expect(statuses).to.deep.equal(['awaiting', 'paid', 'paid', 'unconfirmed']);
+  });
+
+  describe('B1: a listing older than what the socket said never takes it back', () => {
+    it('a complete listing asked before (or just after) a pushed payment keeps it', () => {
+      // The listing was asked at 1 000 and computed before the payment; the push came at 2 000.
+      const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }, snapshot([], 100, true, 1_000), snapshot([], 100, true, 2_000 + STALE_MS - 1)]);
+      expect(statuses).to.deep.equal(['awaiting', 'unconfirmed', 'unconfirmed', 'unconfirmed']);
+      expect(last.txids).to.deep.equal(['a']);
+    });
+    it('a listing asked long enough after it, that does not show it, does', () => {
+      expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }, snapshot([], 100, true, later)]).statuses).to.deep.equal(['awaiting', 'unconfirmed', 'awaiting']);
+    });
+    it('a stale listing never unconfirms a payment the socket saw in a block, nor lowers the tip', () => {
+      const { last, watch } = run([snapshot([]), { type: 'tip', height: 101 }, { type: 'txs', txs: [tx('a', 100_000, 101)] }, snapshot([tx('a', 100_000, null)], 100, true, 1_500)]);
+      expect(last).to.include({ status: 'paid', confirmations: 1 });
+      expect(watch.tipHeight).to.equal(101);
+    });
+    it('after a reorg, a listing may unconfirm a payment however recently it was seen in a block', () => {
+      const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, 101)] }, { type: 'tip', height: 101, reorg: true }, snapshot([tx('a', 100_000, null)], 101, true, 2_500)]);
+      expect(last.status).to.equal('unconfirmed');
+    });
+    it('an explicit removal takes a payment out at once', () => {
+      expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'removed', txids: ['a'] }]).last.status).to.equal('awaiting');
+    });
+    it('a history taken without a tip (the allocation scan) is bounded by the first tip that comes', () => {
+      const { watch, last } = run([snapshot([], null), { type: 'tip', height: 120 }, { type: 'txs', txs: [tx('old', 100_000, 110)] }, { type: 'txs', txs: [tx('new', 100_000, 121)] }]);
+      expect(watch.baselineTip).to.equal(120);
+      expect(watch.baseline).to.deep.equal(['old']);
+      expect(last.txids).to.deep.equal(['new']);
+    });
   });
 
   it('never lets a late mempool notice unconfirm a transaction', () => {
@@ -153,7 +186,7 @@ describe('invoice reducer', () => {
   });
 
   it('drops vanished mempool transactions but keeps confirmed ones from a truncated listing', () => {
-    const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 30_000, 101), tx('b', 30_000)] }, snapshot([tx('c', 1_000)], 101, false)]);
+    const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 30_000, 101), tx('b', 30_000)] }, snapshot([tx('c', 1_000)], 101, false, later)]);
     expect([...last.txids].sort()).to.deep.equal(['a', 'c']);
   });
 

@@ -45,11 +45,11 @@ describe('fetchPrice: mempool /v1/prices', () => {
   it('a price of -1 (unavailable), a missing currency, or no answer is an error, never a number', async () => {
     const cases: [Answer | 'network-error', string, RegExp][] = [
       [{ body: { USD: 97123, BRL: -1 } }, 'BRL', /No price for BRL right now \(the source marks it unavailable\)/],
-      [{ body: { USD: 97123 } }, 'XYZ', /No price for XYZ from this source/],
-      [{ body: 'null' }, 'USD', /No price for USD from this source/],
+      [{ body: 'null' }, 'USD', /No price for USD: the price source did not answer with prices/],
       [{ body: { USD: '97123' } }, 'USD', /No price for USD/],
       [{ body: { USD: 0 } }, 'USD', /No price for USD/],
       [{ status: 503 }, 'USD', /answered HTTP 503/],
+      [{ status: 200, body: { time: 1, USD: 97123, EUR: -1 } }, 'EUR', /right now/],
       ['network-error', 'USD', /Cannot reach/],
       [{ body: '<html>' }, 'USD', /No price for USD: the price source did not answer with prices/],
     ];
@@ -57,6 +57,16 @@ describe('fetchPrice: mempool /v1/prices', () => {
       const error = await fetchPrice(client(answer), '/v1/prices', currency).catch((e: unknown) => e);
       expect(error, JSON.stringify(answer)).to.be.instanceOf(Error);
       expect((error as Error).message, JSON.stringify(answer)).to.match(message);
+      expect(error, JSON.stringify(answer)).to.include({ code: 'unavailable' });
     }
+  });
+
+  it('R3: a currency the source does not price, or a source with no prices at all (a test network), is a configuration error', async () => {
+    const unknown = await fetchPrice(client({ body: { time: 1, USD: 97123 } }), '/v1/prices', 'XYZ').catch((e: unknown) => e);
+    expect(unknown).to.include({ source: 'currency', code: 'unsupported' });
+    // mempool on testnet, testnet4, signet: every price -1, and no time (price-updater.ts:139-143).
+    const testnet = await fetchPrice(client({ body: { time: 0, USD: -1, EUR: -1, GBP: -1 } }), '/v1/prices', 'USD').catch((e: unknown) => e);
+    expect(testnet).to.include({ source: 'rates', code: 'unsupported' });
+    expect((testnet as Error).message).to.equal('This API has no fiat prices (mempool has none on test networks): set rates to a URL of prices, or price in BTC.');
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createRestClient } from '../../src/core/chain/http.js';
-import { watchAddress, SOCKET_GRACE_MS, type WatchOptions } from '../../src/core/chain/watcher.js';
+import { watchAddress, SETTLE_MS, SOCKET_GRACE_MS, type WatchOptions } from '../../src/core/chain/watcher.js';
 import type { ChainEvent } from '../../src/core/invoice.js';
 import { FakeSocket, ManualTimers, scriptedFetch, type Answer } from '../helpers/fakes.js';
 
@@ -8,7 +8,7 @@ const API = 'https://api.example/api';
 const TIP = `${API}/blocks/tip/height`;
 const TXS = `${API}/address/addr/txs`;
 
-function setup(options: { ws?: boolean; answers?: Record<string, Answer | ((url: string) => Answer)> } = {}) {
+function setup(options: { ws?: boolean; derived?: boolean; listNow?: boolean; isHistory?: WatchOptions['isHistory']; answers?: Record<string, Answer | ((url: string) => Answer)> } = {}) {
   const timers = new ManualTimers();
   const fetch = scriptedFetch({ [TIP]: { body: '100' }, [TXS]: { body: [] }, ...options.answers });
   const events: ChainEvent[] = [];
@@ -29,6 +29,9 @@ function setup(options: { ws?: boolean; answers?: Record<string, Answer | ((url:
     address: 'addr',
     rest: createRestClient([API], effects),
     wsUrl: options.ws === false ? null : 'wss://api.example/api/v1/ws',
+    wsDerived: options.derived,
+    listNow: options.listNow,
+    isHistory: options.isHistory,
     pollMs: () => 5_000,
     onEvent: (event) => events.push(event),
     onConnection: (connection) => connections.push(connection),
@@ -41,19 +44,64 @@ function setup(options: { ws?: boolean; answers?: Record<string, Answer | ((url:
 const restCalls = (fetch: { requests: string[] }): number => fetch.requests.length;
 
 describe('address watcher', () => {
-  it('with a healthy socket: one reconcile (2 requests) after subscribing, then no REST at all', async () => {
+  it('with a healthy socket: one listing after subscribing (the socket gives the tip), one more once a server cache has expired, then no REST at all', async () => {
     const { watcher, timers, fetch, events, connections, socket } = setup();
     socket().open();
     socket().receive({ blocks: [{ id: 'h', height: 100 }] });
     await timers.advance(10);
-    expect(restCalls(fetch)).to.equal(2);
+    expect(fetch.requests).to.deep.equal([TXS]);
     expect(events.map((e) => e.type)).to.deep.equal(['tip', 'snapshot']);
+    expect(events[1]).to.include({ tipHeight: 100, requestedAt: timers.now - 10 });
     expect(connections).to.deep.equal(['connecting', 'live']);
+    await timers.advance(SETTLE_MS);
+    expect(fetch.requests).to.deep.equal([TXS, TXS]);
     for (let minute = 0; minute < 10; minute++) {
       socket().receive({ pong: true });
       await timers.advance(25_000);
     }
     expect(restCalls(fetch)).to.equal(2);
+    watcher.stop();
+  });
+
+  it('lists at once, without waiting for the socket, when the address has no history yet', async () => {
+    const { watcher, timers, fetch, events } = setup({ listNow: true });
+    await timers.advance(0);
+    expect(fetch.requests.sort()).to.deep.equal([TXS, TIP].sort());
+    expect(events.map((e) => e.type)).to.deep.equal(['snapshot']);
+    watcher.stop();
+  });
+
+  it('R2: a derived socket URL that never opens is given up: it polls, and says so', async () => {
+    const { watcher, timers, connections, socket } = setup({ derived: true });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      socket().drop();
+      await timers.advance(60_000);
+    }
+    expect(connections.at(-1)).to.equal('polling');
+    expect(FakeSocket.created).to.have.length(3);
+    await timers.advance(600_000);
+    expect(FakeSocket.created).to.have.length(3);
+    watcher.stop();
+  });
+
+  it('B4: pages back through a backend that lists 10 at a time, to the invoice’s history', async () => {
+    const txs = Array.from({ length: 25 }, (_, n) => ({ txid: n.toString(16).padStart(64, '0'), vin: [], vout: [{ scriptpubkey_address: 'addr', value: 1_000 + n }], status: { confirmed: true, block_height: 200 - n } }));
+    const page = (from: number) => ({ body: txs.slice(from, from + 10) });
+    const { watcher, timers, events } = setup({
+      ws: false,
+      isHistory: (tx) => tx.height !== null && tx.height <= 185,
+      answers: {
+        [TXS]: page(0),
+        [`${TXS}/chain/${txs[9]!.txid}`]: { status: 404, body: 'Cannot GET' },
+        [`${TXS}?after_txid=${txs[9]!.txid}`]: page(10),
+        [`${TXS}?after_txid=${txs[19]!.txid}`]: page(20),
+      },
+    });
+    await timers.advance(0);
+    const snapshot = events.find((e) => e.type === 'snapshot') as Extract<ChainEvent, { type: 'snapshot' }>;
+    // 200 … 186 are newer than the history (≤ 185): all of them listed, over two pages.
+    expect(snapshot.complete).to.equal(true);
+    expect(snapshot.txs.map((tx) => tx.height)).to.include.members([186, 190, 200]);
     watcher.stop();
   });
 
@@ -79,6 +127,7 @@ describe('address watcher', () => {
       socket().receive({ pong: true });
       await timers.advance(20_000);
     }
+    // Live: one listing on subscribing and one once a cache expired, each without the tip.
     expect(restCalls(fetch)).to.equal(6);
     socket().drop();
     await timers.advance(SOCKET_GRACE_MS);
@@ -130,13 +179,13 @@ describe('address watcher', () => {
     await timers.advance(10);
     socket().receive({ block: { id: 'x', height: 101, previousblockhash: 'not-h' } });
     await timers.advance(10);
-    expect(restCalls(fetch)).to.equal(4);
+    expect(restCalls(fetch)).to.equal(2);
     socket().receive({ block: { id: 'y', height: 102, previousblockhash: 'x' } });
     await timers.advance(10);
-    expect(restCalls(fetch)).to.equal(4);
+    expect(restCalls(fetch)).to.equal(2);
     wake();
     await timers.advance(10);
-    expect(restCalls(fetch)).to.equal(6);
+    expect(restCalls(fetch)).to.equal(3);
     watcher.stop();
     expect(timers.pending).to.deep.equal([]);
   });

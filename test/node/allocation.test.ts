@@ -209,10 +209,10 @@ describe('fiat prices against the devnet', () => {
     expect(checkout.state.notice).to.equal(null);
   });
 
-  it('an unknown currency and an unreachable source are notices too', async () => {
+  it('an unknown currency is a configuration error; an unreachable source a notice, retried', async () => {
     const chain = await newChain();
     const unknown = buyer({ api: chain.api, amount: '5', currency: 'XYZ', index: '0' }, { fastRetries: true });
-    expect((await unknown.until((state) => state.notice !== null, 'a notice')).notice!.message).to.equal('No price for XYZ from this source.');
+    expect((await unknown.until((state) => state.status === 'error', 'an error')).error).to.include({ source: 'currency', code: 'unsupported' });
     const unreachable = buyer({ api: chain.api, amount: '5', currency: 'USD', index: '0', rates: 'http://127.0.0.1:9/v1/prices' }, { fastRetries: true });
     expect((await unreachable.until((state) => state.notice !== null, 'a notice')).notice!.message).to.match(/^No price for USD: Cannot reach http:\/\/127\.0\.0\.1:9/);
     expect(unreachable.checkout.state.invoice).to.equal(null);

@@ -49,16 +49,6 @@ export async function fetchTipHeight(rest: RestClient): Promise<number> {
   return height;
 }
 
-/**
- * `GET /address/:a/txs`: newest first, up to 50 mempool and 25 confirmed transactions (fewer on
- * some backends). A listing shorter than 25 cannot have been cut off on any of them.
- */
-export async function fetchAddressTxs(rest: RestClient, address: string): Promise<{ txs: ChainTx[]; complete: boolean }> {
-  const list = parseApiJson(await rest.get(`/address/${address}/txs`));
-  const txs = toChainTxs(list, address);
-  return { txs, complete: Array.isArray(list) && list.length < 25 };
-}
-
 /** A transaction and, once in a block, the block's time (Unix seconds, as the miner wrote it). */
 export interface DatedTx extends ChainTx {
   readonly blockTime: number | null;
@@ -86,25 +76,52 @@ export async function fetchTx(rest: RestClient, txid: string, address: string): 
 }
 
 /**
- * Everything that paid `address`, newest first, paging through its confirmed history
- * (`/address/:a/txs`, then `/address/:a/txs/chain/:last_seen_txid`) until a page is short, a
- * transaction is at or below `stopAtHeight` (older than what is asked about), or `maxPages`.
+ * A listing shorter than this was not cut off, on every backend known: Blockstream lists 50
+ * mempool + 25 confirmed transactions, mempool/electrs 50 in all, mempool's electrum backend 10.
  */
-export async function fetchAddressHistory(rest: RestClient, address: string, options: { stopAtHeight?: number | null; maxPages?: number } = {}): Promise<{ txs: DatedTx[]; complete: boolean }> {
+export const SHORTEST_PAGE = 10;
+
+/**
+ * `GET /address/:a/txs`, newest first, paging back through older transactions for as long as
+ * needed: until a page is short or brings nothing new, a transaction `stopAt` calls old enough
+ * is reached (everything newer is then listed), or `maxPages`. Pages go on through
+ * `/address/:a/txs/chain/:last_seen_txid` (Esplora, mempool/electrs), or where that route is
+ * missing (mempool's electrum backend) `?after_txid=`. `complete` says nothing newer than the
+ * stop was left out.
+ */
+export async function fetchAddressTxs(
+  rest: RestClient,
+  address: string,
+  options: { stopAt?: (tx: ChainTx) => boolean; maxPages?: number } = {},
+): Promise<{ txs: DatedTx[]; complete: boolean }> {
+  const list = (answer: unknown): DatedTx[] => {
+    if (!Array.isArray(answer)) throw notEsploraData();
+    return answer.map((tx) => dated(tx, address)).filter((tx): tx is DatedTx => tx !== null);
+  };
   const first = parseApiJson(await rest.get(`/address/${address}/txs`));
-  if (!Array.isArray(first)) throw notEsploraData();
-  const txs = first.map((tx) => dated(tx, address)).filter((tx): tx is DatedTx => tx !== null);
-  const reachedOld = (): boolean => options.stopAtHeight != null && txs.some((tx) => tx.height !== null && tx.height <= options.stopAtHeight!);
-  let confirmed = txs.filter((tx) => tx.height !== null);
-  // A first page with fewer than 25 confirmed transactions holds all of them.
-  let more = confirmed.length >= 25;
-  for (let page = 1; more && !reachedOld() && page < (options.maxPages ?? 40); page++) {
-    const next = parseApiJson(await rest.get(`/address/${address}/txs/chain/${confirmed[confirmed.length - 1]!.txid}`));
-    if (!Array.isArray(next)) throw notEsploraData();
-    const parsed = next.map((tx) => dated(tx, address)).filter((tx): tx is DatedTx => tx !== null && !txs.some((known) => known.txid === tx.txid));
-    txs.push(...parsed);
-    confirmed = parsed.filter((tx) => tx.height !== null);
-    more = next.length >= 25 && confirmed.length > 0;
+  const txs = list(first);
+  const reached = (): boolean => !!options.stopAt && txs.some(options.stopAt);
+  if ((first as unknown[]).length < SHORTEST_PAGE || reached()) return { txs, complete: true };
+  let byChain = true;
+  for (let page = 1; page < (options.maxPages ?? 20); page++) {
+    let answer: unknown;
+    if (byChain) {
+      const cursor = [...txs].reverse().find((tx) => tx.height !== null);
+      try {
+        answer = parseApiJson(await rest.get(`/address/${address}/txs/chain${cursor ? `/${cursor.txid}` : ''}`));
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status !== 404) throw error;
+        byChain = false;
+        page--;
+        continue;
+      }
+    } else {
+      answer = parseApiJson(await rest.get(`/address/${address}/txs?after_txid=${txs[txs.length - 1]!.txid}`));
+    }
+    const fresh = list(answer).filter((tx) => !txs.some((known) => known.txid === tx.txid));
+    if (!fresh.length) return { txs, complete: true };
+    txs.push(...fresh);
+    if (reached() || (answer as unknown[]).length < SHORTEST_PAGE) return { txs, complete: true };
   }
-  return { txs, complete: !more || reachedOld() };
+  return { txs, complete: false };
 }

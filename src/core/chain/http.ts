@@ -21,6 +21,8 @@ export interface RestClient {
   get(path: string): Promise<string>;
   /** POST `body` as text/plain: a CORS "simple request", so no preflight. */
   post(path: string, body: string): Promise<string>;
+  /** Forgets every cool-down: the network is back. */
+  reset?(): void;
 }
 
 /** The error for an answer that is not what an Esplora API sends (a proxy's HTML page, say). */
@@ -38,24 +40,53 @@ export function parseApiJson(text: string): unknown {
 /** When the server gave no Retry-After (or hid it behind CORS), wait this long before trying that base again. */
 export const DEFAULT_COOLDOWN_MS = 30_000;
 
-/** Reads Retry-After: delta-seconds or an HTTP date (RFC 9110). */
+/** The longest rest any server's Retry-After gets: an hour (past 2^31 ms, timers would fire at once). */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** Reads Retry-After: delta-seconds or an HTTP date (RFC 9110), at most {@link MAX_RETRY_AFTER_MS}. */
 export function retryAfterMs(value: string | null, now: number): number | null {
   if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  if (/^\d+$/.test(value.trim())) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(date - now, 0);
+  return Number.isNaN(date) ? null : Math.min(Math.max(date - now, 0), MAX_RETRY_AFTER_MS);
 }
 
 /**
- * A client over `bases`, tried in order. A base that fails (network error, 5xx, 408, 429) is
- * skipped until its cool-down ends, honouring Retry-After; the last base that answered is tried
- * first next time. Other 4xx answers (a 404 for an unknown transaction, say) are returned as
- * errors without fail-over: every base would say the same. Errors name `source` (the API is
- * `chain`; a price source `rates`).
+ * A 400 that says the request itself is wrong (an address, a hash), as Esplora and electrs word
+ * it; any other 400 is mempool/electrs' answer to an internal error (m-rest.rs:1986-1996), and
+ * is worth another try.
  */
-export function createRestClient(bases: readonly string[], effects: { fetch: FetchLike } & Clock, source: ErrorSource = 'chain'): RestClient {
+const REQUEST_REFUSED = /^(invalid|address on invalid network|transaction not found|block not found)/i;
+
+export interface RestClientOptions {
+  /** Statuses that mean "this base has no such route": try the next base (prices on a mixed list). */
+  failOverOn?: readonly number[];
+}
+
+/**
+ * A client over `bases`, tried in order. A base that fails (network error, 5xx, 408, 429, and a
+ * 400 that is an internal error) is skipped until its cool-down ends, honouring Retry-After; the
+ * last base that answered is tried first next time. A failure that cannot be read (a network
+ * error, which is also what a 429 without CORS looks like) rests the base as a 429 would.
+ * Other 4xx answers (a 404 for an unknown transaction, say) are returned as errors without
+ * fail-over: every base would say the same. Errors name `source` (the API is `chain`; a price
+ * source `rates`) and never repeat what the server said: it is shown to the buyer.
+ */
+export function createRestClient(bases: readonly string[], effects: { fetch: FetchLike } & Clock, source: ErrorSource = 'chain', options: RestClientOptions = {}): RestClient {
   const coolUntil = new Map<string, number>();
   let preferred = 0;
+  // Some runtimes (Cloudflare Workers before 2024-11-11) refuse the cache option: then go without.
+  let cacheOption = true;
+
+  async function attempt(url: string, init: { method?: string; body?: string; headers?: Record<string, string> }) {
+    try {
+      return await effects.fetch(url, cacheOption ? { ...init, cache: 'no-store' } : init);
+    } catch (error) {
+      if (!cacheOption || !/cache/i.test(String((error as Error)?.message))) throw error;
+      cacheOption = false;
+      return effects.fetch(url, init);
+    }
+  }
 
   async function request(path: string, init: { method?: string; body?: string; headers?: Record<string, string> }): Promise<string> {
     let lastError: HttpError | null = null;
@@ -64,15 +95,15 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
       const base = bases[index]!;
       const now = effects.now();
       if ((coolUntil.get(base) ?? 0) > now) {
-        lastError ??= new HttpError(429, `${base} asked to wait (rate limit).`, coolUntil.get(base)! - now, source);
+        lastError ??= new HttpError(429, `${base} asked to wait.`, coolUntil.get(base)! - now, source);
         continue;
       }
       let response;
       try {
-        response = await effects.fetch(base + path, { ...init, cache: 'no-store' });
+        response = await attempt(base + path, init);
       } catch {
-        lastError = new HttpError(0, `Cannot reach ${base}.`, null, source);
-        coolUntil.set(base, now + 2_000);
+        lastError = new HttpError(0, `Cannot reach ${base}.`, DEFAULT_COOLDOWN_MS, source);
+        coolUntil.set(base, now + DEFAULT_COOLDOWN_MS);
         continue;
       }
       if (response.ok) {
@@ -81,12 +112,25 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
       }
       const { status } = response;
       const wait = retryAfterMs(response.headers.get('retry-after'), now);
-      if (status === 429 || status === 408 || status >= 500) {
-        coolUntil.set(base, now + (wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : 2_000)));
-        lastError = new HttpError(status, `${base} answered HTTP ${status}.`, wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : null), source);
+      const detail = status === 400 ? (await response.text().catch(() => '')).trim() : '';
+      // The API serves another network than the address's (m-rest.rs:1894-1922): the page's api is wrong.
+      if (/^address on invalid network/i.test(detail)) {
+        throw new CheckoutError('api', 'network-mismatch', `${base} serves another network than this checkout's: set api to an API of that network.`);
+      }
+      const refused = status === 400 && REQUEST_REFUSED.test(detail);
+      if (status === 429 || status === 408 || status >= 500 || (status === 400 && !refused)) {
+        const rest = wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : 2_000);
+        coolUntil.set(base, now + rest);
+        lastError = new HttpError(status, status === 429 ? `${base} asked to wait (rate limit).` : `${base} answered HTTP ${status}.`, rest, source);
         continue;
       }
-      throw new HttpError(status, `${base}${path.replace(/\/(address|tx)\/[^/]+/, '/$1/…')} answered HTTP ${status}: ${(await response.text()).slice(0, 120)}`, null, source);
+      if (options.failOverOn?.includes(status)) {
+        // This base lacks the route: leave it alone for an hour.
+        coolUntil.set(base, now + MAX_RETRY_AFTER_MS);
+        lastError = new HttpError(status, `${base} has no ${path.split('?')[0]}.`, null, source);
+        continue;
+      }
+      throw new HttpError(status, `${base}${path.replace(/\/(address|tx)\/[^/?]+/, '/$1/…').split('?')[0]} answered HTTP ${status}.`, null, source);
     }
     throw lastError ?? new HttpError(0, 'No API to ask.', null, source);
   }
@@ -94,5 +138,6 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
   return {
     get: (path) => request(path, {}),
     post: (path, body) => request(path, { method: 'POST', body, headers: { 'content-type': 'text/plain' } }),
+    reset: () => coolUntil.clear(),
   };
 }

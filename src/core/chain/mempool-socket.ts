@@ -1,5 +1,8 @@
 /**
- * A mempool.space websocket subscription to one address (protocol.md §1).
+ * A mempool.space websocket subscription to one address: `want: ["blocks"]` and `track-address`
+ * in one frame, a JSON ping after 30 s of silence, reconnection with backoff. mempool's handler
+ * (websocket-handler.ts) processes a client's messages in order and never reports errors for
+ * `track-address`, so the subscription is known to be in place once anything answers it.
  * @module
  */
 import type { ChainTx } from '../invoice.js';
@@ -7,7 +10,10 @@ import type { SocketLike, Timers } from '../effects.js';
 import { toChainTxs } from './esplora.js';
 
 export interface SocketEvents {
-  /** The server has our subscription (its `blocks` reply arrived): reconcile over REST now (G1). */
+  /**
+   * The server has our subscription (its `blocks` reply, or the `pong` to the ping sent right
+   * after it, arrived): reconcile over REST now, for what happened before (no backfill).
+   */
   onReady(): void;
   onTxs(txs: ChainTx[]): void;
   onRemoved(txids: string[]): void;
@@ -15,12 +21,16 @@ export interface SocketEvents {
   onTip(height: number, reorg: boolean): void;
   /** The connection is gone; it is being re-established. */
   onDown(): void;
+  /** The socket never opened in `giveUpAfter` tries: there is none at that URL, and no more tries are made. */
+  onAbsent?(): void;
 }
 
 export interface SocketEffects extends Timers {
   createSocket(url: string): SocketLike;
   /** A number in [0, 1), for jitter. */
   random(): number;
+  /** Give up after this many failed tries without ever opening (null: never). */
+  giveUpAfter?: number | null;
 }
 
 export interface AddressSocket {
@@ -29,7 +39,9 @@ export interface AddressSocket {
   close(): void;
 }
 
-/** Send a ping after this much silence; mempool's own frontend does the same (G8). */
+/** A connection that lasts this long is healthy again: only then does the backoff start over. */
+export const HEALTHY_AFTER_MS = 30_000;
+/** Send a ping after this much silence; nginx drops idle sockets after 120 s, mempool's own frontend pings too. */
 export const PING_AFTER_MS = 30_000;
 /** A ping unanswered for this long means the connection is dead. */
 export const PONG_TIMEOUT_MS = 5_000;
@@ -47,20 +59,24 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
   let closed = false;
   let ready = false;
   let failures = 0;
+  let everOpened = false;
+  let healthyTimer: unknown = null;
   let tipHash: string | null = null;
   let idleTimer: unknown = null;
   let pongTimer: unknown = null;
   let retryTimer: unknown = null;
 
   const clear = (): void => {
-    for (const timer of [idleTimer, pongTimer, retryTimer]) if (timer !== null) effects.clearTimeout(timer);
-    idleTimer = pongTimer = retryTimer = null;
+    for (const timer of [idleTimer, pongTimer, retryTimer, healthyTimer]) if (timer !== null) effects.clearTimeout(timer);
+    idleTimer = pongTimer = retryTimer = healthyTimer = null;
   };
 
   /** Detaches from the current socket and closes it, so none of its late events reach us. */
   const release = (): void => {
     if (!socket) return;
-    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    // A no-op, not null: the ws package raises an error event when closed while still connecting.
+    socket.onerror = () => undefined;
     try {
       socket.close();
     } catch {
@@ -87,8 +103,8 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
     }
   };
 
-  const onTip = (block: BlockFrame, reorg: boolean): void => {
-    if (typeof block.id !== 'string' || !Number.isSafeInteger(block.height)) return;
+  const onTip = (block: BlockFrame | null, reorg: boolean): void => {
+    if (!block || typeof block.id !== 'string' || !Number.isSafeInteger(block.height) || block.height! < 0) return;
     tipHash = block.id;
     events.onTip(block.height!, reorg);
   };
@@ -109,12 +125,13 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
     const blocks = frame.blocks as BlockFrame[] | undefined;
     if (Array.isArray(blocks) && blocks.length) {
       // A fresh list that no longer holds our tip follows a reorg.
-      onTip(blocks[blocks.length - 1]!, tipHash !== null && !blocks.some((block) => block?.id === tipHash));
-      if (!ready) {
-        ready = true;
-        failures = 0;
-        events.onReady();
-      }
+      onTip(blocks[blocks.length - 1] ?? null, tipHash !== null && !blocks.some((block) => block?.id === tipHash));
+    }
+    // The `blocks` reply, or the `pong` to the ping sent behind the subscription: the server has
+    // handled the subscription (after a restart it has no blocks to reply with, ws.ts:172).
+    if (!ready && ((Array.isArray(blocks) && blocks.length) || frame.pong)) {
+      ready = true;
+      events.onReady();
     }
     const block = frame.block as BlockFrame | undefined;
     if (block && typeof block === 'object' && block.id !== tipHash) onTip(block, tipHash !== null && block.previousblockhash !== tipHash);
@@ -132,9 +149,13 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
       return drop();
     }
     socket.onopen = () => {
-      // One frame, both subscriptions: the `blocks` reply then acknowledges the address too.
+      everOpened = true;
+      // One frame, both subscriptions; then a ping, whose pong proves the frame was handled.
       send({ action: 'want', data: ['blocks'], 'track-address': address });
+      send({ action: 'ping' });
       armKeepalive();
+      // A connection that opens and drops at once is not a reason to try again at once.
+      healthyTimer = effects.setTimeout(() => ((healthyTimer = null), (failures = 0)), HEALTHY_AFTER_MS);
     };
     socket.onmessage = (event) => {
       armKeepalive();
@@ -147,6 +168,10 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
     if (retryTimer !== null || closed) return;
     clear();
     release();
+    if (!everOpened && effects.giveUpAfter != null && failures + 1 >= effects.giveUpAfter) {
+      closed = true;
+      return events.onAbsent?.();
+    }
     events.onDown();
     // Exponential backoff with jitter (G12): about 1 s, 2 s, 4 s … up to 30 s.
     const delay = Math.min(BACKOFF_MIN_MS * 2 ** failures, BACKOFF_MAX_MS) * (0.5 + effects.random() / 2);

@@ -1,10 +1,13 @@
 /**
  * Watches one address: live over the websocket when it is healthy, by REST polling when it is
- * not (or when there is none), and reconciling over REST whenever a gap could have opened.
+ * not (or when there is none), and reconciling over REST whenever a gap could have opened. The
+ * websocket never reports what happened before it subscribed (mempool's `track-address` has no
+ * backfill), so every (re)subscription is followed by a REST listing.
  * @module
  */
-import type { ChainEvent } from '../invoice.js';
+import type { ChainEvent, ChainTx } from '../invoice.js';
 import type { Clock, FetchLike, SocketLike, Timers } from '../effects.js';
+import { CheckoutError } from '../errors.js';
 import { fetchAddressTxs, fetchTipHeight } from './esplora.js';
 import { HttpError, notEsploraData, type RestClient } from './http.js';
 import { openAddressSocket, type AddressSocket } from './mempool-socket.js';
@@ -24,22 +27,32 @@ export interface WatchOptions {
   rest: RestClient;
   /** WebSocket URL, or null for REST polling only. */
   wsUrl: string | null;
+  /** The URL was derived from the API's, not given: if it never opens, there is no socket there. */
+  wsDerived?: boolean;
+  /** List the address at once, without waiting for the socket (its history is not known yet). */
+  listNow?: boolean;
+  /** Whether a listed transaction is older than the invoice: paging back stops at the first one. */
+  isHistory?(tx: ChainTx): boolean;
   /** The polling interval to use now (it depends on the invoice status). */
   pollMs(): number;
   onEvent(event: ChainEvent): void;
   onConnection(connection: Connection): void;
-  /** A reconcile failed (null: the next one succeeded). */
-  onError(error: HttpError | null): void;
+  /** A reconcile failed (null: the next one succeeded). A setup mistake (`isFinal`) stops nothing here: the checkout does. */
+  onError(error: CheckoutError | null): void;
 }
 
 export interface AddressWatcher {
-  /** Fetches the address's transactions and the tip now. */
+  /** Fetches the address's transactions (and the tip, when the socket does not give it) now. */
   reconcile(): Promise<void>;
   stop(): void;
 }
 
 /** How long to wait for the socket before reconciling over REST anyway. */
 export const SOCKET_GRACE_MS = 3_000;
+/** After the first subscription, one more listing once a server cache (10 s on mempool.space) can no longer hide a payment. */
+export const SETTLE_MS = 12_000;
+/** A derived socket URL that fails this many times without ever opening is taken to be absent. */
+export const DERIVED_SOCKET_TRIES = 3;
 const MAX_BACKOFF_MS = 120_000;
 
 export function watchAddress(options: WatchOptions, effects: WatchEffects): AddressWatcher {
@@ -48,7 +61,11 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
   let live = false;
   let socket: AddressSocket | null = null;
   let pollTimer: unknown = null;
+  let settleTimer: unknown = null;
+  let settled = false;
   let failures = 0;
+  /** The tip the socket reported; while live, listings need not ask for it. */
+  let socketTip: number | null = null;
   /** A reconcile failed while the socket was live: retry it even though no polling is due. */
   let retrying = false;
   let inFlight: Promise<void> | null = null;
@@ -64,16 +81,21 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
       do {
         again = false;
         try {
-          const [tipHeight, { txs, complete }] = await Promise.all([fetchTipHeight(rest), fetchAddressTxs(rest, address)]);
+          const requestedAt = effects.now();
+          const needTip = !live || socketTip === null;
+          const [tipHeight, { txs, complete }] = await Promise.all([
+            needTip ? fetchTipHeight(rest) : Promise.resolve(socketTip),
+            fetchAddressTxs(rest, address, { stopAt: options.isHistory }),
+          ]);
           if (stopped) return;
           failures = 0;
           retrying = false;
           options.onError(null);
-          options.onEvent({ type: 'snapshot', txs, tipHeight, complete });
+          options.onEvent({ type: 'snapshot', txs, tipHeight, complete, requestedAt });
         } catch (error) {
           if (stopped) return;
           failures++;
-          options.onError(error instanceof HttpError ? error : notEsploraData());
+          options.onError(error instanceof CheckoutError ? error : notEsploraData());
           throw error;
         }
       } while (again && !stopped);
@@ -116,7 +138,7 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
 
   const setLive = (value: boolean): void => {
     live = value;
-    options.onConnection(value ? 'live' : options.wsUrl ? 'connecting' : 'polling');
+    options.onConnection(value ? 'live' : socket ? 'connecting' : 'polling');
     if (!value && pollTimer === null) schedulePoll(socket ? SOCKET_GRACE_MS : 0);
   };
 
@@ -130,25 +152,44 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
           pollTimer = null;
           live = true;
           options.onConnection('live');
-          // No backfill after subscribing (G1): whatever happened while we were away is read now.
+          // No backfill after subscribing (G1): whatever happened while we were away is read now,
+          // and once more when a server cache can no longer hide it.
           reconcileNow();
+          if (!settled) {
+            settled = true;
+            settleTimer = effects.setTimeout(() => ((settleTimer = null), reconcileNow()), SETTLE_MS);
+          }
         },
         onTxs: (txs) => options.onEvent({ type: 'txs', txs }),
         onRemoved: (txids) => options.onEvent({ type: 'removed', txids }),
         onTip(height, reorg) {
-          options.onEvent({ type: 'tip', height });
-          // A reorg sends nothing per transaction (G7): read the address again.
-          if (reorg) reconcileNow();
+          socketTip = height;
+          options.onEvent({ type: 'tip', height, reorg });
+          // A reorg sends nothing per transaction (G7): read the address again, and once more
+          // when a server cache can no longer answer from before it.
+          if (reorg) {
+            reconcileNow();
+            if (settleTimer !== null) effects.clearTimeout(settleTimer);
+            settleTimer = effects.setTimeout(() => ((settleTimer = null), reconcileNow()), SETTLE_MS);
+          }
         },
         onDown: () => setLive(false),
+        onAbsent() {
+          // The derived URL never opened: there is no socket behind this API. Poll, and say so.
+          socket = null;
+          setLive(false);
+        },
       },
-      effects,
+      { ...effects, giveUpAfter: options.wsDerived ? DERIVED_SOCKET_TRIES : null },
     );
   }
   setLive(false);
+  if (options.listNow) reconcileNow();
 
-  // Mobile browsers freeze background tabs: read the chain as soon as the page is back.
+  // Mobile browsers freeze background tabs: read the chain as soon as the page is back, and
+  // forget the rests the API was given while the network was away.
   const unwake = effects.onWake?.(() => {
+    rest.reset?.();
     socket?.wake();
     reconcileNow();
   });
@@ -159,6 +200,7 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
       stopped = true;
       socket?.close();
       if (pollTimer !== null) effects.clearTimeout(pollTimer);
+      if (settleTimer !== null) effects.clearTimeout(settleTimer);
       unwake?.();
     },
   };
