@@ -34,6 +34,8 @@ export interface AllocationOptions {
   /** Where holds are claimed, atomically across this device's pages; by default in `store`, under `lock`. */
   claims?: DeviceClaims;
   lock?: LockFn;
+  /** Waits (for pacing requests to an API without the batch endpoint); without it, no pacing. */
+  sleep?(ms: number): Promise<void>;
 }
 
 export interface Allocation {
@@ -48,6 +50,8 @@ export interface Allocation {
 interface Memory {
   last: number;
   held: { index: number; until: number }[];
+  /** A scan a rate limit interrupted: every index below `next` was checked at `at`, the last used among them is `last`. */
+  scan?: { next: number; last: number; at: number };
 }
 
 type BatchTx = { txid: string; vout?: { scriptpubkey_address?: string }[] };
@@ -70,6 +74,32 @@ function readMemory(store: Store, key: string): Memory {
 }
 
 const CONCURRENCY = 4;
+/** An interrupted scan is resumed for this long; after that, what it learned may be out of date. */
+const SCAN_RESUME_MS = 10 * 60_000;
+/**
+ * Without the batch endpoint every address is a request: at most 8 at once, then 4 a second,
+ * under Blockstream's limit of 5 a second with a burst of 10 (esplora's nginx.conf.in:21-26).
+ */
+const PACE = { burst: 8, perSecond: 4 };
+
+/** Waits as long as `PACE` asks before each request. */
+function pacer(options: Pick<AllocationOptions, 'now' | 'sleep'>): () => Promise<void> {
+  let tokens = PACE.burst;
+  let at = options.now();
+  return async () => {
+    if (!options.sleep) return;
+    for (;;) {
+      const time = options.now();
+      tokens = Math.min(PACE.burst, tokens + ((time - at) / 1000) * PACE.perSecond);
+      at = time;
+      if (tokens >= 1) {
+        tokens--;
+        return;
+      }
+      await options.sleep(Math.ceil(((1 - tokens) / PACE.perSecond) * 1000));
+    }
+  };
+}
 /** An address handed out is held for the invoice's life, and at most a day. */
 const HOLD_MAX_MS = 24 * 3_600_000;
 /** Where this device remembers that an API has no batch endpoint (Blockstream's Esplora), and for how long. */
@@ -80,9 +110,16 @@ const NO_BATCH_MS = 24 * 3_600_000;
  * Which of `addresses` have any transaction, with as few round trips as the API allows; null when
  * the API turned out to have no batch endpoint (ask again: the window is planned differently).
  */
-async function usedAmong(rest: RestClient, options: Pick<AllocationOptions, 'api' | 'store' | 'now'>, addresses: string[], count: { requests: number; rounds: number }): Promise<Set<string> | null> {
+async function usedAmong(
+  rest: RestClient,
+  options: Pick<AllocationOptions, 'api' | 'store' | 'now' | 'sleep'>,
+  addresses: string[],
+  count: { requests: number; rounds: number },
+  onProgress: (checked: number, used: ReadonlySet<string>) => void,
+): Promise<Set<string> | null> {
   const wanted = new Set(addresses);
   const used = new Set<string>();
+  let unsure: string[] = addresses;
   if (!lacksBatch(options)) {
     try {
       // The body is JSON sent as text/plain: a CORS "simple request", with no preflight, which
@@ -94,26 +131,41 @@ async function usedAmong(rest: RestClient, options: Pick<AllocationOptions, 'api
         const page = parseApiJson(await rest.post(`/addresses/txs${after}`, JSON.stringify(addresses))) as BatchTx[];
         if (!Array.isArray(page)) throw notEsploraData();
         for (const tx of page) for (const output of tx?.vout ?? []) if (wanted.has(output?.scriptpubkey_address as string)) used.add(output.scriptpubkey_address!);
-        // A full page may have been cut off (50 by default): read on after its last transaction.
-        if (page.length < 50) return used;
-        after = `?after_txid=${page[page.length - 1]!.txid}`;
+        // A short page is the end. An empty one after a full page may be electrs' edge case (paged
+        // after the last mempool transaction, the chain part comes back empty: m-rest.rs:1041-1059,
+        // R4): the addresses not seen used yet are then asked one by one.
+        if (page.length && page.length < 50) return used;
+        if (!page.length) {
+          if (!after) return used;
+          unsure = addresses.filter((address) => !used.has(address));
+          break;
+        }
+        // A full page may have been cut off (50 by default): read on after its last confirmed
+        // transaction where it has one (paging after a mempool one is the edge case above).
+        const cursor = [...page].reverse().find((tx) => (tx as { status?: { confirmed?: boolean } }).status?.confirmed) ?? page[page.length - 1]!;
+        after = `?after_txid=${cursor.txid}`;
       }
     } catch (error) {
-      if (!(error instanceof HttpError) || ![400, 404, 405, 501].includes(error.status)) throw error;
+      if (!(error instanceof HttpError) || ![404, 405, 501].includes(error.status)) throw error;
       // No batch endpoint here (Blockstream's Esplora): ask address by address from now on.
       options.store.set(`${NO_BATCH_KEY}${options.api}`, JSON.stringify(options.now()));
       return null;
     }
   }
-  for (let start = 0; start < addresses.length; start += CONCURRENCY) {
+  // Address by address, paced under the API's rate limit, saying how far it got after each round
+  // so that a 429 loses nothing.
+  const pace = pacer(options);
+  for (let start = 0; start < unsure.length; start += CONCURRENCY) {
     count.rounds++;
     await Promise.all(
-      addresses.slice(start, start + CONCURRENCY).map(async (address) => {
+      unsure.slice(start, start + CONCURRENCY).map(async (address) => {
+        await pace();
         count.requests++;
         const stats = parseApiJson(await rest.get(`/address/${address}`)) as AddressStats | null;
         if (stats?.chain_stats?.tx_count || stats?.mempool_stats?.tx_count) used.add(address);
       }),
     );
+    if (unsure === addresses) onProgress(Math.min(start + CONCURRENCY, addresses.length), used);
   }
   return used;
 }
@@ -133,13 +185,20 @@ const BATCH_MAX = 300;
  */
 export async function findLastUsed(
   rest: RestClient,
-  options: Pick<AllocationOptions, 'api' | 'gapLimit' | 'store' | 'key' | 'derive' | 'now'>,
+  options: Pick<AllocationOptions, 'api' | 'gapLimit' | 'store' | 'key' | 'derive' | 'now' | 'sleep'>,
   count: { requests: number; rounds: number } = { requests: 0, rounds: 0 },
 ): Promise<number> {
   const { gapLimit, store, key, derive } = options;
   // Scan from where this device stopped last time: the indices before it are behind the gap.
-  let last = readMemory(store, key).last;
+  const remembered = readMemory(store, key);
+  let last = remembered.last;
   let start = last + 1;
+  // A scan a rate limit interrupted a moment ago goes on from where it stopped.
+  const interrupted = remembered.scan;
+  if (interrupted && options.now() - interrupted.at < SCAN_RESUME_MS && interrupted.next > start) {
+    last = Math.max(last, interrupted.last);
+    start = interrupted.next;
+  }
   // With a batch endpoint, read twice the gap at once (one request usually settles it), and wider
   // windows while addresses keep turning out used; without one, every address is a request, so
   // ask only for those still needed to prove the end.
@@ -149,7 +208,12 @@ export async function findLastUsed(
     const length = lacksBatch(options) ? needed : Math.min(Math.max(needed, batchWindow), BATCH_MAX);
     const indices = Array.from({ length }, (_, i) => start + i);
     const addresses = indices.map(derive);
-    const used = await usedAmong(rest, options, addresses, count);
+    const windowLast = last;
+    const used = await usedAmong(rest, options, addresses, count, (checked, seen) => {
+      let progress = windowLast;
+      for (let i = 0; i < checked; i++) if (seen.has(addresses[i]!) && indices[i]! - progress <= gapLimit) progress = indices[i]!;
+      store.set(key, JSON.stringify({ ...readMemory(store, key), scan: { next: indices[checked - 1]! + 1, last: progress, at: options.now() } }));
+    });
     if (!used) continue;
     const before = last;
     // As the wallet does: a used address past a run of gapLimit unused ones is one it never finds,
@@ -161,9 +225,11 @@ export async function findLastUsed(
     start += indices.length;
     // What was learned survives a rate limit or a closed tab: the next scan resumes from here.
     const memory = readMemory(store, key);
-    if (last > memory.last) store.set(key, JSON.stringify({ ...memory, last }));
+    store.set(key, JSON.stringify({ ...memory, last: Math.max(last, memory.last), scan: { next: start, last, at: options.now() } }));
     if (last > before) batchWindow = Math.min(batchWindow * 2, BATCH_MAX);
   }
+  const { scan: _done, ...memory } = readMemory(store, key);
+  store.set(key, JSON.stringify(memory));
   return last;
 }
 

@@ -210,7 +210,8 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     const restored = kept !== null;
     let scannedUnusedAt: number | null = null;
     if (!kept) {
-      const opened = await openInvoice(config, { ...effects, rest, store, claims: deviceClaims, retrying });
+      const sleep = (ms: number): Promise<void> => new Promise((resume) => effects.setTimeout(resume, ms));
+      const opened = await openInvoice(config, { ...effects, rest, store, claims: deviceClaims, retrying, sleep });
       scannedUnusedAt = opened.scannedUnusedAt;
       if (!alive()) return opened.release();
       const fresh = JSON.stringify(newKept(config, opened.base, opened.policy));

@@ -27,6 +27,8 @@ export interface OpenInvoiceDeps extends Clock {
   randomBytes(length: number): Uint8Array;
   /** Runs a task until it succeeds, telling the buyer why it waits. */
   retrying<T>(task: () => Promise<T>): Promise<T>;
+  /** Waits, to pace requests under an API's rate limit. */
+  sleep?(ms: number): Promise<void>;
 }
 
 export interface OpenedInvoice {
@@ -91,6 +93,7 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
           random: deps.random,
           derive: (i) => deriveAddress(account, i),
           holdMs: config.expiresMs,
+          sleep: deps.sleep,
         });
       });
       index = allocation.index;

@@ -29,6 +29,8 @@ export async function fetchPrice(rest: RestClient, path: string, currency: strin
   try {
     prices = JSON.parse(await rest.get(path));
   } catch (error) {
+    // Blockstream's Esplora (and any API that is not mempool's) has no prices at all.
+    if ((error as HttpError).status === 404) throw new CheckoutError('rates', 'unsupported', 'This API has no fiat prices (only mempool APIs have /v1/prices): set rates to a URL of prices, or add a mempool API.');
     const why = error instanceof CheckoutError ? error.message : 'the price source did not answer with prices.';
     throw Object.assign(new CheckoutError('rates', 'unavailable', `No price for ${currency}: ${why}`), { retryAfterMs: (error as HttpError).retryAfterMs });
   }

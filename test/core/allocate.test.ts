@@ -203,6 +203,62 @@ describe('allocateIndex: the next index with no server', () => {
     expect(claimed.every((name) => name.startsWith('btc-checkout:account:test:'))).to.equal(true);
   });
 
+  it('B3: paces requests under Blockstream’s limit (5 a second, burst 10): a fresh window of 20 is scanned without one 429', async () => {
+    let t = 0;
+    let tokens = 10;
+    let at = 0;
+    const limited: string[] = [];
+    const { rest, requests } = fakeApi({}, {
+      batch: false,
+      failOn: () => {
+        tokens = Math.min(10, tokens + ((t - at) / 1000) * 5);
+        at = t;
+        if (tokens < 1) return (limited.push(String(t)), new HttpError(429, 'rate limited', 30_000));
+        tokens--;
+        return null;
+      },
+    });
+    const result = await allocateIndex(rest, options({ now: () => t, sleep: async (ms) => void (t += ms) }));
+    expect(result.lastUsed).to.equal(-1);
+    expect(limited).to.deep.equal([]);
+    expect(requests).to.have.length(21);
+    expect(t).to.be.within(2_500, 4_000);
+  });
+
+  it('B3: a 429 in the middle of a scan without the batch endpoint loses nothing: the next attempt goes on from there', async () => {
+    const store = memoryStore();
+    const history = { 0: 1, 1: 1, 2: 1 };
+    const first = fakeApi(history, { batch: false, failOn: (n) => (n === 10 ? new HttpError(429, 'rate limited', 30_000) : null) });
+    const error = await allocateIndex(first.rest, options({}, store)).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(HttpError);
+    const second = fakeApi(history, { batch: false });
+    const result = await allocateIndex(second.rest, options({}, store));
+    expect(result.lastUsed).to.equal(2);
+    // The first attempt checked 0…7 (two rounds of four) before the 429; the second starts at 8.
+    expect(askedIndices(second.requests[0]!)[0]).to.equal(8);
+    expect(second.requests.length).to.be.below(first.requests.length + 15);
+  });
+
+  it('R4: an empty batch page after a full one (electrs paging after the last mempool transaction) is checked address by address', async () => {
+    const requests: string[] = [];
+    const rest: RestClient = {
+      async post(path, body) {
+        requests.push(`POST ${path}`);
+        const addresses = JSON.parse(body) as string[];
+        // 50 mempool transactions to address 0, and (unlisted after them) confirmed history at 3.
+        if (path.includes('after_txid')) return '[]';
+        return JSON.stringify(Array.from({ length: 50 }, (_, n) => ({ txid: `m${n}`, status: { confirmed: false }, vout: [{ scriptpubkey_address: addresses[0] }] })));
+      },
+      async get(path) {
+        requests.push(`GET ${path}`);
+        return JSON.stringify({ chain_stats: { tx_count: path.endsWith('addr3') ? 1 : 0 }, mempool_stats: { tx_count: path.endsWith('addr0') ? 50 : 0 } });
+      },
+    };
+    const result = await allocateIndex(rest, options({ random: () => 0 }));
+    expect(result.lastUsed).to.equal(3);
+    expect(requests.filter((request) => request.startsWith('GET'))).to.have.length.above(10);
+  });
+
   it('reads a corrupted memory (another script, another version) as nothing learned', async () => {
     for (const junk of ['{}', '[]', '{"last":"x","held":[]}', '{"last":3,"held":{}}', 'not json']) {
       const store = memoryStore();
