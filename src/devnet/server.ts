@@ -80,6 +80,8 @@ export class DevnetChain {
   /** Prices over time (Unix seconds), oldest first, for `/v1/historical-price`: the defaults since long ago. */
   priceHistory: { time: number; prices: Record<string, number> }[] = [{ time: 0, prices: { ...DEFAULT_PRICES } }];
   stats: ChainStats = DevnetChain.emptyStats();
+  /** When each REST request arrived (epoch ms) and its route, for counting sequential round trips. */
+  requests: { at: number; route: string; status: number }[] = [];
 
   readonly id: string;
 
@@ -246,6 +248,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const name = routeName(request.method ?? 'GET', path);
     chain.stats.rest.total++;
     chain.stats.rest.byRoute[name] = (chain.stats.rest.byRoute[name] ?? 0) + 1;
+    const logged = { at: performance.timeOrigin + performance.now(), route: name, status: 0 };
+    chain.requests.push(logged);
+    if (chain.requests.length > 10_000) chain.requests.shift();
     const { profile } = chain;
     /** A rate-limited answer, as the profile's front end gives it. */
     const tooMany = (retryAfter?: number): Answer => {
@@ -279,7 +284,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     }
     // The answer was fixed on arrival; the latency is its way back.
     if (chain.latencyMs) await new Promise((resolve) => setTimeout(resolve, chain.latencyMs));
-    send(answer ?? { status: 404, headers: cors(), body: 'Not found' });
+    const sent = answer ?? { status: 404, headers: cors(), body: 'Not found' };
+    logged.status = sent.status;
+    send(sent);
   }
 
   async function api(

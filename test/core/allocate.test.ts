@@ -222,7 +222,7 @@ describe('allocateIndex: the next index with no server', () => {
     expect(result.lastUsed).to.equal(-1);
     expect(limited).to.deep.equal([]);
     expect(requests).to.have.length(21);
-    expect(t).to.be.within(2_500, 4_000);
+    expect(t).to.be.within(2_000, 4_000);
   });
 
   it('B3: a 429 in the middle of a scan without the batch endpoint loses nothing: the next attempt goes on from there', async () => {
