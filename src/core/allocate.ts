@@ -77,11 +77,11 @@ const CONCURRENCY = 4;
 /** An interrupted scan is resumed for this long; after that, what it learned may be out of date. */
 const SCAN_RESUME_MS = 10 * 60_000;
 /**
- * Without the batch endpoint every address is a request: at most 9 at once (10 with the probe
- * for the batch endpoint), then 4.5 a second,
+ * Without the batch endpoint every address is a request: at most 6 at once (7 with the probe
+ * for the batch endpoint), then 4 a second, with room for the jitter of a busy network,
  * under Blockstream's limit of 5 a second with a burst of 10 (esplora's nginx.conf.in:21-26).
  */
-const PACE = { burst: 9, perSecond: 4.5 };
+const PACE = { burst: 6, perSecond: 4 };
 
 /** Waits as long as `PACE` asks before each request. */
 function pacer(options: Pick<AllocationOptions, 'now' | 'sleep'>): () => Promise<void> {

@@ -49,6 +49,8 @@ function world() {
       const { status, body } = indexAnswer(indexCalls.length - 1);
       return answer(status, body);
     }
+    // No prices yet: the source is down.
+    if (url.endsWith('/v1/prices')) return answer(503, 'down');
     return answer(404, 'not found');
   };
   /** An async lock, as Web Locks are: tasks run one at a time, each after a turn of the event loop. */
