@@ -140,7 +140,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       await untilStatus(el, 'paid');
       await until(async () => (await sinkState(sink)).log.some((entry) => entry.claim === 'paid'), 'paid logged');
       const paid = (await sinkState(sink)).log.find((entry) => entry.claim === 'paid')!;
-      expect(paid).to.include({ verified: true, paid: true, status: 'paid', reason: null });
+      expect(paid, JSON.stringify(paid)).to.include({ verified: true, paid: true, status: 'paid', reason: null });
       // The first call (awaiting) was true too, and said the order was not paid yet.
       expect((await sinkState(sink)).log[0]).to.include({ claim: 'awaiting', verified: true, paid: false });
     });

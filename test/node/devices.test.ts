@@ -166,7 +166,11 @@ describe('buyers on separate devices sharing an address (Chromium, shipped bundl
       const paidBy = new Map(payers.map((n) => [n, chain.chain.pay([{ address: addressAt(1), sats: invoices[n]!.expectedSats }]).txid]));
       chain.chain.mine(1);
       for (const n of payers) await until(pages[n]!, 'paid');
-      // Everyone has seen the block; give the non-payers a moment to get anything wrong.
+      // Every page has heard of every payment (a slow machine takes a while), and had a moment to get anything wrong.
+      for (const [n, page] of pages.entries()) {
+        const count = [...paidBy.keys()].filter((payer) => payer !== n).length;
+        await eventually(() => invoiceOf(page), (invoice) => (invoice?.unmatched.length ?? 0) >= count, `buyer ${n} told of ${count} other payments`, 20_000);
+      }
       await new Promise((resolve) => setTimeout(resolve, 500));
       for (const [n, page] of pages.entries()) {
         const invoice = (await invoiceOf(page))!;
