@@ -6,7 +6,8 @@
 import { checkIndex, parseAccount, type ReceiveAccount } from './account.js';
 import { parseAddress } from './address.js';
 import { parseAmount, parseCurrency, parseDecimal, sameDecimal, type Decimal } from './amount.js';
-import { fail } from './errors.js';
+import { fail, type ErrorSource } from './errors.js';
+import { refusePrivateMaterial } from './keys.js';
 export { parseCurrency };
 import { NETWORKS, type NetworkName } from './networks.js';
 import { readPriceToken } from './price-token.js';
@@ -41,6 +42,11 @@ export interface CheckoutInput {
   /** Present (true) to ask for exactly `amount`, without an amount tag. */
   readonly exactAmount?: boolean | null;
   readonly rates?: string | null;
+  /**
+   * The page is served over https: an http:// API, socket or webhook other than this machine's is
+   * then blocked by the browser as mixed content, which a merchant should hear about at once.
+   */
+  readonly pageSecure?: boolean | null;
 }
 
 /**
@@ -94,6 +100,9 @@ export interface CheckoutConfig {
 
 const present = (value: string | null | undefined): value is string => value != null && value.trim() !== '';
 
+/** The attribute a {@link CheckoutInput} field comes from (`orderId` is `order-id`). */
+export const attributeOf = (field: string): ErrorSource => field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`) as ErrorSource;
+
 /** Parses the `index` attribute: a whole number 0 ≤ i < 2^31, or null when absent. */
 export function parseIndex(text: string | null | undefined): number | null {
   return present(text) ? checkIndex(/^\s*\d+\s*$/.test(text) ? Number(text) : NaN) : null;
@@ -101,9 +110,36 @@ export function parseIndex(text: string | null | undefined): number | null {
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i;
 const WS_URL = /^wss?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i;
+/** Hosts a browser trusts over plain http:// even from an https page (Secure Contexts §3.2). */
+const LOCAL_HOST = /^(localhost|[^.]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Checks what the syntax check cannot: a URL with a user name or password, which fetch() and
+ * WebSocket refuse to open (A81, A82), and a plain http:// or ws:// URL on an https page, which
+ * the browser blocks as mixed content (A95). Both would leave the buyer with "Cannot reach…".
+ */
+function checkReachable(text: string, source: ErrorSource, pageSecure: boolean | null | undefined): void {
+  const [, scheme = '', authority = ''] = /^([a-z]+):\/\/([^/?#]*)/i.exec(text) ?? [];
+  if (authority.includes('@')) fail(source, 'credentials', `${source} must not carry a user name or password: browsers refuse to open such URLs.`);
+  const host = authority.replace(/:\d*$/, '');
+  const plain = scheme.toLowerCase() === 'http' || scheme.toLowerCase() === 'ws';
+  if (pageSecure && plain && !LOCAL_HOST.test(host)) {
+    fail(source, 'insecure', `${source} is a plain ${scheme}:// URL on an https page: the browser blocks it as mixed content. Use ${scheme.toLowerCase() === 'http' ? 'https' : 'wss'}://.`);
+  }
+}
+
+/** The longest `label` or `message`: with both, and any script, the request still fits a QR code. */
+export const MAX_TEXT = 200;
+
+/** `label` and `message`: shown as text and put in the BIP 21 URI; at most {@link MAX_TEXT} characters. */
+function parseText(text: string | null | undefined, source: 'label' | 'message'): string | null {
+  if (!present(text)) return null;
+  if ([...text.trim()].length > MAX_TEXT) fail(source, 'out-of-range', `${source} is at most ${MAX_TEXT} characters, so that the request fits in a QR code.`);
+  return text.trim();
+}
 
 /** `api`: one or more http(s) base URLs separated by spaces; by default mempool.space's for the network. */
-export function parseApis(text: string | null | undefined, network: NetworkName): string[] {
+export function parseApis(text: string | null | undefined, network: NetworkName, pageSecure?: boolean | null): string[] {
   if (!present(text)) {
     const path = NETWORKS[network].mempoolPath;
     if (path === null) fail('api', 'missing', `${network} has no public API: set the api attribute to your Esplora or mempool API.`);
@@ -113,14 +149,16 @@ export function parseApis(text: string | null | undefined, network: NetworkName)
   if (!bases.every((base) => HTTP_URL.test(base))) {
     fail('api', 'invalid', 'api must be http(s) URLs of Esplora or mempool APIs, separated by spaces.');
   }
+  for (const base of bases) checkReachable(base, 'api', pageSecure);
   return bases.map((base) => base.replace(/\/+$/, ''));
 }
 
 /** `ws`: a ws(s) URL, `none` for REST polling only, or by default the first API's `/v1/ws`. */
-export function parseWs(text: string | null | undefined, apis: readonly string[]): string | null {
+export function parseWs(text: string | null | undefined, apis: readonly string[], pageSecure?: boolean | null): string | null {
   if (!present(text)) return `${apis[0]!.replace(/^http/i, 'ws')}/v1/ws`;
   if (text.trim().toLowerCase() === 'none') return null;
   if (!WS_URL.test(text.trim())) fail('ws', 'invalid', 'ws must be a ws(s):// URL, or none.');
+  checkReachable(text.trim(), 'ws', pageSecure);
   return text.trim();
 }
 
@@ -129,11 +167,12 @@ export function parseWs(text: string | null | undefined, apis: readonly string[]
  * mistakes), and json (default), blockonomics or blockchain-info. The GET formats carry the
  * order id in the URL, as `order_id`, beside the URL's own parameters.
  */
-export function parseWebhook(url: string | null | undefined, format: string | null | undefined, orderId: string | null, extra: Record<string, string | null> = {}): Webhook | null {
+export function parseWebhook(url: string | null | undefined, format: string | null | undefined, orderId: string | null, extra: Record<string, string | null> = {}, pageSecure?: boolean | null): Webhook | null {
   const kind = (present(format) ? format.trim().toLowerCase() : 'json') as WebhookFormat;
   if (!WEBHOOK_FORMATS.includes(kind)) fail('webhook-format', 'invalid', `webhook-format must be ${WEBHOOK_FORMATS.join(', ')}.`);
   if (!present(url)) return present(format) ? fail('webhook', 'missing', 'webhook-format needs a webhook URL.') : null;
   if (!/^https?:\/\/[^\s/?#]+\S*$/i.test(url.trim())) fail('webhook', 'invalid', 'webhook must be an http(s) URL.');
+  checkReachable(url.trim(), 'webhook', pageSecure);
   const base = url.trim();
   // The GET formats carry what the receiver needs to know the order and its price in the URL.
   const query = Object.fromEntries(Object.entries({ order_id: orderId, ...extra }).filter((entry): entry is [string, string] => entry[1] !== null));
@@ -163,9 +202,12 @@ export function parseTolerance(text: string | null | undefined): number {
 export function parseExpires(text: string | null | undefined): number | null {
   if (!present(text)) return 15 * 60_000;
   const { units, scale } = parseDecimal(text, 'expires');
+  if (!units) return null;
   const ms = Number((units * 60_000n) / 10n ** BigInt(scale));
+  // A positive time that rounds to nothing is a mistake, never "no expiry" (A67).
+  if (ms < 1_000) fail('expires', 'out-of-range', 'expires is in minutes: a time under a second cannot be paid in; 0 means never.');
   if (ms > 30 * 24 * 60 * 60_000) fail('expires', 'out-of-range', 'expires is at most 43200 minutes (30 days); 0 means never.');
-  return ms || null;
+  return ms;
 }
 
 function parseFiat(text: string): Decimal {
@@ -175,10 +217,22 @@ function parseFiat(text: string): Decimal {
 }
 
 /**
+ * Refuses private material in any attribute, before any other check: whatever else is wrong, a
+ * private key on the page must be refused (and removed from it) above all.
+ * @throws {CheckoutError} `private-key` or `seed-phrase`, naming the attribute.
+ */
+export function refusePrivateInput(input: CheckoutInput): void {
+  for (const [name, value] of Object.entries(input)) {
+    if (typeof value === 'string' && present(value)) refusePrivateMaterial(value, attributeOf(name), name === 'xpub' || name === 'address' ? 'key' : 'text');
+  }
+}
+
+/**
  * Validates the attributes of one checkout.
  * @throws {CheckoutError} for the first problem found, in the order a merchant would fix them.
  */
 export function parseConfig(input: CheckoutInput): CheckoutConfig {
+  refusePrivateInput(input);
   const { xpub, address, addressType, network, index, indexUrl } = input;
   if (present(xpub) && present(address)) {
     fail('address', 'conflict', 'Set either xpub or address, not both.');
@@ -189,6 +243,7 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     const account = parseAccount(xpub, { network, addressType });
     if (present(index) && present(indexUrl)) fail('index-url', 'conflict', 'Set either index or index-url, not both.');
     if (present(indexUrl) && !HTTP_URL.test(indexUrl.trim())) fail('index-url', 'invalid', 'index-url must be an http(s) URL of your server.');
+    if (present(indexUrl)) checkReachable(indexUrl.trim(), 'index-url', input.pageSecure);
     receiver = { kind: 'account', account, index: parseIndex(index), indexUrl: present(indexUrl) ? indexUrl.trim() : null };
     resolvedNetwork = account.network;
   } else if (present(address)) {
@@ -214,8 +269,9 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   if (item && item.length > 128) fail('item', 'invalid', 'item is at most 128 characters.');
   const isFiat = currency !== 'BTC' && currency !== 'sats';
   if (isFiat && !present(amountText)) fail('amount', 'missing', `A price in ${currency} needs an amount.`);
-  const apis = parseApis(input.api, resolvedNetwork);
+  const apis = parseApis(input.api, resolvedNetwork, input.pageSecure);
   if (present(input.rates) && !HTTP_URL.test(input.rates.trim())) fail('rates', 'invalid', 'rates must be an http(s) URL returning prices like /v1/prices.');
+  if (present(input.rates)) checkReachable(input.rates.trim(), 'rates', input.pageSecure);
   const orderId = present(input.orderId) ? input.orderId.trim() : null;
   if (orderId && orderId.length > 128) fail('order-id', 'invalid', 'order-id is at most 128 characters.');
   const shared = receiver.kind === 'address' || (receiver.index === null && receiver.indexUrl === null);
@@ -228,7 +284,7 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   if (shared && toleranceBasisPoints) {
     fail('tolerance', 'conflict', 'tolerance needs an address no other buyer is shown (set index or index-url): on a shared address only the exact amount can count.');
   }
-  const webhook = parseWebhook(input.webhook, input.webhookFormat, orderId, { item, price_token: signed ? input.priceToken!.trim() : null });
+  const webhook = parseWebhook(input.webhook, input.webhookFormat, orderId, { item, price_token: signed ? input.priceToken!.trim() : null }, input.pageSecure);
   // Blockonomics' and Blockchain.com's callbacks name the order by its address, as their servers
   // gave every order its own: on a shared address, a receiver written for them would credit the
   // wrong order.
@@ -244,10 +300,10 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     ratesUrl: present(input.rates) ? input.rates.trim() : null,
     gapLimit: parseWhole(input.gapLimit, 'gap-limit', 1, 1000, 20),
     exactAmount: !!input.exactAmount,
-    label: present(input.label) ? input.label.trim() : null,
-    message: present(input.message) ? input.message.trim() : null,
+    label: parseText(input.label, 'label'),
+    message: parseText(input.message, 'message'),
     apis,
-    wsUrl: parseWs(input.ws, apis),
+    wsUrl: parseWs(input.ws, apis, input.pageSecure),
     wsDerived: !present(input.ws),
     confirmations: parseWhole(input.confirmations, 'confirmations', 0, 100, 1),
     toleranceBasisPoints,

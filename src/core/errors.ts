@@ -17,6 +17,8 @@ export type ErrorSource =
   | 'exact-amount'
   | 'price-token'
   | 'item'
+  | 'label'
+  | 'message'
   | 'amount'
   | 'currency'
   | 'expires'
@@ -54,6 +56,8 @@ export type ErrorCode =
   | 'unavailable'
   | 'exhausted'
   | 'expired'
+  | 'insecure'
+  | 'credentials'
   | 'http';
 
 /** An error the checkout reports in its UI and in a `btc-checkout-error` event. */

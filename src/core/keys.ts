@@ -9,6 +9,7 @@
 import { HDKey } from '@scure/bip32';
 import { createBase58check } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { CheckoutError, fail, type ErrorSource } from './errors.js';
 
 export const base58check: ReturnType<typeof createBase58check> = /* @__PURE__ */ createBase58check(sha256);
@@ -47,28 +48,67 @@ const PRIVATE_EXTENDED = new RegExp(`[xyztuvYZUV]prv${BASE58}{20,}`);
 // WIF (compressed or not, mainnet or testnet) is 51 or 52 Base58 characters. No address or
 // extended key has that length, so a token of that shape is refused even if it is mistyped.
 const WIF_TOKEN = new RegExp(`^[5KLc9]${BASE58}{50,51}$`);
-const RAW_SECRET = /^(0x)?[0-9a-fA-F]{64}$/;
-const SEED_PHRASE = /^[a-z]+(\s+[a-z]+){11,23}$/;
+/** A raw 32-byte secret, or a 64-byte BIP 39 seed, in hex. */
+const HEX_SECRET = /^(0x)?([0-9a-fA-F]{64}|[0-9a-fA-F]{128})$/;
+/** A Casascius mini private key: S and 21, 29 or 30 Base58 characters, valid when sha256(key + "?") starts with 0. */
+const MINI_KEY = new RegExp(`^S(${BASE58}{21}|${BASE58}{29,30})$`);
+/** Characters that hide inside a pasted key: zero-width spaces and joiners, the BOM, soft hyphens. */
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/g;
+/** Cyrillic and Greek letters that look like the Latin ones of a key prefix (xprv, tprv…). */
+const LOOKALIKES: Readonly<Record<string, string>> = {
+  а: 'a', в: 'B', е: 'e', к: 'k', м: 'M', н: 'H', о: 'o', р: 'p', с: 'c', т: 'T', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԛ: 'q', ԝ: 'w',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', У: 'Y',
+  α: 'a', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ν: 'v', κ: 'k', Κ: 'K', Ρ: 'P', Τ: 'T', Χ: 'X', Υ: 'Y', Ζ: 'Z', Ο: 'O',
+};
 
 const NEVER = ' and must never be put on a web page. Move your funds to a new wallet, then use only its extended public key (xpub, zpub…) here.';
 
 const refusePrivate = (source: ErrorSource): never =>
   fail(source, 'private-key', `This is a private key: anyone who reads the page can spend with it,${NEVER}`);
 
+const isMiniKey = (token: string): boolean => MINI_KEY.test(token) && sha256(utf8ToBytes(`${token}?`))[0] === 0;
+
+/** The words of `text` in any script, without numbering or punctuation ("1. abandon, 2. ability…"). */
+const wordsOf = (text: string): string[] =>
+  text
+    .split(/[\s,;·.]+/u)
+    .map((token) => token.replace(/^\d+[.):-]?/u, ''))
+    .filter(Boolean);
+/** A word of a BIP 39 list, in any of its scripts (at most 8 letters in every list). */
+const SEED_WORD = /^[\p{L}\p{M}]{1,8}$/u;
+
 /**
  * Throws when `text` holds, anywhere in it, something that looks like private key material.
- * Checked before any parsing so that even a damaged private key is reported as private.
+ * Checked before anything else, in every attribute, so that even a damaged private key is
+ * reported as private and removed from the page. The text is first read as a person would see
+ * it: invisible characters dropped, lookalike Cyrillic and Greek letters read as Latin, spaces
+ * and line breaks inside a key ignored.
+ *
+ * `kind` says where it was found. In the key and address attributes, where no legitimate value
+ * has words, 12 to 25 words in any script (numbered, comma-separated, with a passphrase, in any
+ * BIP 39 list) are a seed phrase. In free text (label, message…) only what cannot be prose is
+ * refused: an extended private key, a WIF or mini key.
  */
-export function refusePrivateMaterial(text: string, source: ErrorSource): void {
-  const trimmed = text.trim();
-  if (SEED_PHRASE.test(trimmed.toLowerCase())) {
+export function refusePrivateMaterial(text: string, source: ErrorSource, kind: 'key' | 'text' = 'key'): void {
+  const seen = text.normalize('NFKC').replace(INVISIBLE, '').replace(/./gu, (char) => LOOKALIKES[char] ?? char);
+  // A key broken by spaces or line breaks is still the key.
+  const joined = seen.replace(/\s+/g, '');
+  const tokens = seen.split(/[()[\],/#<>;*'"`\s]+/).filter(Boolean);
+  const strong = PRIVATE_EXTENDED.test(seen) || PRIVATE_EXTENDED.test(joined) || tokens.some((token) => WIF_TOKEN.test(token) || isMiniKey(token));
+  if (strong) refusePrivate(source);
+  if (kind === 'text') return;
+  const words = wordsOf(seen);
+  // 12 to 24 words, and perhaps a passphrase written after them.
+  const listed = words.filter((word) => SEED_WORD.test(word)).length;
+  if (listed >= 12 && words.length <= 25 && words.length - listed <= 1) {
     fail(source, 'seed-phrase', `This looks like a seed phrase: it controls your wallet${NEVER}`);
   }
-  const tokens = trimmed.split(/[()[\],/#<>;*'\s]+/);
   if (
-    PRIVATE_EXTENDED.test(trimmed) ||
-    RAW_SECRET.test(trimmed) ||
-    tokens.some((token) => WIF_TOKEN.test(token))
+    HEX_SECRET.test(joined) ||
+    WIF_TOKEN.test(joined) ||
+    isMiniKey(joined) ||
+    // 64 hex digits inside tr() are an x-only public key (BIP 386); anywhere else, a secret.
+    tokens.some((token, i) => HEX_SECRET.test(token) && !(token.replace(/^0x/, '').length === 64 && /^(raw)?tr$/i.test(tokens[i - 1] ?? '')))
   ) {
     refusePrivate(source);
   }

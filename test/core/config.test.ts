@@ -142,6 +142,11 @@ describe('watching configuration', () => {
     expect(parseExpires('0.05')).to.equal(3_000);
     expect(parseExpires('60')).to.equal(3_600_000);
   });
+  it('A67: a positive expires that rounds to nothing is refused, never read as "never"', () => {
+    expectCheckoutError(() => parseExpires('0.000001'), 'out-of-range', 'expires');
+    expectCheckoutError(() => parseExpires('0.01'), 'out-of-range', 'expires');
+    expect(parseExpires('0.0000')).to.equal(null);
+  });
   it('order-id is carried, trimmed', () => {
     expect(parseConfig({ xpub: ZPUB, orderId: ' A-17 ' }).orderId).to.equal('A-17');
     expectCheckoutError(() => parseConfig({ xpub: ZPUB, orderId: 'x'.repeat(129) }), 'invalid', 'order-id');
