@@ -18,6 +18,8 @@ export interface RequestInitLike {
   headers?: Record<string, string>;
   cache?: 'no-store';
   keepalive?: boolean;
+  /** An AbortSignal: a request that outlives its timeout is cancelled, freeing its connection. */
+  signal?: unknown;
 }
 
 export type FetchLike = (url: string, init?: RequestInitLike) => Promise<ResponseLike>;

@@ -44,8 +44,16 @@ export async function fetchPrice(rest: RestClient, path: string, currency: strin
   if (typeof price !== 'number' || !(price > 0)) {
     throw new CheckoutError('rates', 'unavailable', `No price for ${currency} ${price === -1 ? 'right now (the source marks it unavailable)' : 'from this source'}.`);
   }
+  // No currency prices a bitcoin below 1 unit or above 10^11 (IDR is about 10^9): such a price is
+  // a broken or hostile source, and would ask the buyer for a wrong amount (B24).
+  if (price < PLAUSIBLE_PRICE.min || price > PLAUSIBLE_PRICE.max) {
+    throw new CheckoutError('rates', 'invalid', `The price source gives an implausible price for ${currency}: no request until it gives a real one.`);
+  }
   return parseDecimal(String(price), 'rates');
 }
+
+/** The range a price of one BTC can be in, in any currency. */
+export const PLAUSIBLE_PRICE = { min: 1, max: 1e11 } as const;
 
 /**
  * The price of one BTC in `currency` at `time` (Unix ms), from mempool's

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createRestClient, HttpError, retryAfterMs } from '../../src/core/chain/http.js';
+import { createRestClient, DEFAULT_COOLDOWN_MS, HttpError, REQUEST_TIMEOUT_MS, retryAfterMs } from '../../src/core/chain/http.js';
 import { fetchAddressTxs, fetchTipHeight, toChainTx } from '../../src/core/chain/esplora.js';
 import { openAddressSocket, PING_AFTER_MS, PONG_TIMEOUT_MS, type SocketEvents } from '../../src/core/chain/mempool-socket.js';
 import { FakeSocket, fixture, flush, ManualTimers, scriptedFetch } from '../helpers/fakes.js';
@@ -78,10 +78,60 @@ describe('REST client', () => {
     expect(fetch.requests).to.have.length(2);
   });
 
+  it('a clock that goes back during a rest ends it, instead of making it last as long again (soak, seed 1)', async () => {
+    let now = 10_000_000;
+    const fetch = scriptedFetch({ [`${A}/x`]: { status: 429, headers: { 'retry-after': '30' } } });
+    const rest = createRestClient([A], { fetch, now: () => now });
+    await rest.get('/x').catch(() => undefined);
+    now += 10_000;
+    await rest.get('/x').catch(() => undefined);
+    expect(fetch.requests, 'still resting').to.have.length(1);
+    now -= 3_600_000;
+    await rest.get('/x').catch(() => undefined);
+    expect(fetch.requests, 'the rest ended with the clock jump').to.have.length(2);
+  });
+
   it('B14: a Retry-After of weeks rests the base an hour at most', async () => {
     const fetch = scriptedFetch({ [`${A}/x`]: { status: 429, headers: { 'retry-after': '2200000' } } });
     expect((await createRestClient([A], { fetch, now: () => 0 }).get('/x').catch((e) => e)).retryAfterMs).to.equal(3_600_000);
-    expect(retryAfterMs('Wed, 21 Oct 2099 07:28:00 GMT', 0)).to.equal(3_600_000);
+    expect(retryAfterMs('Wed, 21 Oct 2099 07:28:00 GMT', 0, 'Wed, 01 Jan 2099 00:00:00 GMT')).to.equal(3_600_000);
+  });
+
+  it('D16: an HTTP-date Retry-After is read on the server\'s clock, or believed 5 minutes at most on a skewed one of ours', () => {
+    const serverNow = Date.parse('Wed, 21 Oct 2026 07:28:00 GMT');
+    const ours = serverNow - 5 * 3_600_000;
+    // Our clock 5 hours behind: without the server's Date, a wait of 5 hours 30 s would follow.
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:30 GMT', ours)).to.equal(300_000);
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:30 GMT', ours, 'Wed, 21 Oct 2026 07:28:00 GMT')).to.equal(30_000);
+    expect(retryAfterMs('30', ours)).to.equal(30_000);
+  });
+
+  it('B19, B20: a request that never answers is given up after 20 s, cancelled, and the base rested', async () => {
+    const timers = new ManualTimers();
+    const signals: { aborted: boolean }[] = [];
+    let answered = 0;
+    const fetch = (_url: string, init?: { signal?: unknown }) => {
+      signals.push(init!.signal as { aborted: boolean });
+      // The first request hangs for ever; later ones answer.
+      return answered++ === 0 ? new Promise<never>(() => undefined) : Promise.resolve({ ok: true, status: 200, headers: { get: () => null }, text: async () => 'fine' });
+    };
+    const rest = createRestClient([A], { fetch, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout });
+    const hung = rest.get('/x').catch((error) => error);
+    await timers.advance(REQUEST_TIMEOUT_MS);
+    expect(await hung).to.include({ status: 0, retryAfterMs: DEFAULT_COOLDOWN_MS });
+    expect(signals[0]!.aborted).to.equal(true);
+    await timers.advance(DEFAULT_COOLDOWN_MS);
+    expect(await rest.get('/x')).to.equal('fine');
+    expect(timers.pending).to.deep.equal([]);
+  });
+
+  it('B19: a body that stalls after its headers times out too', async () => {
+    const timers = new ManualTimers();
+    const fetch = async () => ({ ok: true, status: 200, headers: { get: () => null }, text: () => new Promise<string>(() => undefined) });
+    const rest = createRestClient([A], { fetch, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout });
+    const hung = rest.get('/x').catch((error) => error);
+    await timers.advance(REQUEST_TIMEOUT_MS);
+    expect(await hung).to.include({ status: 0 });
   });
 
   it('R10: a runtime that refuses the cache option (old Cloudflare Workers) is asked without it', async () => {

@@ -3,6 +3,7 @@
  * @module
  */
 import type { ChainTx } from '../invoice.js';
+import { MAX_SATS } from '../amount.js';
 import { HttpError, notEsploraData, parseApiJson, type RestClient } from './http.js';
 
 /** The fields of an Esplora transaction the checkout reads; everything else is ignored. */
@@ -25,8 +26,10 @@ export function toChainTx(tx: unknown, address: string): ChainTx | null {
   if (!candidate || !isTxid(candidate.txid) || !Array.isArray(candidate.vout)) return null;
   let valueSats = 0;
   for (const output of candidate.vout) {
-    if (output?.scriptpubkey_address === address && Number.isSafeInteger(output.value) && output.value! > 0) valueSats += output.value!;
+    // No output can hold more than all the bitcoin there will ever be (B06).
+    if (output?.scriptpubkey_address === address && Number.isSafeInteger(output.value) && output.value! > 0 && output.value! <= MAX_SATS) valueSats += output.value!;
   }
+  if (valueSats > MAX_SATS) return null;
   const height = candidate.status?.confirmed && Number.isSafeInteger(candidate.status.block_height) ? candidate.status.block_height! : null;
   const inputs = Array.isArray(candidate.vin) ? candidate.vin : [];
   const rbf = inputs.some((input) => typeof input?.sequence === 'number' && input.sequence < 0xfffffffe);
@@ -43,10 +46,10 @@ export function toChainTxs(list: unknown, address: string): ChainTx[] {
 
 /** `GET /blocks/tip/height`: a plain-text integer. */
 export async function fetchTipHeight(rest: RestClient): Promise<number> {
-  const text = await rest.get('/blocks/tip/height');
-  const height = Number(text.trim());
-  if (!Number.isSafeInteger(height) || height < 0) throw notEsploraData();
-  return height;
+  const text = (await rest.get('/blocks/tip/height')).trim();
+  // Digits only: "", "1e3" and "0x64" are numbers to Number(), not heights (B22).
+  if (!/^\d{1,9}$/.test(text)) throw notEsploraData();
+  return Number(text);
 }
 
 /** A transaction and, once in a block, the block's time (Unix seconds, as the miner wrote it). */

@@ -3,7 +3,7 @@
  * @module
  */
 import { CheckoutError, type ErrorSource } from '../errors.js';
-import type { Clock, FetchLike } from '../effects.js';
+import type { Clock, FetchLike, RequestInitLike, Timers } from '../effects.js';
 
 /** An HTTP failure; `retryAfterMs` is set when the server asked to wait (429, 503). */
 export class HttpError extends CheckoutError {
@@ -43,13 +43,33 @@ export const DEFAULT_COOLDOWN_MS = 30_000;
 /** The longest rest any server's Retry-After gets: an hour (past 2^31 ms, timers would fire at once). */
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
-/** Reads Retry-After: delta-seconds or an HTTP date (RFC 9110), at most {@link MAX_RETRY_AFTER_MS}. */
-export function retryAfterMs(value: string | null, now: number): number | null {
+/**
+ * An HTTP-date Retry-After is read against the server's clock (its Date header) when it sent one;
+ * else against ours, which may be hours off (D16), so it is then believed for this long at most.
+ */
+export const MAX_DATE_RETRY_AFTER_MS = 300_000;
+
+/**
+ * Reads Retry-After: delta-seconds or an HTTP date (RFC 9110 §10.2.3), at most
+ * {@link MAX_RETRY_AFTER_MS}. `serverDate` is the answer's Date header, if any.
+ */
+export function retryAfterMs(value: string | null, now: number, serverDate: string | null = null): number | null {
   if (!value) return null;
   if (/^\d+$/.test(value.trim())) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.min(Math.max(date - now, 0), MAX_RETRY_AFTER_MS);
+  if (Number.isNaN(date)) return null;
+  const reference = serverDate ? Date.parse(serverDate) : NaN;
+  return Number.isNaN(reference) ? Math.min(Math.max(date - now, 0), MAX_DATE_RETRY_AFTER_MS) : Math.min(Math.max(date - reference, 0), MAX_RETRY_AFTER_MS);
 }
+
+/** The platform's AbortController (browsers, Node 16+), typed here as the core has no DOM types. */
+const Abort = (globalThis as { AbortController?: new () => { readonly signal: unknown; abort(): void } }).AbortController;
+
+/**
+ * A request that has not answered after this long is given up and the base rested, as for a
+ * network error (B19, B20): browsers let a stalled request hang for many minutes.
+ */
+export const REQUEST_TIMEOUT_MS = 20_000;
 
 /**
  * A 400 that says the request itself is wrong (an address, a hash), as Esplora and electrs word
@@ -72,13 +92,20 @@ export interface RestClientOptions {
  * fail-over: every base would say the same. Errors name `source` (the API is `chain`; a price
  * source `rates`) and never repeat what the server said: it is shown to the buyer.
  */
-export function createRestClient(bases: readonly string[], effects: { fetch: FetchLike } & Clock, source: ErrorSource = 'chain', options: RestClientOptions = {}): RestClient {
-  const coolUntil = new Map<string, number>();
+export function createRestClient(bases: readonly string[], effects: { fetch: FetchLike } & Clock & Partial<Timers>, source: ErrorSource = 'chain', options: RestClientOptions = {}): RestClient {
+  /** Each resting base: from when, until when. */
+  const resting = new Map<string, { readonly from: number; readonly until: number }>();
+  const rest = (base: string, now: number, ms: number): void => void resting.set(base, { from: now, until: now + ms });
+  /** How much longer `base` rests; a clock that went back ends the rest (it would last as long again). */
+  const restLeft = (base: string, now: number): number => {
+    const entry = resting.get(base);
+    return entry && entry.from <= now ? Math.max(entry.until - now, 0) : 0;
+  };
   let preferred = 0;
   // Some runtimes (Cloudflare Workers before 2024-11-11) refuse the cache option: then go without.
   let cacheOption = true;
 
-  async function attempt(url: string, init: { method?: string; body?: string; headers?: Record<string, string> }) {
+  async function attempt(url: string, init: RequestInitLike) {
     try {
       return await effects.fetch(url, cacheOption ? { ...init, cache: 'no-store' } : init);
     } catch (error) {
@@ -88,22 +115,44 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
     }
   }
 
+  /** {@link attempt}, given up after {@link REQUEST_TIMEOUT_MS} when the host passed timers. */
+  async function attemptWithin(url: string, init: RequestInitLike) {
+    if (!effects.setTimeout || !effects.clearTimeout) return attempt(url, init);
+    const abort = Abort ? new Abort() : null;
+    let timer: unknown = null;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = effects.setTimeout!(() => {
+        abort?.abort();
+        reject(new Error('timed out'));
+      }, REQUEST_TIMEOUT_MS);
+    });
+    try {
+      const response = await Promise.race([attempt(url, abort ? { ...init, signal: abort.signal } : init), timeout]);
+      // The body can stall as well as the head: read it under the same timeout.
+      const text = response.ok || response.status === 400 ? await Promise.race([response.text(), timeout]) : '';
+      return { ok: response.ok, status: response.status, headers: response.headers, text: () => Promise.resolve(text) };
+    } finally {
+      effects.clearTimeout!(timer);
+    }
+  }
+
   async function request(path: string, init: { method?: string; body?: string; headers?: Record<string, string> }): Promise<string> {
     let lastError: HttpError | null = null;
     for (let i = 0; i < bases.length; i++) {
       const index = (preferred + i) % bases.length;
       const base = bases[index]!;
       const now = effects.now();
-      if ((coolUntil.get(base) ?? 0) > now) {
-        lastError ??= new HttpError(429, `${base} asked to wait.`, coolUntil.get(base)! - now, source);
+      const left = restLeft(base, now);
+      if (left > 0) {
+        lastError ??= new HttpError(429, `${base} asked to wait.`, left, source);
         continue;
       }
       let response;
       try {
-        response = await attempt(base + path, init);
+        response = await attemptWithin(base + path, init);
       } catch {
         lastError = new HttpError(0, `Cannot reach ${base}.`, DEFAULT_COOLDOWN_MS, source);
-        coolUntil.set(base, now + DEFAULT_COOLDOWN_MS);
+        rest(base, now, DEFAULT_COOLDOWN_MS);
         continue;
       }
       if (response.ok) {
@@ -111,7 +160,7 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
         return response.text();
       }
       const { status } = response;
-      const wait = retryAfterMs(response.headers.get('retry-after'), now);
+      const wait = retryAfterMs(response.headers.get('retry-after'), now, response.headers.get('date'));
       const detail = status === 400 ? (await response.text().catch(() => '')).trim() : '';
       // The API serves another network than the address's (m-rest.rs:1894-1922): the page's api is wrong.
       if (/^address on invalid network/i.test(detail)) {
@@ -119,14 +168,14 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
       }
       const refused = status === 400 && REQUEST_REFUSED.test(detail);
       if (status === 429 || status === 408 || status >= 500 || (status === 400 && !refused)) {
-        const rest = wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : 2_000);
-        coolUntil.set(base, now + rest);
-        lastError = new HttpError(status, status === 429 ? `${base} asked to wait (rate limit).` : `${base} answered HTTP ${status}.`, rest, source);
+        const restMs = wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : 2_000);
+        rest(base, now, restMs);
+        lastError = new HttpError(status, status === 429 ? `${base} asked to wait (rate limit).` : `${base} answered HTTP ${status}.`, restMs, source);
         continue;
       }
       if (options.failOverOn?.includes(status)) {
         // This base lacks the route: leave it alone for an hour.
-        coolUntil.set(base, now + MAX_RETRY_AFTER_MS);
+        rest(base, now, MAX_RETRY_AFTER_MS);
         lastError = new HttpError(status, `${base} has no ${path.split('?')[0]}.`, null, source);
         continue;
       }
@@ -138,6 +187,6 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
   return {
     get: (path) => request(path, {}),
     post: (path, body) => request(path, { method: 'POST', body, headers: { 'content-type': 'text/plain' } }),
-    reset: () => coolUntil.clear(),
+    reset: () => resting.clear(),
   };
 }
