@@ -139,8 +139,13 @@ const OUTBOX = 'btc-checkout:outbox';
 const ACKED = 'btc-checkout:acked';
 /** A page sending a delivery holds it this long; if that page dies, another sends it after. */
 const LEASE_MS = 60_000;
-/** Deliveries older than this are dropped, loudly: the receiver must re-check by itself. */
+/**
+ * Deliveries older than this, and tried at least {@link MIN_ATTEMPTS} times, are dropped, loudly:
+ * the receiver must re-check by itself. Both, so that a clock jumping days ahead does not drop
+ * a call never sent (D15).
+ */
 export const MAX_AGE_MS: number = 7 * 24 * 3_600_000;
+export const MIN_ATTEMPTS = 10;
 const BACKOFF_FIRST_MS = 5_000;
 const BACKOFF_MAX_MS = 3_600_000;
 
@@ -246,6 +251,32 @@ export function planClaim(webhook: Webhook, snapshot: Snapshot, txid: string, no
   return [{ id: payload.id, url: webhook.url, format: 'json', body: JSON.stringify(payload), txid: null, createdAt: now, attempt: 0, due: now }];
 }
 
+/**
+ * Whether a delivery may be sent now: its time has come, or it was set further ahead than any
+ * backoff can reach, by a clock that has since gone back.
+ */
+const isDue = (entry: Delivery, now: number): boolean => entry.due <= now || entry.due - now > BACKOFF_MAX_MS + LEASE_MS;
+
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** Whether a stored entry is a delivery this version can send. */
+function isDelivery(value: unknown): value is Delivery {
+  const entry = value as Delivery | null;
+  return (
+    !!entry &&
+    typeof entry === 'object' &&
+    typeof entry.id === 'string' &&
+    typeof entry.url === 'string' &&
+    /^https?:\/\//i.test(entry.url) &&
+    WEBHOOK_FORMATS.includes(entry.format) &&
+    (entry.body === null || typeof entry.body === 'string') &&
+    (entry.txid === null || typeof entry.txid === 'string') &&
+    Number.isFinite(entry.createdAt) &&
+    Number.isSafeInteger(entry.attempt) &&
+    Number.isFinite(entry.due)
+  );
+}
+
 /** A delivery's request: GET for the query formats, else a text/plain POST (a CORS simple request, no preflight). */
 const requestOf = (entry: Delivery): RequestInitLike =>
   entry.body === null ? {} : { method: 'POST', body: entry.body, headers: { 'content-type': 'text/plain' } };
@@ -255,6 +286,11 @@ export interface OutboxEffects extends Timers, Clock {
   store: Store;
   /** navigator.sendBeacon: queues a POST that survives the page closing. */
   beacon?(url: string, body: string): boolean;
+  /**
+   * Subscribes to changes another page makes to `key` of the store (the storage event); returns
+   * unsubscribe. A call another tab added, then closed or froze before sending, is sent from here.
+   */
+  onStoreChange?(key: string, listener: () => void): () => void;
 }
 
 export interface Outbox {
@@ -277,28 +313,36 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
   let timer: unknown = null;
   let sending = false;
   let stopped = false;
-  const load = (): Delivery[] => readJson<Delivery[]>(store, OUTBOX, []).filter((entry) => entry && typeof entry.url === 'string');
+  // Storage is shared with other scripts and versions: anything unreadable is left out, never
+  // thrown (D10, D11): one bad entry must not stop the other calls or the frame being handled.
+  const load = (): Delivery[] => listOf(readJson<unknown>(store, OUTBOX, [])).filter(isDelivery);
   const save = (list: Delivery[]): void => (list.length ? store.set(OUTBOX, JSON.stringify(list)) : store.remove(OUTBOX));
   const update = (change: (list: Delivery[]) => Delivery[]): void => save(change(load()));
-  const acked = (): Set<string> => new Set(readJson<string[]>(store, ACKED, []));
+  const acked = (): Set<string> => new Set(listOf(readJson<unknown>(store, ACKED, [])).filter((txid): txid is string => typeof txid === 'string'));
 
   const schedule = (): void => {
     if (timer !== null) effects.clearTimeout(timer);
     timer = null;
-    const next = Math.min(...load().map((entry) => entry.due));
+    const now = effects.now();
+    const next = Math.min(...load().map((entry) => (isDue(entry, now) ? now : entry.due)));
     if (!stopped && Number.isFinite(next)) timer = effects.setTimeout(pump, Math.min(Math.max(next - effects.now(), 0), BACKOFF_MAX_MS));
   };
 
+  // Another tab added or leased a call: this one's timer follows it (sending, it reschedules anyway).
+  const unsubscribe = effects.onStoreChange?.(OUTBOX, () => void (!sending && !stopped && schedule())) ?? (() => undefined);
+
   async function pump(): Promise<void> {
+    // Called by add() as well as by the timer: a pending timer is cleared, never orphaned (D01).
+    if (timer !== null) effects.clearTimeout(timer);
     timer = null;
     if (sending || stopped) return;
     sending = true;
     try {
       for (;;) {
         const now = effects.now();
-        const entry = load().find((candidate) => candidate.due <= now);
+        const entry = load().find((candidate) => isDue(candidate, now));
         if (!entry) break;
-        if (now - entry.createdAt > MAX_AGE_MS) {
+        if (now - entry.createdAt > MAX_AGE_MS && entry.attempt >= MIN_ATTEMPTS) {
           update((list) => list.filter((candidate) => candidate.id !== entry.id));
           report({ time: now, id: entry.id, url: entry.url, format: entry.format, attempt: entry.attempt, status: 0, response: 'gave up after 7 days', outcome: 'failed' });
           continue;
@@ -322,7 +366,7 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
       const answer = await effects.fetch(entry.url, requestOf(entry));
       status = answer.status;
       response = (await answer.text()).slice(0, 200);
-      wait = retryAfterMs(answer.headers.get('retry-after'), effects.now());
+      wait = retryAfterMs(answer.headers.get('retry-after'), effects.now(), answer.headers.get('date'));
     } catch (error) {
       // Network failure, or a receiver that does not send Access-Control-Allow-Origin.
       response = String((error as Error)?.message ?? error).slice(0, 200);
@@ -362,6 +406,7 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     acked,
     stop() {
       stopped = true;
+      unsubscribe();
       if (timer !== null) effects.clearTimeout(timer);
     },
   };

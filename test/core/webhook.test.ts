@@ -155,11 +155,59 @@ describe('webhook outbox', () => {
     expect(store.get('btc-checkout:outbox')).to.equal(null);
   });
 
-  it('gives up after 7 days, and says so', async () => {
+  it('gives up after 7 days and 10 attempts, and says so', async () => {
     const { timers, outbox, records } = setup([]);
-    outbox.add([delivery('old', null, 1_700_000_000_000 - 8 * 24 * 3_600_000)]);
+    outbox.add([{ ...delivery('old', null, 1_700_000_000_000 - 8 * 24 * 3_600_000), attempt: 10 }]);
     await timers.advance(0);
     expect(records[0]).to.include({ outcome: 'failed', response: 'gave up after 7 days' });
+  });
+
+  it('D10, D11: a corrupted outbox or acked list (another script, another version) is read as empty, never thrown', async () => {
+    for (const [outboxText, ackedText] of [['{}', '{}'], ['"x"', '7'], ['[null,1,{"id":3}]', '[1,null,"tx0"]'], ['not json', 'not json']]) {
+      const store = memoryStore();
+      store.set('btc-checkout:outbox', outboxText!);
+      store.set('btc-checkout:acked', ackedText!);
+      const { timers, outbox, records } = setup([{ status: 200 }], store);
+      expect(() => outbox.acked()).not.to.throw();
+      outbox.add([delivery('fresh')]);
+      await timers.advance(0);
+      expect(records.map((record) => [record.id, record.outcome])).to.deep.equal([['fresh', 'delivered']]);
+    }
+  });
+
+  it('D01: adding while a retry waits leaves one timer, and stopping leaves none', async () => {
+    const { timers, outbox } = setup(['network-error', 'network-error']);
+    outbox.add([delivery('a')]);
+    await timers.advance(0);
+    for (let i = 0; i < 5; i++) outbox.add([]);
+    await timers.advance(0);
+    expect(timers.pending).to.have.length(1);
+    outbox.stop();
+    expect(timers.pending).to.have.length(0);
+  });
+
+  it('sends what another tab added and left (closed, frozen) when the storage event says so', async () => {
+    const store = memoryStore();
+    const timers = new ManualTimers();
+    let changed: () => void = () => undefined;
+    const fetch = scriptedFetch({ [URL_]: { status: 200 } });
+    const records: DeliveryRecord[] = [];
+    const outbox = createOutbox({ fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, onStoreChange: (_key, listener) => ((changed = listener), () => undefined) }, (record) => records.push(record));
+    outbox.add([]);
+    await timers.advance(0);
+    // Another tab leased a call for a minute, and closed.
+    store.set('btc-checkout:outbox', JSON.stringify([{ ...delivery('theirs'), due: timers.now + 60_000 }]));
+    changed();
+    await timers.advance(60_000);
+    expect(records.map((record) => record.id)).to.deep.equal(['theirs']);
+    outbox.stop();
+  });
+
+  it('D15: a clock days ahead never drops a call that was hardly tried', async () => {
+    const { timers, outbox, records } = setup([{ status: 200 }]);
+    outbox.add([{ ...delivery('old', null, 1_700_000_000_000 - 8 * 24 * 3_600_000), attempt: 1 }]);
+    await timers.advance(0);
+    expect(records.map((record) => record.outcome)).to.deep.equal(['delivered']);
   });
 
   it('records an *ok* for blockchain-info, and a plain 200 as delivered but not acknowledged', async () => {
