@@ -266,7 +266,21 @@ export async function allocateIndex(rest: RestClient, options: AllocationOptions
   throw new CheckoutError('allocation', 'exhausted', `All ${gapLimit} addresses your wallet can see ahead are held by open invoices on this device. Wait for one to expire, or raise gap-limit (and your wallet's gap limit).`);
 }
 
-/** Gives back an index held by {@link allocateIndex} whose invoice was never made. */
+/**
+ * Holds `index` again for the invoice `token` until `until`, as a restored invoice does after its
+ * checkout was closed and gave it back. Resolves with whether this invoice holds it now (another
+ * may have taken it meanwhile: buyers are then still told apart by their amount tags).
+ */
+export async function holdIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'token' | 'claims' | 'lock' | 'now'>, index: number, until: number): Promise<boolean> {
+  const { store, key, token } = options;
+  const now = options.now();
+  if ((await (options.claims ?? storeClaims(store, options.lock)).claim(`${key}:${index}`, token, until, now)) !== token) return false;
+  const memory = readMemory(store, key);
+  store.set(key, JSON.stringify({ ...memory, held: [...memory.held.filter((hold) => hold.until > now && hold.index !== index), { index, until }] } satisfies Memory));
+  return true;
+}
+
+/** Gives back an index held by {@link allocateIndex}: its invoice was never made, or was left unpaid. */
 export async function releaseIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'token' | 'claims' | 'lock'>, index: number): Promise<void> {
   const { store, key } = options;
   await (options.claims ?? storeClaims(store, options.lock)).release(`${key}:${index}`, options.token);

@@ -8,14 +8,14 @@
 import { formatBip21 } from './bip21.js';
 import { parseConfig, type CheckoutConfig, type CheckoutInput } from './config.js';
 import { CheckoutError } from './errors.js';
-import { reduceWatch, type ChainEvent, type Invoice, type InvoiceStatus } from './invoice.js';
+import { buriedBefore, reduceWatch, summarizeInvoice, type ChainEvent, type Invoice, type InvoiceStatus } from './invoice.js';
 import { createRestClient, type HttpError } from './chain/http.js';
 import { memoryStore, type Store } from './store.js';
 import type { LockFn } from './effects.js';
 import { invoiceKey, keepInvoice, newKept, parseKept, receiverIdOf, restoreInvoice, storeNewInvoice, type KeptInvoice } from './kept-invoice.js';
 import { storeClaims, type DeviceClaims } from './claims.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { openInvoice } from './open-invoice.js';
+import { allocationHold, openInvoice } from './open-invoice.js';
 import { createOutbox, planClaim, planWebhooks, snapshotOf, type DeliveryRecord, type OutboxEffects, type Snapshot } from './webhook.js';
 import { watchAddress, type AddressWatcher, type Connection, type WatchEffects } from './chain/watcher.js';
 
@@ -54,7 +54,7 @@ export interface CheckoutState {
 }
 
 /** Everything the checkout may not do by itself. */
-export interface CheckoutEffects extends WatchEffects, Pick<OutboxEffects, 'beacon'> {
+export interface CheckoutEffects extends WatchEffects, Pick<OutboxEffects, 'beacon' | 'onStoreChange'> {
   /** Cryptographically random bytes. */
   randomBytes(length: number): Uint8Array;
   /** Where invoices, allocation memory and the webhook outbox live (localStorage in a browser); memory when absent. */
@@ -126,7 +126,7 @@ export function toCheckoutError(error: unknown): CheckoutError {
  * API serves another network or has no prices in that currency): retrying cannot help.
  */
 export const isFinal = (error: unknown): boolean =>
-  error instanceof CheckoutError && (error.code === 'conflict' || error.code === 'network-mismatch' || error.code === 'unsupported');
+  error instanceof CheckoutError && ['conflict', 'network-mismatch', 'unsupported', 'out-of-range', 'insecure'].includes(error.code);
 
 /** How long the claim on creating an order's invoice lasts: long enough for the other tabs' storage to show it. */
 const CREATION_CLAIM_MS = 10_000;
@@ -233,6 +233,11 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
       watch = reduceWatch(watch, { type: 'snapshot', txs: [], tipHeight: null, complete: true, requestedAt: scannedUnusedAt }, effects.now(), policy);
     }
 
+    // An abandoned checkout gives its address back (D02b); shown again, its invoice takes it again.
+    const hold = allocationHold(config, base, policy, { store, claims: deviceClaims, now: effects.now });
+    if (hold && restored && finishedAt === null) void hold.renew();
+    if (hold) cleanups.push(() => void (summarizeInvoice(base, policy, watch, claims).receivedSats === 0 && hold.release()));
+
     // Any page that loads the checkout sends what the outbox holds, this invoice's or not.
     const outbox = createOutbox({ ...effects, store }, (record) =>
       setState({ deliveries: Object.freeze([...state.deliveries.slice(-49), record]) }),
@@ -277,6 +282,11 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
 
     const apply = (event: ChainEvent): void => {
       const next = reduceWatch(watch, event, effects.now(), policy);
+      // A listing that left out a mempool transaction it could not yet be believed about: ask
+      // again once it can, or a replaced payment could stay on screen while the socket is quiet.
+      if (event.type === 'snapshot' && next.baseline && next.txs.some((tx) => (tx.height === null || event.complete) && !event.txs.some((listed) => listed.txid === tx.txid))) {
+        watcher?.verifyLater();
+      }
       if (next === watch && state.invoice) return;
       watch = next;
       publish();
@@ -309,7 +319,7 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
         // Without a history yet (a given index, a fixed address, a kept invoice that never got one),
         // list the address at once: the QR never waits for the socket.
         listNow: watch.baseline === null,
-        isHistory: (tx) => !!watch.baseline?.includes(tx.txid) || (tx.height !== null && watch.baselineTip != null && tx.height <= watch.baselineTip),
+        isHistory: (tx) => !!watch.baseline?.includes(tx.txid) || (buriedBefore(tx, watch.baselineTip) && !watch.txs.some((known) => known.txid === tx.txid)),
         pollMs: () => POLL_MS[state.status],
         onEvent: apply,
         onConnection: (connection) => state.connection !== connection && setState({ connection }),

@@ -223,12 +223,26 @@ export function attributePayments<T extends Pick<ChainTx, 'valueSats'>>(txs: rea
  */
 export const STALE_MS = 30_000;
 
+/**
+ * How deep a reorg may plausibly reach. Blocks that replace old ones can hold a payment made after
+ * the invoice at a height at or below the tip it began at, and a poller never hears of the reorg:
+ * only a transaction buried deeper than this below that tip is surely older than the invoice.
+ */
+export const REORG_DEPTH = 6;
+
+/** Whether `tx` is confirmed deeper below `baselineTip` (the tip when the invoice began) than any plausible reorg. */
+export const buriedBefore = (tx: Pick<ChainTx, 'height'>, baselineTip: number | null | undefined): boolean =>
+  tx.height !== null && baselineTip != null && tx.height <= baselineTip - REORG_DEPTH;
+
 /** Strips what is only needed while the history is being learned, and stamps when it was learned. */
 const kept = ({ txid, valueSats, height, rbf }: ChainTx, seenAt: number): ChainTx => ({ txid, valueSats, height, rbf, seenAt });
 
 /** Applies one chain event; returns the same object when nothing changed. */
 export function reduceWatch(state: WatchState, event: ChainEvent, now: number, policy: InvoicePolicy): WatchState {
   let { baseline, txs, tipHeight } = state;
+  // A clock that went back (or a record from a device whose clock ran ahead) must not keep a
+  // transaction from settling for as long as the clock was off: it was seen no later than now.
+  if (txs.some((tx) => (tx.seenAt ?? 0) > now)) txs = txs.map((tx) => ((tx.seenAt ?? 0) > now ? { ...tx, seenAt: now } : tx));
   let baselineTip = state.baselineTip ?? null;
   let baselineSpends = state.baselineSpends ?? [];
   const known = new Map(txs.map((tx) => [tx.txid, tx]));
@@ -236,8 +250,10 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
   const alsoHistory: string[] = [];
   const isHistory = (tx: ChainTx): boolean => {
     if (baseline!.includes(tx.txid)) return true;
+    // Once taken as new, a transaction stays new: a reorg can mine it again at or below the old tip.
+    if (known.has(tx.txid)) return false;
     const old =
-      (tx.height !== null && baselineTip !== null && tx.height <= baselineTip) ||
+      buriedBefore(tx, baselineTip) ||
       (tx.spends ?? []).some((outpoint) => baselineSpends.includes(outpoint));
     if (old) alsoHistory.push(tx.txid);
     return old;
@@ -300,16 +316,15 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
       break;
     }
     case 'removed': {
+      // A mempool removal says nothing of a transaction in a block (B23): only a listing can unconfirm it.
       const gone = new Set(event.txids);
-      txs = txs.filter((tx) => !gone.has(tx.txid));
+      txs = txs.filter((tx) => !gone.has(tx.txid) || tx.height !== null);
       break;
     }
     case 'tip':
       tipHeight = event.height;
       // After a reorg a listing may say a payment left its block, however recently it was seen in one.
       if (event.reorg) txs = txs.map((tx) => (tx.height !== null ? { ...tx, seenAt: Number.MIN_SAFE_INTEGER } : tx));
-      // A history taken without a tip (from the allocation scan) is bounded by the first tip seen.
-      if (baseline && baselineTip === null) baselineTip = event.height;
       break;
     case 'tick':
       break;

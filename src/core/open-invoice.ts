@@ -6,11 +6,11 @@
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { deriveAddress, isChildIndex } from './account.js';
-import { allocateIndex, releaseIndex } from './allocate.js';
-import { formatDecimal } from './amount.js';
+import { allocateIndex, holdIndex, releaseIndex } from './allocate.js';
+import { formatDecimal, MAX_SATS } from './amount.js';
 import { createRestClient, HttpError, type RestClient } from './chain/http.js';
 import type { CheckoutConfig } from './config.js';
-import type { Clock, FetchLike } from './effects.js';
+import type { Clock, FetchLike, Timers } from './effects.js';
 import type { DeviceClaims } from './claims.js';
 import { CheckoutError } from './errors.js';
 import { amountTag, type FiatPrice, type InvoiceBase, type InvoicePolicy } from './invoice.js';
@@ -18,7 +18,7 @@ import { receiverIdOf } from './kept-invoice.js';
 import { fetchPrice, fiatToSats } from './rates.js';
 import type { Store } from './store.js';
 
-export interface OpenInvoiceDeps extends Clock {
+export interface OpenInvoiceDeps extends Clock, Partial<Timers> {
   rest: RestClient;
   fetch: FetchLike;
   store: Store;
@@ -48,7 +48,7 @@ const ACCOUNT_KEY = 'btc-checkout:account:';
  * `{"index": 17}` and optionally `"address"`, which must be the one this key derives there (so a
  * server configured with another key is caught before anyone pays).
  */
-export async function fetchIndex(config: CheckoutConfig, deps: Pick<OpenInvoiceDeps, 'fetch' | 'now'>): Promise<number> {
+export async function fetchIndex(config: CheckoutConfig, deps: Pick<OpenInvoiceDeps, 'fetch' | 'now' | 'setTimeout' | 'clearTimeout'>): Promise<number> {
   const { receiver } = config;
   if (receiver.kind !== 'account' || !receiver.indexUrl) throw new TypeError('fetchIndex needs a key and an index-url');
   const server = createRestClient([receiver.indexUrl], deps, 'index-url');
@@ -67,6 +67,22 @@ export async function fetchIndex(config: CheckoutConfig, deps: Pick<OpenInvoiceD
     throw new CheckoutError('index-url', 'conflict', `index-url gave index ${answer.index} for another address than this key derives there: the server and the page use different keys.`);
   }
   return answer.index;
+}
+
+/**
+ * The address hold of an invoice whose index allocation chose (null for any other): given back
+ * when its checkout closes with nothing paid (D02b: abandoned checkouts would otherwise hold the
+ * whole window), and taken again when the invoice is shown again.
+ */
+export function allocationHold(config: CheckoutConfig, base: InvoiceBase, policy: InvoicePolicy, deps: Pick<OpenInvoiceDeps, 'store' | 'claims' | 'now'>): { release(): Promise<void>; renew(): Promise<boolean> } | null {
+  const { receiver } = config;
+  if (receiver.kind !== 'account' || receiver.index !== null || receiver.indexUrl !== null || base.index === null) return null;
+  const memory = { store: deps.store, key: `${ACCOUNT_KEY}${receiverIdOf(config)}`, claims: deps.claims, token: base.id, now: deps.now };
+  const index = base.index;
+  return {
+    release: () => releaseIndex(memory, index).catch(() => undefined),
+    renew: () => holdIndex(memory, index, policy.expiresAt ?? deps.now() + 24 * 3_600_000).catch(() => false),
+  };
 }
 
 /** Creates the invoice for `config`: address, amount and terms. */
@@ -109,6 +125,7 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
       const prices = config.ratesUrl ? createRestClient([config.ratesUrl], deps, 'rates') : createRestClient(config.apis, deps, 'rates', { failOverOn: [404] });
       const price = await deps.retrying(() => fetchPrice(prices, config.ratesUrl ? '' : '/v1/prices', currency));
       expectedSats = fiatToSats(amount, price);
+      if (expectedSats > MAX_SATS) throw new CheckoutError('amount', 'out-of-range', `${text} ${currency} is more than 21 million BTC.`);
       fiat = { currency, amount: text, rate: formatDecimal(price) };
     }
     // Buyers shown the same address are told apart by their amounts: a random tag makes two

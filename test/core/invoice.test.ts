@@ -3,6 +3,7 @@ import {
   attributePayments,
   EMPTY_WATCH,
   STALE_MS,
+  REORG_DEPTH,
   fullAmountSats,
   reduceWatch,
   summarizeInvoice,
@@ -120,14 +121,37 @@ describe('invoice reducer', () => {
       const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, 101)] }, { type: 'tip', height: 101, reorg: true }, snapshot([tx('a', 100_000, null)], 101, true, 2_500)]);
       expect(last.status).to.equal('unconfirmed');
     });
+    it('a payment seen after the invoice, mined again by a reorg at or below the tip the invoice began at, still counts (soak, seed 1)', () => {
+      // The invoice began at tip 100; the buyer paid, block 101 held it, then a two-block reorg
+      // replaced 100 and 101 and the new block 100 holds it.
+      const { watch, last } = run([
+        snapshot([], 100),
+        { type: 'txs', txs: [tx('a', 100_000)] },
+        { type: 'tip', height: 101 },
+        { type: 'txs', txs: [tx('a', 100_000, 101)] },
+        { type: 'tip', height: 101, reorg: true },
+        snapshot([tx('a', 100_000, 100)], 101, true, later),
+      ]);
+      expect(watch.baseline).to.deep.equal([]);
+      expect(last).to.include({ status: 'paid', receivedSats: 100_000 });
+    });
+    it('a payment first listed after a reorg the poller never heard of, in a block at or below the old tip, counts (soak, seed 1)', () => {
+      const { last } = run([snapshot([], 100), snapshot([tx('a', 100_000, 99)], 100, true, later)]);
+      expect(last).to.include({ status: 'paid', receivedSats: 100_000 });
+    });
+    it('a transaction first listed deeper below the tip the invoice began at than any plausible reorg is history', () => {
+      const { last, watch } = run([snapshot([], 100), snapshot([tx('old', 100_000, 100 - REORG_DEPTH)], 100, true, later)]);
+      expect(watch.baseline).to.deep.equal(['old']);
+      expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
+    });
     it('an explicit removal takes a payment out at once', () => {
       expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'removed', txids: ['a'] }]).last.status).to.equal('awaiting');
     });
-    it('a history taken without a tip (the allocation scan) is bounded by the first tip that comes', () => {
-      const { watch, last } = run([snapshot([], null), { type: 'tip', height: 120 }, { type: 'txs', txs: [tx('old', 100_000, 110)] }, { type: 'txs', txs: [tx('new', 100_000, 121)] }]);
-      expect(watch.baselineTip).to.equal(120);
-      expect(watch.baseline).to.deep.equal(['old']);
-      expect(last.txids).to.deep.equal(['new']);
+    it('a history taken without a tip (the allocation scan found the address unused) has no height bound: a payment confirmed before the first tip arrives still counts (soak, seed 1)', () => {
+      // The socket was down while the buyer paid and the block came; its first tip is that block's.
+      const { watch, last } = run([snapshot([], null), { type: 'tip', height: 121 }, { type: 'txs', txs: [tx('paid-while-away', 100_000, 121)] }]);
+      expect(watch.baselineTip).to.equal(null);
+      expect(last).to.include({ status: 'paid', receivedSats: 100_000 });
     });
   });
 
@@ -146,6 +170,18 @@ describe('invoice reducer', () => {
     const { last, watch } = run([{ type: 'txs', txs: [tx('before', 100_000)] }, snapshot([tx('old', 1_000, 60), tx('before', 100_000)])]);
     expect(watch.baseline).to.deep.equal(['old', 'before']);
     expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
+  });
+
+  it('a clock that went back does not keep a replaced payment for as long as it was off (soak, seed 1)', () => {
+    // Seen while the page's clock ran 8 days ahead; the clock is then right again.
+    const ahead = 2_000 + 8 * 86_400_000;
+    let watch = reduceWatch(EMPTY_WATCH, snapshot([], 100), 1_000, policy());
+    watch = reduceWatch(watch, { type: 'txs', txs: [tx('replaced', 100_000, null, true)] }, ahead, policy());
+    // The replacement is mined; the old one is in no listing any more.
+    watch = reduceWatch(watch, snapshot([tx('replacement', 100_000, 101)], 101, true, 3_000), 3_000, policy());
+    watch = reduceWatch(watch, snapshot([tx('replacement', 100_000, 101)], 101, true, 3_000 + STALE_MS), 3_000 + STALE_MS, policy());
+    expect(watch.txs.map((t) => t.txid)).to.deep.equal(['replacement']);
+    expect(summarizeInvoice(base, policy(), watch)).to.include({ status: 'paid', receivedSats: 100_000 });
   });
 
   it('B26: a block confirming an older payment while the first listing is in flight is history, not a payment', () => {

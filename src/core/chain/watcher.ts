@@ -5,7 +5,7 @@
  * backfill), so every (re)subscription is followed by a REST listing.
  * @module
  */
-import type { ChainEvent, ChainTx } from '../invoice.js';
+import { STALE_MS, type ChainEvent, type ChainTx } from '../invoice.js';
 import type { Clock, FetchLike, SocketLike, Timers } from '../effects.js';
 import { CheckoutError } from '../errors.js';
 import { fetchAddressTxs, fetchTipHeight } from './esplora.js';
@@ -44,8 +44,18 @@ export interface WatchOptions {
 export interface AddressWatcher {
   /** Fetches the address's transactions (and the tip, when the socket does not give it) now. */
   reconcile(): Promise<void>;
+  /**
+   * Lists the address again once a listing can settle what is unsettled now (after
+   * {@link VERIFY_AFTER_MS}): a transaction only the socket reported (a replayed or out-of-order
+   * frame can name one replaced long ago), or one a listing left out too soon after it was seen.
+   * At most one such listing is pending.
+   */
+  verifyLater(): void;
   stop(): void;
 }
+
+/** A listing asked this long after a transaction was learned is believed about it (STALE_MS and a margin). */
+export const VERIFY_AFTER_MS: number = STALE_MS + 2_000;
 
 /** How long to wait for the socket before reconciling over REST anyway. */
 export const SOCKET_GRACE_MS = 3_000;
@@ -62,6 +72,7 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
   let socket: AddressSocket | null = null;
   let pollTimer: unknown = null;
   let settleTimer: unknown = null;
+  let verifyTimer: unknown = null;
   let settled = false;
   let failures = 0;
   /** The tip the socket reported; while live, listings need not ask for it. */
@@ -136,6 +147,11 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
     });
   };
 
+  const verifyLater = (): void => {
+    if (verifyTimer !== null || stopped) return;
+    verifyTimer = effects.setTimeout(() => ((verifyTimer = null), reconcileNow()), VERIFY_AFTER_MS);
+  };
+
   const setLive = (value: boolean): void => {
     live = value;
     options.onConnection(value ? 'live' : socket ? 'connecting' : 'polling');
@@ -160,8 +176,9 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
             settleTimer = effects.setTimeout(() => ((settleTimer = null), reconcileNow()), SETTLE_MS);
           }
         },
-        onTxs: (txs) => options.onEvent({ type: 'txs', txs }),
-        onRemoved: (txids) => options.onEvent({ type: 'removed', txids }),
+        // What the socket says is checked against a listing once one can be believed (verifyLater).
+        onTxs: (txs) => (options.onEvent({ type: 'txs', txs }), verifyLater()),
+        onRemoved: (txids) => (options.onEvent({ type: 'removed', txids }), verifyLater()),
         onTip(height, reorg) {
           socketTip = height;
           options.onEvent({ type: 'tip', height, reorg });
@@ -196,11 +213,13 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
 
   return {
     reconcile,
+    verifyLater,
     stop() {
       stopped = true;
       socket?.close();
       if (pollTimer !== null) effects.clearTimeout(pollTimer);
       if (settleTimer !== null) effects.clearTimeout(settleTimer);
+      if (verifyTimer !== null) effects.clearTimeout(verifyTimer);
       unwake?.();
     },
   };
