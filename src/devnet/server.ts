@@ -39,6 +39,13 @@ export interface Fault {
   retryAfter?: number;
   /** Only requests whose path contains this fail. */
   match?: string;
+  /**
+   * How the request fails: an HTTP `status` (the default), the same without CORS headers (what a
+   * front end's own error page looks like to a browser), an answer that never comes (`hang`, for
+   * `ms`), an HTML page with status 200 (`garbage`), or the connection reset (`reset`).
+   */
+  kind?: 'status' | 'nocors' | 'hang' | 'garbage' | 'reset';
+  ms?: number;
 }
 
 export interface ChainStats {
@@ -51,6 +58,8 @@ export interface Client {
   want: Set<string>;
   address: string | null;
   recent: number[];
+  /** The last frames sent, newest last: `/inject` replays them (duplicates, out of order). */
+  sent: string[];
 }
 
 /** Prices in the shape of mempool's /api/v1/prices: integer fiat per BTC, -1 when unavailable. */
@@ -72,6 +81,8 @@ export class DevnetChain {
   allow: (client: string) => boolean = () => true;
   readonly clients: Set<Client> = new Set();
   faults: Fault[] = [];
+  /** Until then (epoch ms) the whole backend is down: connections reset, sockets refused. */
+  downUntil = 0;
   latencyMs = 0;
   wsEnabled = true;
   /** Off: no batch endpoint, as on Blockstream's Esplora. */
@@ -119,7 +130,22 @@ export class DevnetChain {
     this.stats.ws.framesOut++;
     // Stamped before serialising and sending, so a push-to-status figure includes both.
     if (frame['address-transactions'] || frame['block-transactions']) this.lastPushAt = performance.timeOrigin + performance.now();
-    client.socket.send(JSON.stringify(frame));
+    const text = JSON.stringify(frame);
+    client.sent = [...client.sent.slice(-9), text];
+    client.socket.send(text);
+  }
+
+  /** Sends raw text to every client, as a hostile or broken server might. */
+  sendRaw(text: string): void {
+    for (const client of this.clients) if (client.socket.readyState === 1) client.socket.send(text);
+  }
+
+  /** Sends each client its `back`-th last frame again (1: a duplicate; more: out of order). */
+  replay(back: number): void {
+    for (const client of this.clients) {
+      const frame = client.sent.at(-back);
+      if (frame !== undefined && client.socket.readyState === 1) client.socket.send(frame);
+    }
   }
 
   private broadcast(change: ChainChange): void {
@@ -241,6 +267,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     if (!chain) return send({ status: 404, headers: cors(), body: 'No such chain' });
     if (rest.startsWith('/control')) return control(chain, rest.slice('/control'.length), request, response, (status, body) => send({ status, headers: { ...cors(), 'content-type': 'application/json' }, body: JSON.stringify(body) }));
     if (!rest.startsWith('/api/')) return send({ status: 404, headers: cors(), body: 'Not found' });
+    if (chain.downUntil > Date.now()) return void request.socket.destroy();
     // Esplora's nginx does not answer preflights (esplora#505): a request that needs one fails
     // here as it would there.
     if (request.method === 'OPTIONS') return send({ status: 405, headers: {}, body: '' });
@@ -267,6 +294,18 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const fault = chain.faults.find((candidate) => candidate.remaining > 0 && (!candidate.match || path.includes(candidate.match)));
     if (!chain.allow(request.socket.remoteAddress ?? '')) {
       answer = tooMany();
+    } else if (fault && fault.kind && fault.kind !== 'status') {
+      fault.remaining--;
+      if (fault.kind === 'reset') return void request.socket.destroy();
+      if (fault.kind === 'hang') {
+        // Accepted and never answered, until the connection is given up or `ms` pass.
+        await new Promise((resolve) => setTimeout(resolve, fault.ms ?? 60_000));
+        return void request.socket.destroy();
+      }
+      answer =
+        fault.kind === 'garbage'
+          ? { status: 200, headers: { ...cors(), 'content-type': 'text/html' }, body: '<!doctype html><title>Just a moment…</title><p>Checking your browser.' }
+          : { status: fault.status, headers: { 'content-type': 'text/html' }, body: `<html><body><h1>${fault.status}</h1>nginx</body></html>` };
     } else if (fault) {
       fault.remaining--;
       // An internal error is a 500, or a 400 on mempool/electrs (m-rest.rs:1986-1996).
@@ -434,8 +473,23 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
           if (!target.wsEnabled) target.disconnectAll();
           return json(200, { enabled: target.wsEnabled });
         case '/fail':
-          target.faults.push({ status: Number(body.status ?? 500), remaining: Number(body.count ?? 1), retryAfter: body.retryAfter as number | undefined, match: body.match as string | undefined });
+          target.faults.push({ status: Number(body.status ?? 500), remaining: Number(body.count ?? 1), retryAfter: body.retryAfter as number | undefined, match: body.match as string | undefined, kind: body.kind as Fault['kind'], ms: body.ms as number | undefined });
           return json(200, { faults: target.faults.length });
+        case '/heal':
+          // Every fault pending is dropped and the backend is up again.
+          target.faults = [];
+          target.downUntil = 0;
+          return json(200, {});
+        case '/down':
+          // The backend goes away for `ms`: open sockets drop, new connections are reset.
+          target.downUntil = Date.now() + Number(body.ms ?? 5_000);
+          target.disconnectAll();
+          return json(200, { until: target.downUntil });
+        case '/inject':
+          // Raw frames (malformed, unknown), and earlier frames again (duplicates, out of order).
+          for (const frame of (body.frames as string[] | undefined) ?? []) target.sendRaw(frame);
+          if (body.replay !== undefined) target.replay(Number(body.replay));
+          return json(200, {});
         case '/batch':
           target.batchEnabled = body.enabled !== false;
           return json(200, { enabled: target.batchEnabled });
@@ -467,14 +521,14 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const url = new URL(request.url ?? '/', 'http://devnet');
     const { chain, rest } = route(url.pathname);
     // The backend attaches its websocket to any path (protocol.md §1.1); production serves /api/v1/ws.
-    if (!chain || !['/api/v1/ws', '/ws'].includes(rest)) return socket.destroy();
+    if (!chain || !['/api/v1/ws', '/ws'].includes(rest) || chain.downUntil > Date.now()) return socket.destroy();
     if (!chain.wsEnabled) {
       // No websocket behind this API: the upgrade is answered as a plain GET, with a 404.
       socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 24\r\nconnection: close\r\n\r\nendpoint does not exist\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const client: Client = { socket: ws, want: new Set(), address: null, recent: [] };
+      const client: Client = { socket: ws, want: new Set(), address: null, recent: [], sent: [] };
       chain.clients.add(client);
       chain.stats.ws.connections++;
       chain.stats.ws.open = chain.clients.size;

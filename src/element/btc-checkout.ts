@@ -7,11 +7,21 @@ import type { DeliveryRecord } from '../core/webhook.js';
 import { styles } from './btc-checkout.styles.js';
 import { CheckoutController, type CheckoutHost } from './checkout-controller.js';
 import type { ErrorDetail } from './events.js';
+import { CheckoutError } from '../core/errors.js';
 import { en, type Messages } from './messages.js';
 import { qrShape } from './qr.js';
 
 /** Attributes the checkout reads; each is a string property too (see {@link propertyOf}). */
 const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'index-url', 'amount', 'currency', 'price-token', 'item', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id', 'webhook', 'webhook-format', 'gap-limit', 'rates'] as const;
+
+/** `lang` if Intl knows it (`en_US` and other mistakes are not: then the browser's language). */
+function localeOf(lang: string): string | undefined {
+  try {
+    return lang ? Intl.getCanonicalLocales(lang)[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** What a copy button copies: the address, the amount, or an unmatched payment's transaction id. */
 type CopyTarget = 'address' | 'amount' | `txid:${string}`;
@@ -162,13 +172,17 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   /** The attributes, as the core reads them. */
   private get input(): CheckoutInput {
     const self = this as unknown as Record<string, string | null>;
-    return { ...Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [camelCase(name), self[propertyOf(name)]])), exactAmount: this.exactAmount };
+    return {
+      ...Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [camelCase(name), self[propertyOf(name)]])),
+      exactAmount: this.exactAmount,
+      // An https page blocks plain http:// requests (mixed content): the core says so at once (A95).
+      pageSecure: globalThis.location?.protocol === 'https:',
+    };
   }
 
-  scrubPrivateInput(source: 'xpub' | 'address'): void {
-    this.removeAttribute(source);
-    if (source === 'xpub') this.xpub = null;
-    else this.fixedAddress = null;
+  scrubPrivateInput(attribute: string): void {
+    this.removeAttribute(attribute);
+    (this as unknown as Record<string, unknown>)[propertyOf(attribute)] = null;
   }
 
   protected override willUpdate(): void {
@@ -220,8 +234,15 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
 
   private renderRequest(m: Messages, payment: PaymentView, { fiat, tagSats, expiresAt, receivedSats }: Invoice): TemplateResult {
     const due = payment.sats ? formatBtc(payment.sats) : null;
-    const lang = this.lang || undefined;
-    const qr = qrShape(payment.qrText);
+    const lang = localeOf(this.lang);
+    let qr: ReturnType<typeof qrShape>;
+    try {
+      qr = qrShape(payment.qrText);
+    } catch {
+      // More than a QR code holds (a very long label or message): say so, never "Preparing…" forever.
+      queueMicrotask(() => this.controller.renderFailed(new CheckoutError('message', 'out-of-range', 'The label and message are too long to fit in a QR code: shorten them.')));
+      return html``;
+    }
     const span = qr.size + 8;
     return html`${due
         ? html`<p part="amount">

@@ -13,7 +13,8 @@ import {
   type CheckoutEffects,
   type CheckoutState,
 } from '../core/checkout.js';
-import type { CheckoutInput } from '../core/config.js';
+import { attributeOf, refusePrivateInput, type CheckoutInput } from '../core/config.js';
+import type { CheckoutError } from '../core/errors.js';
 import type { LockFn, SocketLike } from '../core/effects.js';
 import { isPrivateKeyError } from '../core/keys.js';
 import { safeStore, type Store } from '../core/store.js';
@@ -31,8 +32,8 @@ import {
 export interface CheckoutHost extends ReactiveControllerHost, EventTarget {
   /** Effects to use instead of the browser's (tests, advanced embedding). */
   readonly effects?: Partial<CheckoutEffects> | null;
-  /** Removes private key material the page put in an attribute: it must not stay in the DOM. */
-  scrubPrivateInput(source: 'xpub' | 'address'): void;
+  /** Removes private key material the page put in an attribute (named): it must not stay in the DOM. */
+  scrubPrivateInput(attribute: string): void;
 }
 
 /** Calls `listener` when the page comes back: tab visible again, restored from the back/forward cache, or online. */
@@ -71,7 +72,7 @@ const browserEffects = (): CheckoutEffects => {
     now: () => Date.now(),
     random: Math.random,
     randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
-    fetch: (url, init) => fetch(url, init),
+    fetch: (url, init) => fetch(url, init as RequestInit),
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     clearTimeout: (handle) => clearTimeout(handle as number),
@@ -80,6 +81,12 @@ const browserEffects = (): CheckoutEffects => {
     lock,
     claims: (pageClaims ??= indexedDbClaims(storeClaims(store, lock))),
     beacon: (url, body) => navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })),
+    onStoreChange(key, listener) {
+      // Fired in the other pages of the origin when one writes localStorage (null key: cleared).
+      const changed = (event: StorageEvent): void => void ((event.key === key || event.key === null) && listener());
+      addEventListener('storage', changed);
+      return () => removeEventListener('storage', changed);
+    },
     onLeave(listener) {
       addEventListener('pagehide', listener);
       return () => removeEventListener('pagehide', listener);
@@ -99,7 +106,8 @@ export class CheckoutController implements ReactiveController {
   private input: CheckoutInput | null = null;
   private inputKey = '';
   private connected = false;
-  private refusedPrivate = false;
+  /** After a refusal: the attributes as they are once the private material is gone from them. */
+  private refusedKey: string | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly queued: Event[] = [];
 
@@ -112,10 +120,26 @@ export class CheckoutController implements ReactiveController {
   configure(input: CheckoutInput): void {
     const key = JSON.stringify(input);
     if (key === this.inputKey) return;
-    // After a private key was scrubbed from the page, its now-empty attribute must not replace
-    // the refusal with a "missing key" message: keep the refusal until a new key is set.
-    if (this.refusedPrivate && !input.xpub && !input.address) return;
-    this.refusedPrivate = false;
+    // After a private key was removed from the page, its now-empty attribute must not replace
+    // the refusal with a "missing key" message: keep the refusal until something new is set.
+    if (key === this.refusedKey) return;
+    // Private material is refused here, before anything keeps it: not the checkout, not this
+    // controller, not the page.
+    try {
+      refusePrivateInput(input);
+    } catch (error) {
+      if (!isPrivateKeyError(error)) throw error;
+      const { source } = error as CheckoutError;
+      const field = Object.keys(input).find((name) => attributeOf(name) === source)!;
+      this.refusedKey = JSON.stringify({ ...input, [field]: null });
+      this.input = null;
+      this.inputKey = '';
+      this.teardown();
+      this.setState({ ...LOADING, status: 'error', error: error as CheckoutError });
+      this.host.scrubPrivateInput(source);
+      return;
+    }
+    this.refusedKey = null;
     this.input = input;
     this.inputKey = key;
     if (this.connected) this.restart();
@@ -124,6 +148,13 @@ export class CheckoutController implements ReactiveController {
   hostConnected(): void {
     this.connected = true;
     if (this.input && !this.checkout) this.restart();
+  }
+
+  /** A render failed (a QR too large for its data, say): the checkout stops and says so, instead of "Preparing…" forever. */
+  renderFailed(error: CheckoutError): void {
+    if (this.state.error) return;
+    this.teardown();
+    this.setState({ ...this.state, status: 'error', invoice: null, payment: null, error });
   }
 
   hostDisconnected(): void {
@@ -194,11 +225,6 @@ export class CheckoutController implements ReactiveController {
     }
     for (const [problem, before] of [[next.error, previous.error], [next.notice, previous.notice]] as const) {
       if (problem && problem !== before) this.queued.push(new BtcCheckoutErrorEvent({ message: problem.message, source: problem.source, code: problem.code }));
-    }
-    const { error } = next;
-    if (error && error !== previous.error && isPrivateKeyError(error) && (error.source === 'xpub' || error.source === 'address')) {
-      this.refusedPrivate = true;
-      this.host.scrubPrivateInput(error.source);
     }
     this.tick(!!invoice?.expiresAt && (next.status === 'awaiting' || next.status === 'underpaid'));
     this.host.requestUpdate();

@@ -79,6 +79,39 @@ describe('allocation (shipped bundle, devnet)', () => {
     expect(shared.error).to.include({ source: 'exact-amount', code: 'conflict' });
   });
 
+  it('D02b: checkouts closed unpaid give their address back, so the gap window never runs out on one device', async () => {
+    const chain = await newChain();
+    const store = memoryStore();
+    // gap-limit 2: without giving back, the third checkout would find both addresses held.
+    for (let n = 0; n < 5; n++) {
+      const el = document.createElement('btc-checkout') as BtcCheckout;
+      for (const [name, value] of Object.entries({ xpub: VPUB, network: 'regtest', api: chain.api, amount: '0.001', 'order-id': `abandoned-${n}`, 'gap-limit': '2' })) el.setAttribute(name, value);
+      el.effects = { store, random: seededRandom(900 + n) };
+      document.body.append(el);
+      await untilStatus(el, 'awaiting', 10_000);
+      expect(el.index).to.be.within(0, 1);
+      el.remove();
+      // The hold is given back under the device's lock, asynchronously: let it land.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+
+  it('D12: a corrupted saved invoice for the order is set aside and a new one is made, not a permanent error', async () => {
+    const chain = await newChain();
+    const store = memoryStore();
+    const attributes = { xpub: VPUB, network: 'regtest', api: chain.api, amount: '0.001', 'order-id': 'corrupt-1', index: '4' };
+    for (const corrupt of ['{"receiver":"x","base":null}', 'not json', '[]', '{"receiver":1}']) {
+      store.set('btc-checkout:invoice:order:corrupt-1', corrupt);
+      const el = document.createElement('btc-checkout') as BtcCheckout;
+      for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+      el.effects = { store };
+      document.body.append(el);
+      await untilStatus(el, 'awaiting', 10_000);
+      expect(el.address).to.equal(addressAt(4));
+      el.remove();
+    }
+  });
+
   it('a reload resumes the same invoice (order-id), and keeps watching it', async () => {
     const chain = await newChain();
     const markup = `<btc-checkout xpub="${VPUB}" network="regtest" api="${chain.api}" amount="0.001" order-id="R-7"></btc-checkout>`;
