@@ -84,6 +84,12 @@ export function parseDescriptor(text: string, source: ErrorSource = 'xpub'): Des
   if (checksum !== undefined && checksum !== expected) {
     fail(source, 'checksum', 'The descriptor has a bad checksum (after "#"): copy it again from your wallet.');
   }
+  let depth = 0;
+  for (const char of body) {
+    depth += char === '(' ? 1 : char === ')' ? -1 : 0;
+    if (depth < 0) break;
+  }
+  if (depth !== 0) fail(source, 'syntax', 'The descriptor\'s parentheses do not match: copy it again from your wallet.');
   if (/^(sh\()?(wsh|multi|sortedmulti|multi_a|sortedmulti_a)\(/.test(body)) {
     fail(source, 'multisig', 'Multisig descriptors (multi, sortedmulti, wsh) are not supported yet.');
   }

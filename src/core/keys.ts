@@ -68,11 +68,22 @@ const refusePrivate = (source: ErrorSource): never =>
 
 const isMiniKey = (token: string): boolean => MINI_KEY.test(token) && sha256(utf8ToBytes(`${token}?`))[0] === 0;
 
+/** An extended key whose key data is private (a leading zero byte, BIP 32), whatever its version says. */
+const isExtendedPrivate = (token: string): boolean => {
+  if (!/^[1-9A-HJ-NP-Za-km-z]{107,115}$/.test(token)) return false;
+  try {
+    const bytes = base58check.decode(token);
+    return bytes.length === 78 && bytes[45] === 0;
+  } catch {
+    return false;
+  }
+};
+
 /** The words of `text` in any script, without numbering or punctuation ("1. abandon, 2. ability…"). */
 const wordsOf = (text: string): string[] =>
   text
     .split(/[\s,;·.]+/u)
-    .map((token) => token.replace(/^\d+[.):-]?/u, ''))
+    .map((token) => token.replace(/^[(#]?\d+[.):-]?\)?/u, ''))
     .filter(Boolean);
 /** A word of a BIP 39 list, in any of its scripts (at most 8 letters in every list). */
 const SEED_WORD = /^[\p{L}\p{M}]{1,8}$/u;
@@ -94,7 +105,7 @@ export function refusePrivateMaterial(text: string, source: ErrorSource, kind: '
   // A key broken by spaces or line breaks is still the key.
   const joined = seen.replace(/\s+/g, '');
   const tokens = seen.split(/[()[\],/#<>;*'"`\s]+/).filter(Boolean);
-  const strong = PRIVATE_EXTENDED.test(seen) || PRIVATE_EXTENDED.test(joined) || tokens.some((token) => WIF_TOKEN.test(token) || isMiniKey(token));
+  const strong = PRIVATE_EXTENDED.test(seen) || PRIVATE_EXTENDED.test(joined) || tokens.some((token) => WIF_TOKEN.test(token) || isMiniKey(token) || isExtendedPrivate(token));
   if (strong) refusePrivate(source);
   if (kind === 'text') return;
   const words = wordsOf(seen);
