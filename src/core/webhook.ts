@@ -137,6 +137,10 @@ export interface WebhookPayload {
 
 const OUTBOX = 'btc-checkout:outbox';
 const ACKED = 'btc-checkout:acked';
+/** The ids of the calls lately finished (sent, refused or given up), so a page knows a call it added was not lost. */
+const FINISHED = 'btc-checkout:outbox-finished';
+/** How many finished ids are remembered: far more than the calls any set of open tabs has in hand. */
+const FINISHED_KEPT = 500;
 /** A page sending a delivery holds it this long; if that page dies, another sends it after. */
 const LEASE_MS = 60_000;
 /**
@@ -319,10 +323,34 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
   const save = (list: Delivery[]): void => (list.length ? store.set(OUTBOX, JSON.stringify(list)) : store.remove(OUTBOX));
   const update = (change: (list: Delivery[]) => Delivery[]): void => save(change(load()));
   const acked = (): Set<string> => new Set(listOf(readJson<unknown>(store, ACKED, [])).filter((txid): txid is string => typeof txid === 'string'));
+  const finishedIds = (): string[] => listOf(readJson<unknown>(store, FINISHED, [])).filter((id): id is string => typeof id === 'string');
+  /**
+   * The calls this page added and has not seen finished. Tabs write the outbox in turn, and a
+   * write made from an older copy (another tab's, or a script's) can drop a call: until a call is
+   * known finished, the page that added it puts it back.
+   */
+  const mine = new Map<string, Delivery>();
+  const finish = (id: string): void => {
+    mine.delete(id);
+    store.set(FINISHED, JSON.stringify([...finishedIds().filter((other) => other !== id), id].slice(-FINISHED_KEPT)));
+  };
+  /** Puts back what this page added that the outbox lost; forgets what another page finished. */
+  const restore = (): void => {
+    if (!mine.size) return;
+    const list = load();
+    const finished = new Set(finishedIds());
+    const lost: Delivery[] = [];
+    for (const [id, entry] of mine) {
+      if (finished.has(id)) mine.delete(id);
+      else if (!list.some((candidate) => candidate.id === id)) lost.push(entry);
+    }
+    if (lost.length) save([...list, ...lost]);
+  };
 
   const schedule = (): void => {
     if (timer !== null) effects.clearTimeout(timer);
     timer = null;
+    restore();
     const now = effects.now();
     const next = Math.min(...load().map((entry) => (isDue(entry, now) ? now : entry.due)));
     if (!stopped && Number.isFinite(next)) timer = effects.setTimeout(pump, Math.min(Math.max(next - effects.now(), 0), BACKOFF_MAX_MS));
@@ -338,12 +366,14 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     if (sending || stopped) return;
     sending = true;
     try {
+      restore();
       for (;;) {
         const now = effects.now();
         const entry = load().find((candidate) => isDue(candidate, now));
         if (!entry) break;
         if (now - entry.createdAt > MAX_AGE_MS && entry.attempt >= MIN_ATTEMPTS) {
           update((list) => list.filter((candidate) => candidate.id !== entry.id));
+          finish(entry.id);
           report({ time: now, id: entry.id, url: entry.url, format: entry.format, attempt: entry.attempt, status: 0, response: 'gave up after 7 days', outcome: 'failed' });
           continue;
         }
@@ -384,13 +414,22 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
           )
         : list.filter((candidate) => candidate.id !== entry.id),
     );
+    if (outcome === 'retry') {
+      if (mine.has(entry.id)) mine.set(entry.id, load().find((candidate) => candidate.id === entry.id) ?? mine.get(entry.id)!);
+    } else {
+      finish(entry.id);
+    }
     report({ time: effects.now(), id: entry.id, url: entry.url, format: entry.format, attempt, status, response, outcome });
   }
 
   return {
     add(deliveries) {
       if (deliveries.length) {
-        update((list) => [...list, ...deliveries.filter((delivery) => !list.some((entry) => entry.id === delivery.id))]);
+        // A call another tab already finished is not sent twice.
+        const finished = new Set(finishedIds());
+        const fresh = deliveries.filter((delivery) => !finished.has(delivery.id));
+        for (const delivery of fresh) mine.set(delivery.id, delivery);
+        update((list) => [...list, ...fresh.filter((delivery) => !list.some((entry) => entry.id === delivery.id))]);
       }
       void pump();
     },

@@ -203,6 +203,44 @@ describe('webhook outbox', () => {
     outbox.stop();
   });
 
+  it('a call another tab wrote over (a write from an older copy) is put back by the page that added it, and sent once (soak)', async () => {
+    const store = memoryStore();
+    const timers = new ManualTimers();
+    let changed: () => void = () => undefined;
+    const answers: (Answer | 'network-error')[] = ['network-error'];
+    const fetch = scriptedFetch({ [URL_]: () => answers.shift() ?? { status: 200 } });
+    const records: DeliveryRecord[] = [];
+    const outbox = createOutbox({ fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, onStoreChange: (_key, listener) => ((changed = listener), () => undefined) }, (record) => records.push(record));
+    outbox.add([delivery('mine', null, timers.now)]);
+    await timers.advance(0);
+    expect(records.map((record) => record.outcome)).to.deep.equal(['retry']);
+    // Another tab saves the outbox from the copy it read before this call was added.
+    store.set('btc-checkout:outbox', JSON.stringify([]));
+    changed();
+    expect(JSON.parse(store.get('btc-checkout:outbox')!).map((entry: { id: string }) => entry.id)).to.deep.equal(['mine']);
+    await timers.advance(60_000);
+    expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['mine retry', 'mine delivered']);
+    outbox.stop();
+  });
+
+  it('a call another tab finished is neither put back nor added again', async () => {
+    const store = memoryStore();
+    const first = setup(['network-error'], store);
+    first.outbox.add([delivery('shared')]);
+    await first.timers.advance(0);
+    const second = setup([{ status: 200 }], store);
+    second.timers.now = first.timers.now + 60_000;
+    second.outbox.add([delivery('shared')]);
+    await second.timers.advance(0);
+    expect(second.records.map((record) => record.outcome)).to.deep.equal(['delivered']);
+    first.outbox.add([delivery('shared')]);
+    await first.timers.advance(3_600_000);
+    expect(first.records.map((record) => record.outcome)).to.deep.equal(['retry']);
+    expect(store.get('btc-checkout:outbox')).to.equal(null);
+    first.outbox.stop();
+    second.outbox.stop();
+  });
+
   it('D15: a clock days ahead never drops a call that was hardly tried', async () => {
     const { timers, outbox, records } = setup([{ status: 200 }]);
     outbox.add([{ ...delivery('old', null, 1_700_000_000_000 - 8 * 24 * 3_600_000), attempt: 1 }]);
