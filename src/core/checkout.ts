@@ -217,7 +217,10 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
       const fresh = JSON.stringify(newKept(config, opened.base, opened.policy));
       const now = effects.now();
       const holder = await deviceClaims.claim(`invoice:${key}`, fresh, now + CREATION_CLAIM_MS, now);
-      const theirs = holder === fresh ? null : parseKept(holder);
+      // A tab that took long to prepare (allocation waiting out a rate limit) may find that another
+      // one, long since, made this order's invoice and the buyer paid it: that one is kept, never
+      // replaced by a new request (soak, seed 42).
+      const theirs = restoreInvoice(store, config, effects.now()) ?? (holder === fresh ? null : parseKept(holder));
       kept = theirs && theirs.receiver === receiverIdOf(config) ? theirs : storeNewInvoice(store, key, parseKept(fresh)!);
       if (kept.base.id !== opened.base.id) {
         opened.release();

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createCheckout, type CheckoutEffects } from '../../src/core/checkout.js';
+import { memoryStore } from '../../src/core/store.js';
 import { FakeSocket, ManualTimers, scriptedFetch } from '../helpers/fakes.js';
 
 const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
@@ -62,6 +63,39 @@ describe('checkout', () => {
     expect(statuses).to.deep.equal(['awaiting', 'unconfirmed', 'paid']);
     expect(checkout.state.connection).to.equal('live');
     checkout.stop();
+  });
+
+  it('a tab that prepared its invoice slowly adopts the one another tab made for the order meanwhile, never replaces it (soak, seed 42)', async () => {
+    const timers = new ManualTimers();
+    const store = memoryStore();
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const tab = (wait: Promise<void>, fill: number) =>
+      createCheckout({ xpub: ZPUB, amount: '0.001', orderId: 'order-7' }, {
+        fetch: scriptedFetch({ [`${API}/blocks/tip/height`]: { body: '100' }, [`${API}/addresses/txs`]: async () => (await wait, { body: [] }) }),
+        now: () => timers.now,
+        setTimeout: timers.setTimeout,
+        clearTimeout: timers.clearTimeout,
+        createSocket: (url) => new FakeSocket(url),
+        random: () => 0.5,
+        randomBytes: (n) => new Uint8Array(n).fill(fill),
+        store,
+      });
+    const late = tab(slow, 0xcd);
+    late.start();
+    await timers.advance(0);
+    const first = tab(Promise.resolve(), 0xab);
+    first.start();
+    await timers.advance(0);
+    expect(first.state.invoice).to.include({ id: 'ab'.repeat(16), status: 'awaiting' });
+    // The slow tab's allocation answers long after the first tab's claim on the order lapsed.
+    await timers.advance(60_000);
+    release();
+    await timers.advance(0);
+    expect(late.state.invoice).to.include({ id: 'ab'.repeat(16), address: first.state.invoice!.address });
+    expect(JSON.parse(store.get('btc-checkout:invoice:order:order-7')!).base.id).to.equal('ab'.repeat(16));
+    late.stop();
+    first.stop();
   });
 
   it('asks only for what is still due after a partial payment', async () => {
