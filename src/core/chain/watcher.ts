@@ -63,7 +63,8 @@ export const SOCKET_GRACE_MS = 3_000;
 export const SETTLE_MS = 12_000;
 /** A derived socket URL that fails this many times without ever opening is taken to be absent. */
 export const DERIVED_SOCKET_TRIES = 3;
-const MAX_BACKOFF_MS = 120_000;
+/** The longest wait between failed listings: a payment is still seen within a minute of the API coming back. */
+const MAX_BACKOFF_MS = 60_000;
 
 export function watchAddress(options: WatchOptions, effects: WatchEffects): AddressWatcher {
   const { address, rest } = options;
@@ -118,7 +119,10 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
 
   const backoff = (error: unknown): number => {
     const wait = error instanceof HttpError ? error.retryAfterMs : null;
-    return Math.max(wait ?? 0, Math.min(options.pollMs() * 2 ** failures, MAX_BACKOFF_MS));
+    // Jittered (from 3/4 to 5/4): the pages that all failed together, when the API went down or
+    // rate-limited them, do not all come back in the same second and trip the limit again.
+    const jitter = 0.75 + effects.random() / 2;
+    return Math.max(wait ?? 0, Math.round(Math.min(options.pollMs() * 2 ** failures, MAX_BACKOFF_MS) * jitter));
   };
 
   /** Polls while the socket is not live (or a reconcile must be retried), backing off on errors. */
