@@ -18,4 +18,6 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
   '--disable-backgrounding-occluded-windows',
+  // window.gc(), for the leak check's heap figures.
+  '--js-flags=--expose-gc',
 ];
