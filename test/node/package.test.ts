@@ -4,7 +4,9 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import ts from 'typescript';
+import { BUDGET_GZIP } from '../helpers/budget.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -28,6 +30,11 @@ function bareImportsReachableFrom(entry: string, seen = new Set<string>()): Set<
 }
 
 describe('built package', () => {
+  it(`keeps the CDN file within its budget: ${BUDGET_GZIP} bytes gzipped`, () => {
+    const gzipped = gzipSync(readFileSync(join(root, 'dist/btc-checkout.js')), { level: 9 }).length;
+    expect(gzipped, 'gzip bytes of dist/btc-checkout.js').to.be.at.most(BUDGET_GZIP);
+  });
+
   it('dist/btc-checkout.js imports nothing: every dependency is inlined', () => {
     expect(importsOf(join(root, 'dist/btc-checkout.js'))).to.deep.equal([]);
   });
