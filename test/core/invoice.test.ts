@@ -352,6 +352,15 @@ describe('invoice reducer', () => {
       expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 99_000)] }], terms).last).to.include({ status: 'awaiting', receivedSats: 0 });
     });
 
+    it('D19: the tagged amount typed with a small rounding (3 sats off either way) is listed as unmatched, for the notice and the merchant', () => {
+      const terms = shared();
+      for (const sats of [100_034, 100_040]) {
+        const { last } = run([snapshot([]), { type: 'txs', txs: [tx('typed', sats)] }], terms);
+        expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
+        expect(last.unmatched.map((payment) => [payment.txid, payment.sats])).to.deep.equal([['typed', sats]]);
+      }
+    });
+
     it('expires when only unmatched payments arrived by the deadline', () => {
       const terms = shared({ expiresAt: 5_000 });
       let watch = reduceWatch(EMPTY_WATCH, snapshot([]), 1_000, terms);

@@ -9,6 +9,8 @@ export const flush = (): Promise<void> => new Promise((resolve) => setTimeout(re
 
 export class ManualTimers {
   now = 1_700_000_000_000;
+  /** How many timers have run: a busy loop shows here. */
+  fired = 0;
   private nextId = 1;
   private timers: { id: number; at: number; callback: () => void }[] = [];
 
@@ -36,6 +38,7 @@ export class ManualTimers {
       if (!due) break;
       this.timers = this.timers.filter((timer) => timer !== due);
       this.now = due.at;
+      this.fired++;
       due.callback();
       await flush();
     }
