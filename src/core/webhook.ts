@@ -405,6 +405,7 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     const acknowledged = entry.txid !== null && status >= 200 && status < 300 && response.trim() === '*ok*';
     const outcome: DeliveryRecord['outcome'] = acknowledged ? 'acknowledged' : status >= 200 && status < 300 ? 'delivered' : retry ? 'retry' : 'failed';
     if (acknowledged) store.set(ACKED, JSON.stringify([...acked(), entry.txid]));
+    const answered = status >= 200 && status < 300;
     update((list) =>
       outcome === 'retry'
         ? list.map((candidate) =>
@@ -412,7 +413,10 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
               ? { ...candidate, attempt, due: effects.now() + Math.max(wait ?? 0, Math.min(BACKOFF_FIRST_MS * 3 ** entry.attempt, BACKOFF_MAX_MS)) }
               : candidate,
           )
-        : list.filter((candidate) => candidate.id !== entry.id),
+        : list
+            .filter((candidate) => candidate.id !== entry.id)
+            // The receiver answers again: the calls to it that were backing off go now, not in an hour.
+            .map((candidate) => (answered && candidate.url === entry.url && candidate.attempt > 0 && candidate.due > effects.now() + LEASE_MS ? { ...candidate, due: effects.now() } : candidate)),
     );
     if (outcome === 'retry') {
       if (mine.has(entry.id)) mine.set(entry.id, load().find((candidate) => candidate.id === entry.id) ?? mine.get(entry.id)!);

@@ -241,6 +241,15 @@ describe('webhook outbox', () => {
     second.outbox.stop();
   });
 
+  it('a receiver that answers again gets at once the calls that were backing off from it (the soak lost two to a 405 s wait)', async () => {
+    const { timers, outbox, records, store } = setup([{ status: 200 }, { status: 200 }]);
+    store.set('btc-checkout:outbox', JSON.stringify([{ ...delivery('waiting', null, timers.now - 200_000), attempt: 4, due: timers.now + 405_000 }]));
+    outbox.add([delivery('new', null, timers.now)]);
+    await timers.advance(0);
+    expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['new delivered', 'waiting delivered']);
+    outbox.stop();
+  });
+
   it('D15: a clock days ahead never drops a call that was hardly tried', async () => {
     const { timers, outbox, records } = setup([{ status: 200 }]);
     outbox.add([{ ...delivery('old', null, 1_700_000_000_000 - 8 * 24 * 3_600_000), attempt: 1 }]);
