@@ -16,6 +16,7 @@ import { allocationFigures, CROWD_PAGE } from './allocation.js';
 import { attributionFigures } from './attribution.js';
 import { receiverFlood } from './receiver-flood.js';
 import { PROFILE_PAGE, profileFigures } from './profiles.js';
+import { HONEST_PAGE, honestFigures } from './honest.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -175,7 +176,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 results.bundle = bundleSize();
 
 const devnet = await startDevnet({ profile: 'lenient' });
-const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE, '/profile.html': PROFILE_PAGE });
+const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE, '/profile.html': PROFILE_PAGE, '/honest.html': HONEST_PAGE });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
 try {
   results.chromium = browser.version();
@@ -187,6 +188,7 @@ try {
   if (want('attribution')) results.attribution = await attributionFigures(browser, url, devnet);
   if (want('receiverFlood')) results.receiverFlood = await receiverFlood(devnet);
   if (want('profiles')) results.profiles = await profileFigures(browser, url, devnet);
+  if (want('honest')) results.honest = await honestFigures(browser, url, devnet);
 } finally {
   await browser.close();
   await closeStatic();
