@@ -24,7 +24,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { Clock, FetchLike, RequestInitLike, Timers } from './effects.js';
 import { confirmationsOf, summarizeInvoice, type FiatPrice, type Invoice, type InvoiceBase, type InvoicePolicy, type InvoiceStatus, type UnmatchedPayment, type WatchState } from './invoice.js';
 import { readJson, type Store } from './store.js';
-import { retryAfterMs } from './chain/http.js';
+import { fetchWithin, retryAfterMs } from './chain/http.js';
 
 export type WebhookFormat = 'json' | 'blockonomics' | 'blockchain-info';
 export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'blockonomics', 'blockchain-info'];
@@ -393,7 +393,8 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     let response = '';
     let wait: number | null = null;
     try {
-      const answer = await effects.fetch(entry.url, requestOf(entry));
+      // A receiver that never answers must not hold this page's outbox: given up after 20 s, retried.
+      const answer = await fetchWithin(effects, entry.url, requestOf(entry));
       status = answer.status;
       response = (await answer.text()).slice(0, 200);
       wait = retryAfterMs(answer.headers.get('retry-after'), effects.now(), answer.headers.get('date'));

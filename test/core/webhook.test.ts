@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { REQUEST_TIMEOUT_MS } from '../../src/core/chain/http.js';
 import { createOutbox, planClaim, planWebhooks, withQuery, type DeliveryRecord, type Payment, type Snapshot } from '../../src/core/webhook.js';
 import type { Invoice } from '../../src/core/invoice.js';
 import { memoryStore, safeStore, type StorageLike } from '../../src/core/store.js';
@@ -247,6 +248,21 @@ describe('webhook outbox', () => {
     outbox.add([delivery('new', null, timers.now)]);
     await timers.advance(0);
     expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['new delivered', 'waiting delivered']);
+    outbox.stop();
+  });
+
+  it('a receiver that never answers holds the outbox 20 s at most: the call is given up, retried, and the next one goes', async () => {
+    const store = memoryStore();
+    const timers = new ManualTimers();
+    let calls = 0;
+    const fetch = scriptedFetch({ [URL_]: () => (++calls === 1 ? new Promise<Answer>(() => undefined) : { status: 200 }) });
+    const records: DeliveryRecord[] = [];
+    const outbox = createOutbox({ fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout }, (record) => records.push(record));
+    outbox.add([delivery('hung', null, timers.now), delivery('next', null, timers.now)]);
+    await timers.advance(REQUEST_TIMEOUT_MS);
+    expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['hung retry', 'next delivered']);
+    await timers.advance(60_000);
+    expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['hung retry', 'next delivered', 'hung delivered']);
     outbox.stop();
   });
 

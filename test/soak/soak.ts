@@ -89,6 +89,7 @@ const SOAK_PAGE = `<!doctype html><meta charset="utf-8"><body>
   window.inspect = (order) => [...document.querySelectorAll('btc-checkout')].filter((el) => el.dataset.order === order).map((el) => ({
     connection: el.controller?.state?.connection, notice: el.controller?.state?.notice?.message ?? null,
     kept: localStorage.getItem('btc-checkout:invoice:order:' + order), skew: Date.now() - performance.timeOrigin - performance.now(),
+    outbox: localStorage.getItem('btc-checkout:outbox'), deliveries: (el.deliveries ?? []).slice(-8),
   }));
   window.ready = true;
 </script>`;
@@ -210,9 +211,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const shown = invoice.final.map((view) => view.status);
       const wrong = !shown.length || shown.some((status) => status !== expected);
       if (wrong) wrongFinalStatuses.push(`${invoice.order}: ${shown.join(', ') || 'not shown'}, expected ${expected}`);
-      if (wrong || (!payer && [...invoice.statuses].some((status) => ['underpaid', 'unconfirmed', 'confirming', 'paid'].includes(status)))) {
+      const unheard = [...invoice.seen].some((event) => !received.has(event));
+      if (wrong || unheard || (!payer && [...invoice.statuses].some((status) => ['underpaid', 'unconfirmed', 'confirming', 'paid'].includes(status)))) {
         const profile = options.profiles.find((name) => invoice.order.startsWith(`soak-${name}-`) && /^\d+$/.test(invoice.order.slice(`soak-${name}-`.length)));
-        failures.push({ order: invoice.order, plan: invoice.plan, index: invoice.attributes.index ?? null, paidTo: invoice.address, paidAmount: invoice.amountSats, paidSats: invoice.paidSats, txids: invoice.txids, history: invoice.history, final: invoice.final, inspected: invoice.inspected, faults: timeline.filter((line) => line.includes(` ${profile} `)) });
+        failures.push({ order: invoice.order, plan: invoice.plan, index: invoice.attributes.index ?? null, paidTo: invoice.address, paidAmount: invoice.amountSats, paidSats: invoice.paidSats, txids: invoice.txids, history: invoice.history, final: invoice.final, inspected: invoice.inspected, owed: [...invoice.seen], heard: [...received].filter((event) => [...invoice.seen].some((owed) => owed.split(' ')[0] === event.split(' ')[0])), faults: timeline.filter((line) => line.includes(` ${profile} `)) });
       }
       if (payer) {
         if (shown.length && invoice.final.every((view) => view.status === 'paid' && view.receivedSats === invoice.paidSats)) detected++;
@@ -489,9 +491,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       return done && [...invoices.values()].every((invoice) => [...invoice.seen].every((event) => received.has(event)));
     };
     while (Date.now() < deadline && !(await settled())) await sleep(1_000);
+    const heard = new Set(sink.calls.map((call) => `${call.invoiceId} ${call.status}`));
     for (const invoice of invoices.values()) {
       const expected = invoice.plan === 'none' || invoice.paidSats === 0 ? 'awaiting' : 'paid';
-      if (invoice.final.some((view) => view.status === expected) && invoice.final.every((view) => view.status === expected)) continue;
+      const allHeard = [...invoice.seen].every((event) => heard.has(event));
+      if (allHeard && invoice.final.some((view) => view.status === expected) && invoice.final.every((view) => view.status === expected)) continue;
       for (const tab of tabs) {
         if (tab.page.isClosed() || tab.frozen) continue;
         const found = await tab.page.evaluate((order) => (window as any).inspect(order), invoice.order).catch(() => []);

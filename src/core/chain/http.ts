@@ -3,7 +3,7 @@
  * @module
  */
 import { CheckoutError, type ErrorSource } from '../errors.js';
-import type { Clock, FetchLike, RequestInitLike, Timers } from '../effects.js';
+import type { Clock, FetchLike, RequestInitLike, ResponseLike, Timers } from '../effects.js';
 
 /** An HTTP failure; `retryAfterMs` is set when the server asked to wait (429, 503). */
 export class HttpError extends CheckoutError {
@@ -72,6 +72,36 @@ const Abort = (globalThis as { AbortController?: new () => { readonly signal: un
 export const REQUEST_TIMEOUT_MS = 20_000;
 
 /**
+ * `fetch(url, init)` given up (and cancelled) after {@link REQUEST_TIMEOUT_MS}, head and body
+ * alike, when `effects` has timers; the body is read at once when `readBody` says so. Answers a
+ * response whose `text()` is already in hand.
+ */
+export async function fetchWithin(
+  effects: Partial<Timers> & { fetch: FetchLike },
+  url: string,
+  init: RequestInitLike,
+  readBody: (response: ResponseLike) => boolean = () => true,
+): Promise<ResponseLike> {
+  if (!effects.setTimeout || !effects.clearTimeout) return effects.fetch(url, init);
+  const abort = Abort ? new Abort() : null;
+  let timer: unknown = null;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = effects.setTimeout!(() => {
+      abort?.abort();
+      reject(new Error('timed out'));
+    }, REQUEST_TIMEOUT_MS);
+  });
+  try {
+    const response = await Promise.race([effects.fetch(url, abort ? { ...init, signal: abort.signal } : init), timeout]);
+    // The body can stall as well as the head: read it under the same timeout.
+    const text = readBody(response) ? await Promise.race([response.text(), timeout]) : '';
+    return { ok: response.ok, status: response.status, headers: response.headers, text: () => Promise.resolve(text) };
+  } finally {
+    effects.clearTimeout!(timer);
+  }
+}
+
+/**
  * A 400 that says the request itself is wrong (an address, a hash), as Esplora and electrs word
  * it; any other 400 is mempool/electrs' answer to an internal error (m-rest.rs:1986-1996), and
  * is worth another try.
@@ -105,7 +135,7 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
   // Some runtimes (Cloudflare Workers before 2024-11-11) refuse the cache option: then go without.
   let cacheOption = true;
 
-  async function attempt(url: string, init: RequestInitLike) {
+  async function attempt(url: string, init: RequestInitLike = {}) {
     try {
       return await effects.fetch(url, cacheOption ? { ...init, cache: 'no-store' } : init);
     } catch (error) {
@@ -116,25 +146,8 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
   }
 
   /** {@link attempt}, given up after {@link REQUEST_TIMEOUT_MS} when the host passed timers. */
-  async function attemptWithin(url: string, init: RequestInitLike) {
-    if (!effects.setTimeout || !effects.clearTimeout) return attempt(url, init);
-    const abort = Abort ? new Abort() : null;
-    let timer: unknown = null;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = effects.setTimeout!(() => {
-        abort?.abort();
-        reject(new Error('timed out'));
-      }, REQUEST_TIMEOUT_MS);
-    });
-    try {
-      const response = await Promise.race([attempt(url, abort ? { ...init, signal: abort.signal } : init), timeout]);
-      // The body can stall as well as the head: read it under the same timeout.
-      const text = response.ok || response.status === 400 ? await Promise.race([response.text(), timeout]) : '';
-      return { ok: response.ok, status: response.status, headers: response.headers, text: () => Promise.resolve(text) };
-    } finally {
-      effects.clearTimeout!(timer);
-    }
-  }
+  const attemptWithin = (url: string, init: RequestInitLike) =>
+    fetchWithin({ ...effects, fetch: attempt }, url, init, (response) => response.ok || response.status === 400);
 
   async function request(path: string, init: { method?: string; body?: string; headers?: Record<string, string> }): Promise<string> {
     let lastError: HttpError | null = null;
