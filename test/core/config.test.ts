@@ -142,6 +142,22 @@ describe('watching configuration', () => {
     expect(parseExpires('0.05')).to.equal(3_000);
     expect(parseExpires('60')).to.equal(3_600_000);
   });
+  it('A81, A82: a URL with a user and password is refused in every URL attribute (fetch refuses to open it)', () => {
+    const url = 'https://user:pw@shop.example/x';
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, webhook: url }), 'credentials', 'webhook');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, api: url }), 'credentials', 'api');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, ws: 'wss://user:pw@shop.example/ws' }), 'credentials', 'ws');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', currency: 'USD', rates: url }), 'credentials', 'rates');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: url }), 'credentials', 'index-url');
+  });
+  it('A95: a plain http:// or ws:// URL on an https page is refused as mixed content, unless it is this machine', () => {
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, api: 'http://api.example/api', pageSecure: true }), 'insecure', 'api');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, ws: 'ws://api.example/ws', pageSecure: true }), 'insecure', 'ws');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, webhook: 'http://shop.example/paid', pageSecure: true }), 'insecure', 'webhook');
+    expect(parseConfig({ xpub: ZPUB, api: 'http://api.example/api', pageSecure: false }).apis).to.deep.equal(['http://api.example/api']);
+    expect(parseConfig({ xpub: ZPUB, api: 'http://127.0.0.1:8999/api', pageSecure: true }).apis).to.deep.equal(['http://127.0.0.1:8999/api']);
+    expect(parseConfig({ xpub: ZPUB, api: 'http://localhost:8999/api', pageSecure: true }).apis).to.deep.equal(['http://localhost:8999/api']);
+  });
   it('A67: a positive expires that rounds to nothing is refused, never read as "never"', () => {
     expectCheckoutError(() => parseExpires('0.000001'), 'out-of-range', 'expires');
     expectCheckoutError(() => parseExpires('0.01'), 'out-of-range', 'expires');
