@@ -136,6 +136,9 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     it('verifies a real payment against the chain', async () => {
       const { el } = await mount(chain, { index: '16', item: 'mug', webhook: `${sink.url}/json` });
       await untilStatus(el, 'awaiting');
+      // The receiver dates the invoice from its first call (the chain's tip then): a buyer pays
+      // seconds later, not before that call has arrived.
+      await until(async () => (await sinkState(sink)).log.some((entry) => entry.claim === 'awaiting'), 'awaiting logged');
       await control(chain, 'pay', { address: el.address, sats: 100_000, confirm: true });
       await untilStatus(el, 'paid');
       await until(async () => (await sinkState(sink)).log.some((entry) => entry.claim === 'paid'), 'paid logged');
