@@ -322,8 +322,10 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
   const load = (): Delivery[] => listOf(readJson<unknown>(store, OUTBOX, [])).filter(isDelivery);
   const save = (list: Delivery[]): void => (list.length ? store.set(OUTBOX, JSON.stringify(list)) : store.remove(OUTBOX));
   const update = (change: (list: Delivery[]) => Delivery[]): void => save(change(load()));
-  const acked = (): Set<string> => new Set(listOf(readJson<unknown>(store, ACKED, [])).filter((txid): txid is string => typeof txid === 'string'));
-  const finishedIds = (): string[] => listOf(readJson<unknown>(store, FINISHED, [])).filter((id): id is string => typeof id === 'string');
+  /** The strings of the list kept under `key`; anything else there is left out. */
+  const strings = (key: string): string[] => listOf(readJson<unknown>(store, key, [])).filter((value): value is string => typeof value === 'string');
+  const acked = (): Set<string> => new Set(strings(ACKED));
+  const finishedIds = (): string[] => strings(FINISHED);
   /**
    * The calls this page added and has not seen finished. Tabs write the outbox in turn, and a
    * write made from an older copy (another tab's, or a script's) can drop a call: until a call is
