@@ -70,6 +70,8 @@ export interface Delivery {
   attempt: number;
   /** Not before (epoch ms); also a lease while one page sends it. */
   due: number;
+  /** The last answer's status while it is retried (0: no answer). */
+  status?: number;
 }
 
 /** One attempt, as the delivery log and the `btc-checkout-webhook` event report it. */
@@ -261,6 +263,9 @@ export function planClaim(webhook: Webhook, snapshot: Snapshot, txid: string, no
  */
 const isDue = (entry: Delivery, now: number): boolean => entry.due <= now || entry.due - now > BACKOFF_MAX_MS + LEASE_MS;
 
+/** The answers of a receiver that is away (down, or its proxy says so), not of one refusing this call. */
+const AWAY_STATUSES: readonly number[] = [0, 502, 503, 504];
+
 const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /** Whether a stored entry is a delivery this version can send. */
@@ -332,8 +337,22 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
    * known finished, the page that added it puts it back.
    */
   const mine = new Map<string, Delivery>();
+  /**
+   * When this page last sent each call, by its own clock. Tabs whose clocks disagree (or a
+   * receiver taking other calls while turning this one away) could otherwise have a call sent
+   * again and again within milliseconds: a page never sends one call twice within the first
+   * backoff step, whatever the shared outbox says.
+   */
+  const sentAt = new Map<string, number>();
+  /** When this page may send `entry`: when it is due, but not sooner than the first step after its own last try. */
+  const readyAt = (entry: Delivery, now: number): number => {
+    const due = isDue(entry, now) ? now : entry.due;
+    const sent = sentAt.get(entry.id);
+    return sent === undefined || sent > now ? due : Math.max(due, sent + BACKOFF_FIRST_MS);
+  };
   const finish = (id: string): void => {
     mine.delete(id);
+    sentAt.delete(id);
     store.set(FINISHED, JSON.stringify([...finishedIds().filter((other) => other !== id), id].slice(-FINISHED_KEPT)));
   };
   /** Puts back what this page added that the outbox lost; forgets what another page finished. */
@@ -354,7 +373,7 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     timer = null;
     restore();
     const now = effects.now();
-    const next = Math.min(...load().map((entry) => (isDue(entry, now) ? now : entry.due)));
+    const next = Math.min(...load().map((entry) => readyAt(entry, now)));
     if (!stopped && Number.isFinite(next)) timer = effects.setTimeout(pump, Math.min(Math.max(next - effects.now(), 0), BACKOFF_MAX_MS));
   };
 
@@ -371,7 +390,7 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
       restore();
       for (;;) {
         const now = effects.now();
-        const entry = load().find((candidate) => isDue(candidate, now));
+        const entry = load().find((candidate) => readyAt(candidate, now) <= now);
         if (!entry) break;
         if (now - entry.createdAt > MAX_AGE_MS && entry.attempt >= MIN_ATTEMPTS) {
           update((list) => list.filter((candidate) => candidate.id !== entry.id));
@@ -389,8 +408,20 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     }
   }
 
+  /**
+   * Whether `candidate` waits out a long backoff because the receiver at `url` was away: once that
+   * receiver answers again, it goes now, not in an hour. A call the receiver refused on its own
+   * (a 500 for it alone) keeps its backoff, or it would be sent after every other call.
+   */
+  const isBackingOffFrom = (candidate: Delivery, url: string): boolean =>
+    candidate.url === url &&
+    candidate.attempt > 0 &&
+    AWAY_STATUSES.includes(candidate.status ?? 0) &&
+    candidate.due > effects.now() + LEASE_MS;
+
   async function send(entry: Delivery): Promise<void> {
     const attempt = entry.attempt + 1;
+    sentAt.set(entry.id, effects.now());
     let status = 0;
     let response = '';
     let wait: number | null = null;
@@ -413,13 +444,10 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
       outcome === 'retry'
         ? list.map((candidate) =>
             candidate.id === entry.id
-              ? { ...candidate, attempt, due: effects.now() + Math.max(wait ?? 0, Math.min(BACKOFF_FIRST_MS * 3 ** entry.attempt, BACKOFF_MAX_MS)) }
+              ? { ...candidate, attempt, status, due: effects.now() + Math.max(wait ?? 0, Math.min(BACKOFF_FIRST_MS * 3 ** entry.attempt, BACKOFF_MAX_MS)) }
               : candidate,
           )
-        : list
-            .filter((candidate) => candidate.id !== entry.id)
-            // The receiver answers again: the calls to it that were backing off go now, not in an hour.
-            .map((candidate) => (answered && candidate.url === entry.url && candidate.attempt > 0 && candidate.due > effects.now() + LEASE_MS ? { ...candidate, due: effects.now() } : candidate)),
+        : list.filter((candidate) => candidate.id !== entry.id).map((candidate) => (answered && isBackingOffFrom(candidate, entry.url) ? { ...candidate, due: effects.now() } : candidate)),
     );
     if (outcome === 'retry') {
       if (mine.has(entry.id)) mine.set(entry.id, load().find((candidate) => candidate.id === entry.id) ?? mine.get(entry.id)!);

@@ -251,6 +251,54 @@ describe('webhook outbox', () => {
     outbox.stop();
   });
 
+  it('a call the receiver keeps turning away (503) while it takes the others is retried once per 5 s at most, not after each of them (soak: six tries in 55 ms)', async () => {
+    const store = memoryStore();
+    const timers = new ManualTimers();
+    const fetch = scriptedFetch({ [URL_]: (_url, init) => (String(init?.body).includes('refused') ? { status: 503 } : { status: 200 }) });
+    const records: DeliveryRecord[] = [];
+    const outbox = createOutbox({ fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout }, (record) => records.push(record));
+    store.set('btc-checkout:outbox', JSON.stringify([{ ...delivery('refused', null, timers.now - 200_000), body: '{"id":"refused"}', attempt: 4, due: timers.now + 405_000 }]));
+    outbox.add(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ ...delivery(id, null, timers.now), body: `{"id":"${id}"}` })));
+    await timers.advance(0);
+    expect(records.filter((record) => record.id === 'refused').map((record) => record.attempt)).to.deep.equal([5]);
+    expect(records.filter((record) => record.outcome === 'delivered')).to.have.length(6);
+    outbox.stop();
+  });
+
+  it('a call that failed on its own (500) is not hurried when the receiver takes another: only an away receiver (no answer, 502, 503, 504) is', async () => {
+    const { timers, outbox, records, store } = setup([{ status: 200 }, { status: 200 }]);
+    store.set('btc-checkout:outbox', JSON.stringify([
+      { ...delivery('broken', null, timers.now - 200_000), attempt: 4, status: 500, due: timers.now + 405_000 },
+      { ...delivery('away', null, timers.now - 200_000), attempt: 4, status: 0, due: timers.now + 405_000 },
+    ]));
+    outbox.add([delivery('new', null, timers.now)]);
+    await timers.advance(0);
+    expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['new delivered', 'away delivered']);
+    outbox.stop();
+  });
+
+  it('two tabs whose clocks disagree by days do not hand a call back and forth: each tries it once per 5 s at most', async () => {
+    const store = memoryStore();
+    const timers = new ManualTimers();
+    const fetch = scriptedFetch({ [URL_]: { status: 503 } });
+    const records: DeliveryRecord[] = [];
+    const tab = (skew: number) =>
+      createOutbox({ fetch, store, now: () => timers.now + skew, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout }, (record) => records.push(record));
+    const behind = tab(-5 * 3_600_000);
+    const ahead = tab(8 * 24 * 3_600_000);
+    behind.add([delivery('shared', null, timers.now - 5 * 3_600_000)]);
+    ahead.add([delivery('shared', null, timers.now - 5 * 3_600_000)]);
+    for (let step = 0; step < 10; step++) {
+      await timers.advance(500);
+      ahead.add([]);
+      behind.add([]);
+    }
+    expect(records.length).to.be.at.most(4);
+    expect(records.every((record) => record.outcome === 'retry')).to.equal(true);
+    behind.stop();
+    ahead.stop();
+  });
+
   it('a receiver that never answers holds the outbox 20 s at most: the call is given up, retried, and the next one goes', async () => {
     const store = memoryStore();
     const timers = new ManualTimers();

@@ -2,7 +2,7 @@
  * Deterministic stand-ins for the effects the core takes: a manual clock with timers, a socket
  * the test drives, and a fetch that answers from a script. They run in Node and in browsers.
  */
-import type { FetchLike, ResponseLike, SocketLike } from '../../src/core/effects.js';
+import type { FetchLike, RequestInitLike, ResponseLike, SocketLike } from '../../src/core/effects.js';
 
 /** Lets pending promise callbacks run (a real macrotask turn). */
 export const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -90,12 +90,14 @@ export interface Answer {
 }
 
 /** A fetch that answers `routes[url]` (a value or a function), or 404; records every request. */
-export function scriptedFetch(routes: Record<string, Answer | ((url: string) => Answer | Promise<Answer> | 'network-error')>): FetchLike & { requests: string[] } {
+export function scriptedFetch(
+  routes: Record<string, Answer | ((url: string, init?: RequestInitLike) => Answer | Promise<Answer> | 'network-error')>,
+): FetchLike & { requests: string[] } {
   const requests: string[] = [];
-  const fetch = async (url: string): Promise<ResponseLike> => {
+  const fetch = async (url: string, init?: RequestInitLike): Promise<ResponseLike> => {
     requests.push(url);
     const route = routes[url];
-    const answer = typeof route === 'function' ? await route(url) : (route ?? { status: 404, body: 'not found' });
+    const answer = typeof route === 'function' ? await route(url, init) : (route ?? { status: 404, body: 'not found' });
     if (answer === 'network-error') throw new TypeError('Failed to fetch');
     const status = answer.status ?? 200;
     const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

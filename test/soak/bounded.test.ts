@@ -1,8 +1,8 @@
 /**
- * A bounded fault soak (`npm run test:soak`; not yet in `npm test`: it finds a webhook retry race
- * about one run in three, see the README): every devnet profile at once, two devices with two tabs
- * each, payments of every shape among seeded faults (see test/soak/soak.ts). `npm run soak` runs
- * the full one (over 1,000 faults). SOAK_SEED replays a failing run.
+ * A bounded fault soak, part of `npm test` (`npm run test:soak` alone): every devnet profile at
+ * once, two devices with two tabs each, payments of every shape among seeded faults (see
+ * test/soak/soak.ts). `npm run soak` runs the full one (over 1,000 faults). SOAK_SEED replays a
+ * failing run.
  */
 import { expect } from 'chai';
 import { PROFILES } from '../../src/devnet/index.js';

@@ -9,7 +9,7 @@
  * stalled requests, HTML instead of data, reset connections; malformed, unknown, duplicate and
  * out-of-order websocket frames; RBF replacements and reorgs; tabs hidden (frozen) and shown,
  * reloads in the middle of a payment, a second tab on the same order; the webhook receiver down;
- * corrupted storage; the page's clock jumping.
+ * corrupted storage; a device's clock jumping.
  */
 import { createServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
@@ -60,15 +60,17 @@ export interface SoakReport {
 }
 
 /**
- * The shop page. `Date.now` runs `skew` ms off (a clock jump), kept across reloads; status events
+ * The shop page. `Date.now` runs `skew` ms off (the device's clock jumped), shared by the device's tabs; status events
  * of every checkout are reported to the soak as they happen, so that a reload loses none.
  */
 const SOAK_PAGE = `<!doctype html><meta charset="utf-8"><body>
 <script>
+  // The device's clock, not one tab's: every tab of a device reads the same clock, as they do.
   const realNow = Date.now.bind(Date);
-  let skew = Number(sessionStorage.getItem('soak-skew') || 0);
+  let skew = Number(localStorage.getItem('soak-skew') || 0);
   Date.now = () => realNow() + skew;
-  window.setSkew = (ms) => { skew = ms; sessionStorage.setItem('soak-skew', String(ms)); };
+  addEventListener('storage', (event) => { if (event.key === 'soak-skew') skew = Number(event.newValue || 0); });
+  window.setSkew = (ms) => { skew = ms; localStorage.setItem('soak-skew', String(ms)); };
 </script>
 <script type="module">
   await import('/dist/btc-checkout.js');
