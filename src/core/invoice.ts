@@ -278,7 +278,7 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
       // and confirm, but take back only what was learned long enough before it was asked.
       const askedAt = event.requestedAt ?? now;
       const settled = (tx: ChainTx): boolean => (tx.seenAt ?? 0) + STALE_MS <= askedAt;
-      // A listing can name a transaction twice, in the mempool and in a block (G6): the block wins.
+      // A listing can name a transaction twice, in the mempool and in a block (docs/protocol.md G6): the block wins.
       const listed = new Map<string, ChainTx>();
       for (const tx of event.txs) {
         if (tx.valueSats > 0 && !isHistory(tx) && !(tx.height === null && listed.get(tx.txid)?.height)) listed.set(tx.txid, tx);

@@ -1,7 +1,7 @@
 /**
  * `btc-checkout/devnet`: a local stand-in for mempool.space. It speaks the same REST and
  * websocket protocol (paths, shapes, text/plain tips, 404 texts, batch POST, /v1/prices; see
- * protocol.md) over in-memory regtest-like chains, and adds a control API to pay, mine, replace,
+ * docs/protocol.md) over in-memory regtest-like chains, and adds a control API to pay, mine, replace,
  * drop, reorg, cut connections and inject HTTP errors.
  *
  * Several chains can run side by side (`POST /control/chains`), so every test gets its own.
@@ -165,7 +165,7 @@ export class DevnetChain {
     }
   }
 
-  /** A client frame, handled the way mempool's websocket handler does (protocol.md §1.2). */
+  /** A client frame, handled the way mempool's websocket handler does (docs/protocol.md §1.2). */
   receive(client: Client, data: string): void {
     this.stats.ws.framesIn++;
     const now = Date.now();
@@ -186,13 +186,13 @@ export class DevnetChain {
       if (client.want.has('blocks') && !had && this.blocksLoaded) reply.blocks = this.chain.blocks.slice(-8).map((block) => this.chain.blockSummary(block));
     }
     if ('track-address' in message) {
-      // An address that fails validation unsubscribes, silently (G4).
+      // An address that fails validation unsubscribes, silently (docs/protocol.md G4).
       const address = message['track-address'];
       client.address = typeof address === 'string' && scriptOf(address) ? address : null;
     }
     if (message.action === 'ping') reply.pong = true;
     if (Object.keys(reply).length) this.send(client, reply);
-    // Unsolicited broadcast frames arrive whatever a client asked for (G9).
+    // Unsolicited broadcast frames arrive whatever a client asked for (docs/protocol.md G9).
     if (reply.blocks) this.send(client, { conversions: { time: Math.floor(now / 1000), ...this.prices } });
   }
 
@@ -376,7 +376,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       }
       if ((match = /^\/tx\/([0-9a-f]{64})(\/status)?$/.exec(path))) {
         const entry = chain.txs.get(match[1]!);
-        // An unknown txid is 404 here but 200 {confirmed:false} on /status (G5).
+        // An unknown txid is 404 here but 200 {confirmed:false} on /status (docs/protocol.md G5).
         if (match[2]) return json(200, entry ? chain.esplora(entry.tx).status : { confirmed: false });
         return entry ? json(200, chain.esplora(entry.tx)) : text(404, 'Transaction not found');
       }
@@ -386,7 +386,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       return text(404, profile.name === 'esplora' ? 'endpoint does not exist "/addresses/txs"' : 'Cannot POST /api/addresses/txs');
     }
     if (request.method === 'POST' && path === '/addresses/txs' && target.batchEnabled) {
-      // electrs parses the body whatever its content type (protocol.md §2.2).
+      // electrs parses the body whatever its content type (docs/protocol.md §2.2).
       let addresses: unknown;
       try {
         addresses = JSON.parse(await readBody(request, 1_000_000));
@@ -520,7 +520,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://devnet');
     const { chain, rest } = route(url.pathname);
-    // The backend attaches its websocket to any path (protocol.md §1.1); production serves /api/v1/ws.
+    // The backend attaches its websocket to any path (docs/protocol.md §1.1); production serves /api/v1/ws.
     if (!chain || !['/api/v1/ws', '/ws'].includes(rest) || chain.downUntil > Date.now()) return socket.destroy();
     if (!chain.wsEnabled) {
       // No websocket behind this API: the upgrade is answered as a plain GET, with a 404.

@@ -1,5 +1,5 @@
 /**
- * The devnet speaks mempool.space's protocol (protocol.md), and the core checkout works against
+ * The devnet speaks mempool.space's protocol (docs/protocol.md), and the core checkout works against
  * it over real HTTP and real websockets.
  */
 import { expect } from 'chai';
@@ -38,7 +38,7 @@ async function connect(url: string): Promise<{ socket: WebSocket; frames: any[];
   return { socket, frames, next };
 }
 
-describe('devnet REST (protocol.md §2)', () => {
+describe('devnet REST (docs/protocol.md §2)', () => {
   it('serves the tip as text/plain', async () => {
     const response = await fetch(`${devnet.url}/api/blocks/tip/height`);
     expect(response.headers.get('content-type')).to.equal('text/plain');
@@ -92,7 +92,7 @@ describe('devnet REST (protocol.md §2)', () => {
   });
 });
 
-describe('devnet websocket (protocol.md §1)', () => {
+describe('devnet websocket (docs/protocol.md §1)', () => {
   it('answers want blocks with the last 8 blocks ascending, then an unsolicited conversions frame', async () => {
     const { socket, next } = await connect(`${devnet.url.replace('http', 'ws')}/api/v1/ws`);
     socket.send(JSON.stringify({ action: 'want', data: ['blocks'], 'track-address': ADDRESS }));

@@ -17,7 +17,7 @@ export interface SocketEvents {
   onReady(): void;
   onTxs(txs: ChainTx[]): void;
   onRemoved(txids: string[]): void;
-  /** A new tip; `reorg` when it does not extend the tip we knew (G7). */
+  /** A new tip; `reorg` when it does not extend the tip we knew (docs/protocol.md G7). */
   onTip(height: number, reorg: boolean): void;
   /** The connection is gone; it is being re-established. */
   onDown(): void;
@@ -173,7 +173,7 @@ export function openAddressSocket(url: string, address: string, events: SocketEv
       return events.onAbsent?.();
     }
     events.onDown();
-    // Exponential backoff with jitter (G12): about 1 s, 2 s, 4 s … up to 30 s.
+    // Exponential backoff with jitter (docs/protocol.md G12): about 1 s, 2 s, 4 s … up to 30 s.
     const delay = Math.min(BACKOFF_MIN_MS * 2 ** failures, BACKOFF_MAX_MS) * (0.5 + effects.random() / 2);
     failures++;
     retryTimer = effects.setTimeout(connect, delay);

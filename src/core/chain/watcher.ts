@@ -172,7 +172,7 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
           pollTimer = null;
           live = true;
           options.onConnection('live');
-          // No backfill after subscribing (G1): whatever happened while we were away is read now,
+          // No backfill after subscribing (docs/protocol.md G1): whatever happened while we were away is read now,
           // and once more when a server cache can no longer hide it.
           reconcileNow();
           if (!settled) {
@@ -186,7 +186,7 @@ export function watchAddress(options: WatchOptions, effects: WatchEffects): Addr
         onTip(height, reorg) {
           socketTip = height;
           options.onEvent({ type: 'tip', height, reorg });
-          // A reorg sends nothing per transaction (G7): read the address again, and once more
+          // A reorg sends nothing per transaction (docs/protocol.md G7): read the address again, and once more
           // when a server cache can no longer answer from before it.
           if (reorg) {
             reconcileNow();
