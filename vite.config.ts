@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/minify-templates.js';
@@ -11,8 +12,22 @@ import { minifyTemplates } from './scripts/minify-templates.js';
  */
 const external = (id: string): boolean => /^(lit|@lit|@scure|@noble|qrcode)(\/|$)/.test(id);
 
+/**
+ * Writes the CDN file's Subresource Integrity value (sha384, as `integrity` wants it) beside it,
+ * as dist/btc-checkout.js.sri: a merchant pins the file they host or load with it.
+ */
+const subresourceIntegrity: Plugin = {
+  name: 'btc-checkout:sri',
+  generateBundle(_options, bundle) {
+    const file = bundle['btc-checkout.js'];
+    if (file?.type !== 'chunk') return;
+    const integrity = `sha384-${createHash('sha384').update(file.code).digest('base64')}`;
+    this.emitFile({ type: 'asset', fileName: 'btc-checkout.js.sri', source: `${integrity}\n` });
+  },
+};
+
 const cdn: UserConfig = {
-  plugins: [minifyTemplates()],
+  plugins: [minifyTemplates(), subresourceIntegrity],
   // Public-key-only secp256k1: see src/cdn/secp256k1.ts.
   resolve: { alias: [{ find: /^@noble\/curves\/secp256k1\.js$/, replacement: fileURLToPath(new URL('./src/cdn/secp256k1.ts', import.meta.url)) }] },
   build: {
