@@ -91,7 +91,8 @@ function pacer(options: Pick<AllocationOptions, 'now' | 'sleep'>): () => Promise
     if (!options.sleep) return;
     for (;;) {
       const time = options.now();
-      tokens = Math.min(PACE.burst, tokens + ((time - at) / 1000) * PACE.perSecond);
+      // A clock set back (hours, say) is no time passed, never a debt of tokens to wait out.
+      tokens = Math.min(PACE.burst, tokens + (Math.max(time - at, 0) / 1000) * PACE.perSecond);
       at = time;
       if (tokens >= 1) {
         tokens--;

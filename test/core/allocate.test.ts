@@ -225,6 +225,16 @@ describe('allocateIndex: the next index with no server', () => {
     expect(t).to.be.within(2_000, 4_000);
   });
 
+  it('the clock going back hours in the middle of a paced scan does not pace it for hours (soak: a checkout left loading)', async () => {
+    let t = 5 * 3_600_000;
+    let slept = 0;
+    const { rest, requests } = fakeApi({}, { batch: false, failOn: (request) => ((request === 8 ? (t -= 5 * 3_600_000) : 0), null) });
+    const result = await allocateIndex(rest, options({ now: () => t, sleep: async (ms) => void ((slept += ms), (t += ms)) }));
+    expect(result.lastUsed).to.equal(-1);
+    expect(requests).to.have.length(21);
+    expect(slept).to.be.below(5_000);
+  });
+
   it('B3: a 429 in the middle of a scan without the batch endpoint loses nothing: the next attempt goes on from there', async () => {
     const store = memoryStore();
     const history = { 0: 1, 1: 1, 2: 1 };
