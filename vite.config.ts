@@ -58,21 +58,24 @@ const npm: UserConfig = {
   },
 };
 
-/** `vite build --mode node`: the Node side (devnet), with its dependencies left as imports. */
+/**
+ * `vite build --mode node`: the btc-checkout-tools package (tools/: devnet, receiver, price
+ * signer) into tools/dist, with the core it uses inlined and its dependencies left as imports.
+ */
 const node: UserConfig = {
   build: {
-    outDir: 'dist/node',
+    outDir: 'tools/dist',
     emptyOutDir: true,
     target: 'node20',
     ssr: true,
     minify: false,
     rollupOptions: {
       input: {
-        devnet: 'src/devnet/index.ts',
-        'devnet-cli': 'src/devnet/cli.ts',
-        receiver: 'src/receiver/server.ts',
-        'receiver-cli': 'src/receiver/cli.ts',
-        'price-cli': 'src/receiver/price-cli.ts',
+        devnet: 'tools/devnet/index.ts',
+        'devnet-cli': 'tools/devnet/cli.ts',
+        receiver: 'tools/receiver/server.ts',
+        'receiver-cli': 'tools/receiver/cli.ts',
+        'price-cli': 'tools/receiver/price-cli.ts',
       },
       output: { format: 'es', entryFileNames: '[name].js' },
     },

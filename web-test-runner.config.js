@@ -3,7 +3,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 // `npm run test:browser` runs this under tsx, so it can start the devnet and the webhook lab
 // from their TypeScript sources.
-import { startDevnet } from './src/devnet/server.ts';
+import { startDevnet } from './tools/devnet/server.ts';
 import { startWebhookLab } from './test/helpers/webhook-lab.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from './test/helpers/chromium.ts';
 

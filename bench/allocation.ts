@@ -4,7 +4,7 @@
  * the same (address, amount).
  */
 import type { Browser } from 'playwright-core';
-import type { Devnet, DevnetChain } from '../src/devnet/server.js';
+import type { Devnet, DevnetChain } from '../tools/devnet/server.js';
 import { allocateIndex } from '../src/core/allocate.js';
 import { createRestClient, type RestClient } from '../src/core/chain/http.js';
 import { deriveAddress, parseAccount } from '../src/core/account.js';

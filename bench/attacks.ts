@@ -13,13 +13,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDevnet } from '../src/devnet/index.js';
+import { startDevnet } from '../tools/devnet/index.js';
 import { deriveAddress, parseAccount } from '../src/core/account.js';
 import { newPriceKey, signPrice } from '../src/core/price-token.js';
 
 const root = resolve(process.argv[2] ?? resolve(import.meta.dirname, '..'));
 const load = async (path: string) => import(pathToFileURL(resolve(root, path)).href);
-const { startReceiver } = await load('src/receiver/server.ts');
+// The receiver lives in tools/ since the renovation; an older commit replayed keeps it in src/.
+const { startReceiver } = await load('tools/receiver/server.ts').catch(() => load('src/receiver/server.ts'));
 const { verifyPayment } = await load('src/core/verify.ts');
 
 const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';

@@ -12,7 +12,7 @@
  * page of allocation.ts).
  */
 import type { Browser } from 'playwright-core';
-import type { Devnet, DevnetChain } from '../src/devnet/server.js';
+import type { Devnet, DevnetChain } from '../tools/devnet/server.js';
 import { allocateIndex } from '../src/core/allocate.js';
 import type { RestClient } from '../src/core/chain/http.js';
 import { deriveAddress, parseAccount } from '../src/core/account.js';

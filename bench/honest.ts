@@ -9,7 +9,7 @@
  * - idle CPU per element, and memory after an hour of blocks.
  */
 import type { Browser, Page } from 'playwright-core';
-import type { Devnet } from '../src/devnet/server.js';
+import type { Devnet } from '../tools/devnet/server.js';
 import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 
 /** Mounts one checkout with the given attributes; resolves when its QR is painted. Pollers watch an address as peers do. */

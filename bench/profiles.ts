@@ -6,8 +6,8 @@
  * browser context) on a fresh chain.
  */
 import type { Browser } from 'playwright-core';
-import type { Devnet } from '../src/devnet/server.js';
-import { PROFILES, type ProfileName } from '../src/devnet/profiles.js';
+import type { Devnet } from '../tools/devnet/server.js';
+import { PROFILES, type ProfileName } from '../tools/devnet/profiles.js';
 import { median, round, ZPUB } from './stats.js';
 
 const LATENCY_MS = 150;

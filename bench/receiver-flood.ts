@@ -4,11 +4,11 @@
  * with the receiver's default limits. Counts the API requests it made, minute by minute, and what
  * it kept.
  */
-import type { Devnet } from '../src/devnet/server.js';
+import type { Devnet } from '../tools/devnet/server.js';
 import { deriveAddress, parseAccount } from '../src/core/account.js';
 import { newPriceKey, signPrice } from '../src/core/price-token.js';
-import { startReceiver } from '../src/receiver/server.js';
-import { memoryReceiverStore } from '../src/receiver/store.js';
+import { startReceiver } from '../tools/receiver/server.js';
+import { memoryReceiverStore } from '../tools/receiver/store.js';
 import { ZPUB } from './stats.js';
 
 export async function receiverFlood(devnet: Devnet): Promise<Record<string, unknown>> {

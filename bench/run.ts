@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { serveStatic } from '../test/helpers/serve-static.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/chromium.js';
-import { startDevnet, type Devnet } from '../src/devnet/server.js';
+import { startDevnet, type Devnet } from '../tools/devnet/server.js';
 import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 import { WEBHOOK_PAGE, webhookDelivery } from './webhooks.js';
 import { allocationFigures, CROWD_PAGE } from './allocation.js';

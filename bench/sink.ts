@@ -4,7 +4,7 @@
  * attempts of a path with 503, as a receiver that is down for a moment would.
  */
 import { createServer } from 'node:http';
-import { listen, readBody } from '../src/server/http.js';
+import { listen, readBody } from '../tools/http.js';
 
 export interface SinkCall {
   path: string;

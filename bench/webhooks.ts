@@ -3,7 +3,7 @@
  * receiver on this machine.
  */
 import type { Browser, Page } from 'playwright-core';
-import type { Devnet } from '../src/devnet/server.js';
+import type { Devnet } from '../tools/devnet/server.js';
 import { startSink, type SinkCall } from './sink.js';
 import { clockOffset, median, percentile, round, ZPUB } from './stats.js';
 

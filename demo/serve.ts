@@ -3,10 +3,10 @@
  * Devnet on http://127.0.0.1:8999 (or a free port), demo on http://localhost:5173/demo/.
  */
 import { createServer, type Plugin } from 'vite';
-import { startDevnet, type Devnet } from '../src/devnet/server.js';
-import type { ProfileName } from '../src/devnet/profiles.js';
-import { startReceiver } from '../src/receiver/server.js';
-import { memoryReceiverStore } from '../src/receiver/store.js';
+import { startDevnet, type Devnet } from '../tools/devnet/server.js';
+import type { ProfileName } from '../tools/devnet/profiles.js';
+import { startReceiver } from '../tools/receiver/server.js';
+import { memoryReceiverStore } from '../tools/receiver/store.js';
 import { newPriceKey, signPrice } from '../src/core/price-token.js';
 
 /** The demo's shop key: BIP 84's public test account on regtest (see demo/index.html). */

@@ -3,13 +3,13 @@
  * - `record`: a sink that records every call and can fail its first attempts;
  * - `blockonomics`: the Django view of Blockonomics' payments tutorial, ported line by line;
  * - `blockchain-info`: the PHP callback of Blockchain.com's Receive Payments API v2 docs, ported;
- * - `reference`: btc-checkout's reference receiver (src/receiver).
+ * - `reference`: btc-checkout's reference receiver (tools/receiver).
  * Each answers with Access-Control-Allow-Origin, as a receiver for a browser must.
  */
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { startReceiver, type Receiver } from '../../src/receiver/server.js';
-import { listen, readBody } from '../../src/server/http.js';
+import { startReceiver, type Receiver } from '../../tools/receiver/server.js';
+import { listen, readBody } from '../../tools/http.js';
 
 interface Call {
   method: string;

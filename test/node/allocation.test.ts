@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import WebSocket from 'ws';
-import { startDevnet, type ChainStats, type Devnet } from '../../src/devnet/index.js';
+import { startDevnet, type ChainStats, type Devnet } from '../../tools/devnet/index.js';
 import { createCheckout, type CheckoutEffects, type CheckoutState } from '../../src/core/checkout.js';
 import type { CheckoutInput } from '../../src/core/config.js';
 import { memoryStore, safeStore, type Store } from '../../src/core/store.js';

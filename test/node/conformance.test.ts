@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import WebSocket from 'ws';
-import { startDevnet, type ChainOptions, type Devnet, type DevnetChain, type ProfileName } from '../../src/devnet/index.js';
+import { startDevnet, type ChainOptions, type Devnet, type DevnetChain, type ProfileName } from '../../tools/devnet/index.js';
 import { createCheckout, type Checkout, type CheckoutEffects, type CheckoutState } from '../../src/core/checkout.js';
 import type { CheckoutInput } from '../../src/core/config.js';
 import { memoryStore } from '../../src/core/store.js';

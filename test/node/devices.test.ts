@@ -6,14 +6,14 @@
 import { expect } from 'chai';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startDevnet, type Devnet, type DevnetChain } from '../../src/devnet/index.js';
+import { startDevnet, type Devnet, type DevnetChain } from '../../tools/devnet/index.js';
 import type { Invoice } from '../../src/core/invoice.js';
 import { verifyPayment } from '../../src/core/verify.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
 import { serveStatic } from '../helpers/serve-static.js';
 import { startWebhookLab } from '../helpers/webhook-lab.js';
-import { startReceiver } from '../../src/receiver/server.js';
-import { memoryReceiverStore } from '../../src/receiver/store.js';
+import { startReceiver } from '../../tools/receiver/server.js';
+import { memoryReceiverStore } from '../../tools/receiver/store.js';
 import { newPriceKey, signPrice } from '../../src/core/price-token.js';
 import { addressAt, VPUB } from '../helpers/shop.js';
 

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import WebSocket from 'ws';
-import { startDevnet, type Devnet } from '../../src/devnet/index.js';
+import { startDevnet, type Devnet } from '../../tools/devnet/index.js';
 import { createCheckout, type CheckoutState } from '../../src/core/checkout.js';
 
 const ADDRESS = 'bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk';

@@ -2,6 +2,7 @@
  * Checks on what `npm run build` produces: the files a user gets from npm or the CDN.
  */
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -59,6 +60,22 @@ describe('built package', () => {
     collect(pkg.exports);
     expect(targets.length).to.be.greaterThan(4);
     for (const target of targets) expect(existsSync(join(root, target)), target).to.equal(true);
+  });
+
+  it('the README pins this version of the CDN file with its integrity value (node scripts/readme-integrity.mjs writes it)', () => {
+    const integrity = readFileSync(join(root, 'dist/btc-checkout.js.sri'), 'utf8').trim();
+    expect(integrity).to.equal(`sha384-${createHash('sha384').update(readFileSync(join(root, 'dist/btc-checkout.js'))).digest('base64')}`);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).to.include(`https://cdn.jsdelivr.net/npm/btc-checkout@${pkg.version}/dist/btc-checkout.js" integrity="${integrity}" crossorigin="anonymous"`);
+  });
+
+  it('btc-checkout/core exports an explicit list: the public API, not every internal', async () => {
+    const core = await import(join(root, 'dist/lib/core.js'));
+    const names = Object.keys(core);
+    expect(names.length).to.be.within(30, 60);
+    expect(names).to.include.members(['parseAccount', 'deriveAddress', 'createCheckout', 'verifyPayment', 'planWebhooks', 'createOutbox', 'parseConfig']);
+    expect(names).not.to.include.members(['notEsploraData', 'fetchWithin', 'toChainTx']);
+    expect(readFileSync(join(root, 'src/core/index.ts'), 'utf8')).not.to.match(/export \*/);
   });
 
   it('sideEffects names exactly the files that register the element', () => {

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startDevnet, type Devnet, type DevnetChain } from '../../src/devnet/index.js';
+import { startDevnet, type Devnet, type DevnetChain } from '../../tools/devnet/index.js';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { newPriceKey, signPrice } from '../../src/core/price-token.js';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { startDevnet, type Devnet, type DevnetChain } from '../../src/devnet/index.js';
+import { startDevnet, type Devnet, type DevnetChain } from '../../tools/devnet/index.js';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { newPriceKey, signPrice } from '../../src/core/price-token.js';
 
@@ -41,7 +41,7 @@ describe('the reference receiver killed mid-payment', function () {
 
   /** Starts the CLI on the same database; resolves once it answers. */
   async function start(port: number): Promise<string> {
-    const args = ['--import', 'tsx', 'src/receiver/cli.ts', '--xpub', ZPUB, '--api', `${devnet.url}/chains/${chain.id}/api`, '--database', join(directory, 'receiver.db'), '--price-key-file', join(directory, 'price.key'), '--port', String(port), '--recheck-ms', '300', '--recheck-after-ms', '500', '--api-per-minute', '600'];
+    const args = ['--import', 'tsx', 'tools/receiver/cli.ts', '--xpub', ZPUB, '--api', `${devnet.url}/chains/${chain.id}/api`, '--database', join(directory, 'receiver.db'), '--price-key-file', join(directory, 'price.key'), '--port', String(port), '--recheck-ms', '300', '--recheck-after-ms', '500', '--api-per-minute', '600'];
     child = spawn(process.execPath, args, { cwd: root, stdio: 'ignore' });
     const url = `http://127.0.0.1:${port}`;
     for (let attempt = 0; attempt < 200; attempt++) {

@@ -7,8 +7,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDevnet, type Devnet, type DevnetChain } from '../../src/devnet/index.js';
-import { startReceiver, type Receiver, type ReceiverOptions } from '../../src/receiver/server.js';
+import { startDevnet, type Devnet, type DevnetChain } from '../../tools/devnet/index.js';
+import { startReceiver, type Receiver, type ReceiverOptions } from '../../tools/receiver/server.js';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { newPriceKey, signPrice } from '../../src/core/price-token.js';
 

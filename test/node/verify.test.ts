@@ -3,7 +3,7 @@
  * (C01–C23) it must refuse.
  */
 import { expect } from 'chai';
-import { startDevnet, type Devnet, type DevnetChain } from '../../src/devnet/index.js';
+import { startDevnet, type Devnet, type DevnetChain } from '../../tools/devnet/index.js';
 import { verifyPayment, type VerifyOptions } from '../../src/core/verify.js';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { newPriceKey, signPrice } from '../../src/core/price-token.js';

@@ -5,7 +5,7 @@
  * failing run.
  */
 import { expect } from 'chai';
-import { PROFILES } from '../../src/devnet/index.js';
+import { PROFILES } from '../../tools/devnet/index.js';
 import { runSoak } from './soak.js';
 
 describe('fault soak, bounded (Chromium, shipped bundle, every devnet profile)', function () {

@@ -3,7 +3,7 @@
  * SOAK_SEED replays a run; SOAK_FAULTS sets the faults per profile; SOAK_INVOICES the invoices.
  * Prints the report as JSON and exits non-zero when the run missed anything.
  */
-import { PROFILES } from '../../src/devnet/index.js';
+import { PROFILES } from '../../tools/devnet/index.js';
 import { runSoak } from './soak.js';
 
 const seed = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);

@@ -4,7 +4,7 @@
  * profile is mempool (mempool.space), esplora (blockstream.info), mempool-electrum (a self-hosted
  * mempool with the electrum backend) or lenient (none of their limits).
  */
-import { argument } from '../server/http.js';
+import { argument } from '../http.js';
 import { startDevnet } from './server.js';
 import { PROFILES, type ProfileName } from './profiles.js';
 

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DevChain, scriptOf, type ChainChange, type DevTx, type Output } from './chain.js';
-import { listen, readBody } from '../server/http.js';
+import { listen, readBody } from '../http.js';
 import { DEVNET_PROFILES, rateLimiter, type DevnetProfile, type ProfileName } from './profiles.js';
 
 export interface DevnetOptions {

@@ -7,8 +7,8 @@
  *   environment, as BTC_CHECKOUT_PRICE_KEY.
  */
 import { readFileSync } from 'node:fs';
-import { argument } from '../server/http.js';
-import { newPriceKey, signPrice } from '../core/price-token.js';
+import { argument } from '../http.js';
+import { newPriceKey, signPrice } from '../../src/core/price-token.js';
 
 if (process.argv.includes('--new-key')) {
   console.log(newPriceKey());

@@ -8,7 +8,7 @@
  * The price key can also come from the environment, as BTC_CHECKOUT_PRICE_KEY.
  */
 import { readFileSync } from 'node:fs';
-import { argument } from '../server/http.js';
+import { argument } from '../http.js';
 import { startReceiver } from './server.js';
 
 const xpub = argument('xpub');

@@ -20,15 +20,15 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { deriveAddress, parseAccount } from '../core/account.js';
-import { findLastUsed } from '../core/allocate.js';
-import { fetchTipHeight } from '../core/chain/esplora.js';
-import { createRestClient } from '../core/chain/http.js';
-import type { FetchLike } from '../core/effects.js';
-import { readPriceToken, type Price } from '../core/price-token.js';
-import { memoryStore } from '../core/store.js';
-import { verifyPayment, type VerifyOptions, type VerifyResult } from '../core/verify.js';
-import { listen, readBody } from '../server/http.js';
+import { deriveAddress, parseAccount } from '../../src/core/account.js';
+import { findLastUsed } from '../../src/core/allocate.js';
+import { fetchTipHeight } from '../../src/core/chain/esplora.js';
+import { createRestClient } from '../../src/core/chain/http.js';
+import type { FetchLike } from '../../src/core/effects.js';
+import { readPriceToken, type Price } from '../../src/core/price-token.js';
+import { memoryStore } from '../../src/core/store.js';
+import { verifyPayment, type VerifyOptions, type VerifyResult } from '../../src/core/verify.js';
+import { listen, readBody } from '../http.js';
 import { memoryReceiverStore, type LogEntry, type ReceiverStore, type StoredInvoice } from './store.js';
 import { sqliteReceiverStore } from './sqlite-store.js';
 

@@ -1,0 +1,146 @@
+/**
+ * The packages as a newcomer installs them: `npm pack` both (btc-checkout, and btc-checkout-tools
+ * with the devnet and the receiver), install the tarballs into a fresh project with no dev
+ * dependencies, and use each entry the README promises from there: `btc-checkout/core` and
+ * `btc-checkout/verify` in Node, `import 'btc-checkout'` through a bundler in a page, the CDN file
+ * served from node_modules to a page, and the bins through `npx`.
+ */
+import { expect } from 'chai';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
+import { serveStatic } from '../helpers/serve-static.js';
+import { VPUB } from '../helpers/shop.js';
+import type { Listening } from '../../tools/http.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+/** The first receive address of VPUB on regtest (BIP 84 m/84'/1'/0'/0/0), as core derives it in-tree. */
+const { deriveAddress, parseAccount } = await import('../../src/core/account.js');
+const FIRST = deriveAddress(parseAccount(VPUB, { network: 'regtest' }), 0);
+
+/** Runs a command line in `cwd`; its output, or a failure with its output. */
+async function sh(cwd: string, file: string, args: string[], timeout = 240_000): Promise<string> {
+  const { stdout } = await run(file, args, { cwd, timeout, maxBuffer: 16 << 20, env: { ...process.env, npm_config_loglevel: 'error' } });
+  return stdout;
+}
+
+/** Starts a bin through npx and waits for the line that says where it listens. */
+function startBin(cwd: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('npx', ['--no-install', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => (child.kill(), reject(new Error(`${args[0]} said nothing in 60 s:\n${output}`))), 60_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk;
+      const url = /https?:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
+      if (url) {
+        clearTimeout(timer);
+        resolvePromise({ url, child });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => (clearTimeout(timer), reject(new Error(`${args[0]} exited (${code}):\n${output}`))));
+  });
+}
+
+describe('the packed packages, installed into a fresh project', function () {
+  this.timeout(600_000);
+  let project: string;
+  let browser: Browser;
+  let devnet: { url: string; child: ChildProcess };
+  const servers: Listening[] = [];
+
+  before(async () => {
+    project = mkdtempSync(join(tmpdir(), 'btc-checkout-tarball-'));
+    const packed = JSON.parse(await sh(root, 'npm', ['pack', '--json', '--workspaces', '--include-workspace-root', '--pack-destination', project])) as { filename: string }[];
+    const tarballs = packed.map((entry) => join(project, entry.filename.replace(/^@.*\//, '')));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'fresh-shop', private: true, type: 'module', dependencies: Object.fromEntries(tarballs.map((file, n) => [packed[n]!.filename.replace(/-\d+\.\d+\.\d+\.tgz$/, ''), `file:${file}`])) }),
+    );
+    // The registry, or npm's cache of it: what `npm install btc-checkout` would fetch.
+    await sh(project, 'npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline']);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+    devnet = await startBin(project, ['btc-checkout-devnet', '--port', '0']);
+  });
+
+  after(async () => {
+    devnet?.child.kill();
+    await browser?.close();
+    for (const server of servers) await server.close();
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('installs no dev dependency, and the element package none of the tools’ (ws, btc-signer, SQLite)', async () => {
+    const tree = JSON.parse(await sh(project, 'npm', ['ls', '--all', '--json', '--omit=dev'])) as { dependencies: Record<string, { dependencies?: Record<string, unknown> }> };
+    expect(Object.keys(tree.dependencies).sort()).to.deep.equal(['btc-checkout', 'btc-checkout-tools']);
+    const element = JSON.parse(readFileSync(join(project, 'node_modules/btc-checkout/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(element.dependencies)).not.to.include.members(['ws', '@scure/btc-signer', 'better-sqlite3']);
+    expect(Object.keys(element.dependencies)).to.include.members(['lit', '@scure/bip32', 'qrcode']);
+    const everything = await sh(project, 'npm', ['ls', '--all', '--parseable']);
+    expect(everything).not.to.match(/node_modules\/(vite|mocha|@web|typescript|playwright-core)$/m);
+  });
+
+  it('btc-checkout/core derives in Node, and btc-checkout/verify refuses a call it cannot check', async () => {
+    const script = `
+      import { parseAccount, deriveAddress, createCheckout } from 'btc-checkout/core';
+      import { verifyPayment } from 'btc-checkout/verify';
+      const address = deriveAddress(parseAccount(${JSON.stringify(VPUB)}, { network: 'regtest' }), 0);
+      const refused = await verifyPayment({ xpub: ${JSON.stringify(VPUB)}, network: 'regtest', api: 'http://127.0.0.1:9', payload: { address: 'nonsense' }, expectedSats: 1000, fetch: async () => { throw new Error('offline'); } });
+      console.log(JSON.stringify({ address, checkout: typeof createCheckout, ok: refused.ok }));`;
+    const printed = JSON.parse(await sh(project, process.execPath, ['--input-type=module', '-e', script]));
+    expect(printed).to.deep.equal({ address: FIRST, checkout: 'function', ok: false });
+  });
+
+  /** Serves `script` (a module tag) with a checkout on the devnet; the page, once the checkout shows its address. */
+  async function shopPage(script: string) {
+    const page = `<!doctype html>${script}
+      <btc-checkout xpub="${VPUB}" network="regtest" index="0" amount="0.001" api="${devnet.url}/api"></btc-checkout>`;
+    const site = await serveStatic(project, { '/': page });
+    servers.push(site);
+    const tab = await browser.newPage();
+    await tab.goto(site.url);
+    await tab.waitForFunction(() => (document.querySelector('btc-checkout') as unknown as { address?: string } | null)?.address, undefined, { timeout: 30_000 });
+    return tab;
+  }
+  const shownAddress = (tab: Page): Promise<string> => tab.evaluate(() => (document.querySelector('btc-checkout') as unknown as { address: string }).address);
+
+  it('the CDN file, served from node_modules, shows the address on a page, and its integrity value is the one beside it', async () => {
+    const cdn = join(project, 'node_modules/btc-checkout/dist/btc-checkout.js');
+    const integrity = readFileSync(`${cdn}.sri`, 'utf8').trim();
+    expect(integrity).to.equal(`sha384-${createHash('sha384').update(readFileSync(cdn)).digest('base64')}`);
+    const tab = await shopPage(`<script type="module" src="/node_modules/btc-checkout/dist/btc-checkout.js" integrity="${integrity}" crossorigin="anonymous"></script>`);
+    expect(await shownAddress(tab)).to.equal(FIRST);
+    await tab.close();
+  });
+
+  it("import 'btc-checkout' works through a bundler (vite) from the installed package", async () => {
+    writeFileSync(join(project, 'shop.js'), "import 'btc-checkout';\nimport { BtcCheckout } from 'btc-checkout';\nwindow.registered = customElements.get('btc-checkout') === BtcCheckout;\n");
+    await build({ root: project, configFile: false, logLevel: 'silent', build: { outDir: join(project, 'out'), lib: { entry: join(project, 'shop.js'), formats: ['es'], fileName: () => 'shop.js' } } });
+    const tab = await shopPage('<script type="module" src="/out/shop.js"></script>');
+    expect(await tab.evaluate(() => (window as unknown as { registered: boolean }).registered)).to.equal(true);
+    expect(await shownAddress(tab)).to.equal(FIRST);
+    await tab.close();
+  });
+
+  it('the bins run through npx: the devnet answers REST, the receiver answers, the price tool makes a key', async () => {
+    expect(Number(await (await fetch(`${devnet.url}/api/blocks/tip/height`)).text())).to.be.a('number').and.at.least(0);
+    const receiver = await startBin(project, ['btc-checkout-receiver', '--xpub', VPUB, '--network', 'regtest', '--api', `${devnet.url}/api`, '--port', '0', '--database', ':memory:']);
+    try {
+      const answer = await fetch(`${receiver.url}/index`, { method: 'POST', body: JSON.stringify({ orderId: 'o-1', network: 'regtest' }) });
+      expect(answer.status).to.equal(200);
+      expect(((await answer.json()) as { address: string }).address).to.match(/^bcrt1/);
+    } finally {
+      receiver.child.kill();
+    }
+    expect((await sh(project, 'npx', ['--no-install', 'btc-checkout-price', '--new-key'])).trim()).to.match(/^[0-9a-f]{64}$/);
+  });
+});
