@@ -29,7 +29,9 @@ const subresourceIntegrity: Plugin = {
 const cdn: UserConfig = {
   plugins: [minifyTemplates(), subresourceIntegrity],
   // Public-key-only secp256k1: see src/cdn/secp256k1.ts.
-  resolve: { alias: [{ find: /^@noble\/curves\/secp256k1\.js$/, replacement: fileURLToPath(new URL('./src/cdn/secp256k1.ts', import.meta.url)) }] },
+  resolve: {
+    alias: [{ find: /^@noble\/curves\/secp256k1\.js$/, replacement: fileURLToPath(new URL('./src/cdn/secp256k1.ts', import.meta.url)) }],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: false,

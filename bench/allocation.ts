@@ -31,11 +31,24 @@ function seed(chain: DevnetChain, indices: number[]): void {
 }
 
 /** One allocation over real HTTP; requests are counted by the devnet too, as a check. */
-async function allocateOnce(devnet: Devnet, chain: DevnetChain, store: Store): Promise<{ requests: number; rounds: number; index: number; lastUsed: number }> {
+async function allocateOnce(
+  devnet: Devnet,
+  chain: DevnetChain,
+  store: Store,
+): Promise<{ requests: number; rounds: number; index: number; lastUsed: number }> {
   const api = `${devnet.url}/chains/${chain.id}/api`;
   const rest = createRestClient([api], { fetch: (url, init) => fetch(url, init as RequestInit), now: Date.now });
   const before = chain.stats.rest.total;
-  const result = await allocateIndex(rest, { api, gapLimit: GAP_LIMIT, store, key: 'btc-checkout:account:bench', now: Date.now, random: Math.random, derive, token: String(Math.random()) });
+  const result = await allocateIndex(rest, {
+    api,
+    gapLimit: GAP_LIMIT,
+    store,
+    key: 'btc-checkout:account:bench',
+    now: Date.now,
+    random: Math.random,
+    derive,
+    token: String(Math.random()),
+  });
   if (chain.stats.rest.total - before !== result.requests) throw new Error('bench: request counts disagree');
   return { requests: result.requests, rounds: result.rounds, index: result.index, lastUsed: result.lastUsed };
 }
@@ -120,7 +133,15 @@ async function collisionShare(browser: Browser, url: string, devnet: Devnet): Pr
     const chain = devnet.createChain();
     seed(chain, SHOP_HISTORY);
     const results: { index: number; sats: number }[] = await page.evaluate(
-      ([api]) => (window as any).crowd(Array.from({ length: 100 }, () => ({ xpub: 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x', network: 'regtest', amount: '0.001', api }))),
+      ([api]) =>
+        (window as any).crowd(
+          Array.from({ length: 100 }, () => ({
+            xpub: 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x',
+            network: 'regtest',
+            amount: '0.001',
+            api,
+          })),
+        ),
       [`${devnet.url}/chains/${chain.id}/api`],
     );
     const found = collisions(results);
@@ -135,14 +156,26 @@ async function collisionShare(browser: Browser, url: string, devnet: Devnet): Pr
   // At scale: the same allocation and tag code, with an in-memory API, 2,000 rounds of 100.
   const used = new Set(SHOP_HISTORY.map(derive));
   const memoryApi: RestClient = {
-    post: async (_path, body) => JSON.stringify((JSON.parse(body) as string[]).filter((a) => used.has(a)).map((a) => ({ txid: a, vout: [{ scriptpubkey_address: a }] }))),
+    post: async (_path, body) =>
+      JSON.stringify(
+        (JSON.parse(body) as string[]).filter((a) => used.has(a)).map((a) => ({ txid: a, vout: [{ scriptpubkey_address: a }] })),
+      ),
     get: async () => '{}',
   };
   const simulated = { rounds: 2_000, pairs: 0, colliding: 0, checkoutsInACollision: 0, checkouts: 0 };
   for (let i = 0; i < simulated.rounds; i++) {
     const results = await Promise.all(
       Array.from({ length: 100 }, async () => {
-        const { index } = await allocateIndex(memoryApi, { api: 'memory', gapLimit: GAP_LIMIT, store: memoryStore(), key: 'k', now: Date.now, random: Math.random, derive, token: 't' });
+        const { index } = await allocateIndex(memoryApi, {
+          api: 'memory',
+          gapLimit: GAP_LIMIT,
+          store: memoryStore(),
+          key: 'k',
+          now: Date.now,
+          random: Math.random,
+          derive,
+          token: 't',
+        });
         return { index, sats: 100_000 + amountTag(Math.random) };
       }),
     );
@@ -172,7 +205,9 @@ async function collisionShare(browser: Browser, url: string, devnet: Devnet): Pr
       checkoutsInACollision: share(simulated.checkoutsInACollision, simulated.checkouts),
       expectedPairShare: share(1, GAP_LIMIT * TAG_MAX_SATS),
       // The chance that a checkout shares its (address, amount) with one of n − 1 others open at once.
-      byConcurrency: Object.fromEntries([2, 5, 10, 100].map((n) => [n, share(1 - (1 - simulated.colliding / simulated.pairs) ** (n - 1), 1)])),
+      byConcurrency: Object.fromEntries(
+        [2, 5, 10, 100].map((n) => [n, share(1 - (1 - simulated.colliding / simulated.pairs) ** (n - 1), 1)]),
+      ),
       withoutTags: 'every pair sharing an address would collide: 5% of pairs',
     },
   };

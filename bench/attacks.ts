@@ -33,10 +33,23 @@ const devnet = await startDevnet({ profile: 'lenient' });
 const results: Record<string, string> = {};
 let chainNumber = 0;
 
-async function withReceiver<T>(run: (context: { receiver: any; chain: any; api: string; database: string }) => Promise<T>, limits: object = { apiPerMinute: 100_000 }, database = ':memory:'): Promise<T> {
+async function withReceiver<T>(
+  run: (context: { receiver: any; chain: any; api: string; database: string }) => Promise<T>,
+  limits: object = { apiPerMinute: 100_000 },
+  database = ':memory:',
+): Promise<T> {
   const chain = devnet.createChain();
   const api = `${devnet.url}/chains/${chain.id}/api`;
-  const receiver = await startReceiver({ xpub: ZPUB, api, recheckMs: 3_600_000, recheckAfterMs: 0, lookahead: 100, priceKey: KEY, database, limits });
+  const receiver = await startReceiver({
+    xpub: ZPUB,
+    api,
+    recheckMs: 3_600_000,
+    recheckAfterMs: 0,
+    lookahead: 100,
+    priceKey: KEY,
+    database,
+    limits,
+  });
   try {
     return await run({ receiver, chain, api, database });
   } finally {
@@ -45,17 +58,32 @@ async function withReceiver<T>(run: (context: { receiver: any; chain: any; api: 
   }
 }
 const log = async (receiver: any): Promise<any[]> => (typeof receiver.log === 'function' ? receiver.log() : receiver.log);
-const post = (receiver: any, body: unknown) => fetch(`${receiver.url}/json`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+const post = (receiver: any, body: unknown) =>
+  fetch(`${receiver.url}/json`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
 const webhook = (overrides: Record<string, unknown> = {}) => ({
-  invoiceId: 'honest', orderId: 'order-1', status: 'awaiting', index: 5, address: address(5), network: 'mainnet', item: 'mug', priceToken: MUG,
-  expectedSats: 100_037, tagSats: 37, receivedSats: 0, txids: [], createdAt: Date.now(), expiresAt: Date.now() + 900_000, ...overrides,
+  invoiceId: 'honest',
+  orderId: 'order-1',
+  status: 'awaiting',
+  index: 5,
+  address: address(5),
+  network: 'mainnet',
+  item: 'mug',
+  priceToken: MUG,
+  expectedSats: 100_037,
+  tagSats: 37,
+  receivedSats: 0,
+  txids: [],
+  createdAt: Date.now(),
+  expiresAt: Date.now() + 900_000,
+  ...overrides,
 });
 const pay = (chain: any, index: number, sats: number): string => {
   const { txid } = chain.chain.pay([{ address: address(index), sats }]);
   chain.chain.mine(1);
   return txid;
 };
-const paidOrders = async (receiver: any, orderId: string): Promise<boolean> => (await log(receiver)).some((entry) => entry.orderId === orderId && entry.paid);
+const paidOrders = async (receiver: any, orderId: string): Promise<boolean> =>
+  (await log(receiver)).some((entry) => entry.orderId === orderId && entry.paid);
 
 results.R01 = await withReceiver(async ({ receiver, chain }) => {
   await post(receiver, webhook({ expectedSats: 1, tagSats: 0 }));
@@ -74,20 +102,41 @@ results.R02 = await withReceiver(async ({ receiver, chain }) => {
 
 results.R03 = await withReceiver(async ({ receiver, chain }) => {
   const txid = pay(chain, 5, 100_037);
-  for (const order of ['A', 'B']) await fetch(`${receiver.url}/blockonomics?status=2&addr=${address(5)}&value=100037&txid=${txid}&order_id=${order}&item=mug&price_token=${MUG}`);
+  for (const order of ['A', 'B'])
+    await fetch(
+      `${receiver.url}/blockonomics?status=2&addr=${address(5)}&value=100037&txid=${txid}&order_id=${order}&item=mug&price_token=${MUG}`,
+    );
   const paid = (await log(receiver)).filter((entry) => entry.paid).length;
   return paid ? `one old payment paid ${paid} orders` : 'refused';
 });
 
 results.R04 = await withReceiver(async ({ receiver, chain }) => {
   const txid = pay(chain, 5, 1);
-  const answer = await (await fetch(`${receiver.url}/blockchain-info?transaction_hash=${txid}&address=${address(5)}&confirmations=1&value=1&invoice_id=expensive-order&price_token=${MUG}`)).text();
+  const answer = await (
+    await fetch(
+      `${receiver.url}/blockchain-info?transaction_hash=${txid}&address=${address(5)}&confirmations=1&value=1&invoice_id=expensive-order&price_token=${MUG}`,
+    )
+  ).text();
   return answer === '*ok*' ? 'dust answered *ok*' : `answered ${answer}`;
 });
 
 results.R05 = await withReceiver(async ({ receiver, chain }) => {
   for (let batch = 0; batch < 50; batch++) {
-    await Promise.all(Array.from({ length: 100 }, (_, n) => post(receiver, webhook({ invoiceId: `forged-${batch}-${n}`, orderId: 'attacker', index: n, address: address(n), tagSats: (n % 99) + 1, expectedSats: 100_001 + (n % 99) }))));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, n) =>
+        post(
+          receiver,
+          webhook({
+            invoiceId: `forged-${batch}-${n}`,
+            orderId: 'attacker',
+            index: n,
+            address: address(n),
+            tagSats: (n % 99) + 1,
+            expectedSats: 100_001 + (n % 99),
+          }),
+        ),
+      ),
+    );
   }
   const during = chain.stats.rest.total;
   await receiver.recheck();
@@ -123,20 +172,57 @@ results.R08 = await (async () => {
 // verifyPayment
 const chain = devnet.createChain();
 const api = `${devnet.url}/chains/${chain.id}/api`;
-const call = (overrides: Record<string, unknown>) => ({ status: 'paid', index: 5, address: address(5), network: 'mainnet', expectedSats: 100_000, receivedSats: 100_000, ...overrides });
-const verdict = (result: { ok: boolean; contradicted: boolean; reason: string | null }) => (result.ok ? 'accepted' : `refused${result.contradicted ? ' as forged' : ''}: ${result.reason?.slice(0, 70)}`);
+const call = (overrides: Record<string, unknown>) => ({
+  status: 'paid',
+  index: 5,
+  address: address(5),
+  network: 'mainnet',
+  expectedSats: 100_000,
+  receivedSats: 100_000,
+  ...overrides,
+});
+const verdict = (result: { ok: boolean; contradicted: boolean; reason: string | null }) =>
+  result.ok ? 'accepted' : `refused${result.contradicted ? ' as forged' : ''}: ${result.reason?.slice(0, 70)}`;
 {
   const far = chain.chain.pay([{ address: address(1_000_000), sats: 100_000 }]).txid;
   chain.chain.mine(1);
-  results.C05 = verdict(await verifyPayment({ xpub: ZPUB, api, expectedSats: 100_000, payload: call({ index: 1_000_000, address: address(1_000_000), txids: [far] }) }));
+  results.C05 = verdict(
+    await verifyPayment({
+      xpub: ZPUB,
+      api,
+      expectedSats: 100_000,
+      payload: call({ index: 1_000_000, address: address(1_000_000), txids: [far] }),
+    }),
+  );
   const old = pay(chain, 5, 100_000);
-  results.C08 = verdict(await verifyPayment({ xpub: ZPUB, api, expectedSats: 100_000, createdAtHeight: chain.chain.tip.height, createdAt: Date.now(), payload: call({ txids: [old] }) }));
-  results.C14 = verdict(await verifyPayment({ xpub: ZPUB, api, expectedSats: 100_000, payload: call({ network: 'signet', txids: [old] }) }));
+  results.C08 = verdict(
+    await verifyPayment({
+      xpub: ZPUB,
+      api,
+      expectedSats: 100_000,
+      createdAtHeight: chain.chain.tip.height,
+      createdAt: Date.now(),
+      payload: call({ txids: [old] }),
+    }),
+  );
+  results.C14 = verdict(
+    await verifyPayment({ xpub: ZPUB, api, expectedSats: 100_000, payload: call({ network: 'signet', txids: [old] }) }),
+  );
   const fixed = pay(chain, 7, 100_000);
-  results.C22 = verdict(await verifyPayment({ xpub: ZPUB, address: address(7), api, expectedSats: 100_000, payload: call({ index: null, address: address(7), txids: [fixed] }) }));
+  results.C22 = verdict(
+    await verifyPayment({
+      xpub: ZPUB,
+      address: address(7),
+      api,
+      expectedSats: 100_000,
+      payload: call({ index: null, address: address(7), txids: [fixed] }),
+    }),
+  );
   const behind = pay(chain, 9, 100_000);
   for (let n = 0; n < 30; n++) pay(chain, 9, 1_000 + n);
-  results.C23 = verdict(await verifyPayment({ xpub: ZPUB, api, expectedSats: 100_000, payload: call({ index: 9, address: address(9), txids: [behind] }) }));
+  results.C23 = verdict(
+    await verifyPayment({ xpub: ZPUB, api, expectedSats: 100_000, payload: call({ index: 9, address: address(9), txids: [behind] }) }),
+  );
 }
 
 // C21: the README's receiver, run as printed in that checkout's README.

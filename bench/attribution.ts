@@ -41,14 +41,35 @@ interface Buyer {
 /** What each buyer's own checkout shows once the payments are in: their invoice, by the core's rule. */
 function outcome(buyers: Buyer[]): { foreignNotice: boolean; paid: boolean }[] {
   return buyers.map((buyer, n) => {
-    const policy: InvoicePolicy = { expectedSats: buyer.expectedSats, confirmations: 1, toleranceBasisPoints: 0, expiresAt: null, shared: true };
+    const policy: InvoicePolicy = {
+      expectedSats: buyer.expectedSats,
+      confirmations: 1,
+      toleranceBasisPoints: 0,
+      expiresAt: null,
+      shared: true,
+    };
     let watch = reduceWatch(EMPTY_WATCH, { type: 'snapshot', txs: [], tipHeight: 100, complete: true }, 0, policy);
     const payments = buyers
       .map((payer, m) => ({ payer, m }))
       .filter(({ payer }) => payer.pays && payer.address === buyer.address)
       .map(({ payer, m }) => ({ txid: String(m), valueSats: payer.expectedSats, height: 101, rbf: false }));
     watch = reduceWatch(watch, { type: 'txs', txs: payments }, 0, policy);
-    const invoice = summarizeInvoice({ id: '', address: buyer.address, index: 0, network: 'regtest', orderId: null, item: null, priceToken: null, createdAt: 0, tagSats: 0, fiat: null }, policy, watch);
+    const invoice = summarizeInvoice(
+      {
+        id: '',
+        address: buyer.address,
+        index: 0,
+        network: 'regtest',
+        orderId: null,
+        item: null,
+        priceToken: null,
+        createdAt: 0,
+        tagSats: 0,
+        fiat: null,
+      },
+      policy,
+      watch,
+    );
     return { foreignNotice: invoice.unmatched.some((payment) => payment.txid !== String(n)), paid: invoice.status === 'paid' };
   });
 }
@@ -56,7 +77,10 @@ function outcome(buyers: Buyer[]): { foreignNotice: boolean; paid: boolean }[] {
 /** The in-memory API: HISTORY used, everything else unused. */
 const used = new Set(HISTORY.map(derive));
 const memoryApi: RestClient = {
-  post: async (_path, body) => JSON.stringify((JSON.parse(body) as string[]).filter((a) => used.has(a)).map((a) => ({ txid: a, vout: [{ scriptpubkey_address: a }] }))),
+  post: async (_path, body) =>
+    JSON.stringify(
+      (JSON.parse(body) as string[]).filter((a) => used.has(a)).map((a) => ({ txid: a, vout: [{ scriptpubkey_address: a }] })),
+    ),
   get: async () => '{}',
 };
 
@@ -66,7 +90,16 @@ async function simulate(n: number, rounds: number, samePrice: boolean, payers: (
     all.push(
       await Promise.all(
         Array.from({ length: n }, async (_, m) => {
-          const { index } = await allocateIndex(memoryApi, { api: 'memory', gapLimit: GAP_LIMIT, store: memoryStore(), key: 'k', now: () => 0, random: Math.random, derive, token: 't' });
+          const { index } = await allocateIndex(memoryApi, {
+            api: 'memory',
+            gapLimit: GAP_LIMIT,
+            store: memoryStore(),
+            key: 'k',
+            now: () => 0,
+            random: Math.random,
+            derive,
+            token: 't',
+          });
           const price = samePrice ? 100_000 : 100_000 + Math.floor(Math.random() * 900) * 1_000;
           return { address: derive(index), expectedSats: price + amountTag(Math.random), pays: payers(m) };
         }),
@@ -97,7 +130,15 @@ function figures(rounds: Buyer[][]): { buyers: number; foreignNotice: number; no
 }
 
 /** The same, through the shipped bundle against the devnet: real allocation, sockets and rendering. */
-async function inChromium(browser: Browser, url: string, devnet: Devnet, n: number, rounds: number, samePrice: boolean, payers: (m: number) => boolean) {
+async function inChromium(
+  browser: Browser,
+  url: string,
+  devnet: Devnet,
+  n: number,
+  rounds: number,
+  samePrice: boolean,
+  payers: (m: number) => boolean,
+) {
   const page = await browser.newPage();
   await page.goto(`${url}/crowd.html`);
   await page.waitForFunction(() => (window as any).crowd);
@@ -107,7 +148,12 @@ async function inChromium(browser: Browser, url: string, devnet: Devnet, n: numb
     chain.chain.pay(HISTORY.map((index) => ({ address: derive(index), sats: 10_000 })));
     chain.chain.mine(1);
     const api = `${devnet.url}/chains/${chain.id}/api`;
-    const list = Array.from({ length: n }, () => ({ xpub: VPUB, network: 'regtest', api, amount: String(samePrice ? 0.001 : (100_000 + Math.floor(Math.random() * 900) * 1_000) / 1e8) }));
+    const list = Array.from({ length: n }, () => ({
+      xpub: VPUB,
+      network: 'regtest',
+      api,
+      amount: String(samePrice ? 0.001 : (100_000 + Math.floor(Math.random() * 900) * 1_000) / 1e8),
+    }));
     const shown: { address: string; sats: number }[] = await page.evaluate((list) => (window as any).crowd(list), list);
     const paying = shown.map((_, m) => m).filter(payers);
     const txids = new Map(paying.map((m) => [chain.chain.pay([{ address: shown[m]!.address, sats: shown[m]!.sats }]).txid, m]));

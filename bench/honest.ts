@@ -70,13 +70,19 @@ async function timeToQr(browser: Browser, url: string, devnet: Devnet, rounds: n
       const cpuMs = await cpuMeter(page);
       await page.goto(`${url}/honest.html`);
       await page.waitForFunction(() => (window as any).mount);
-      const shown = (await page.evaluate(([xpub, api, index]) => (window as any).mount({ xpub, amount: '0.001', api, index }), [ZPUB, `${devnet.url}/chains/${chain.id}/api`, variant.index] as const)) as { ms: number };
+      const shown = (await page.evaluate(([xpub, api, index]) => (window as any).mount({ xpub, amount: '0.001', api, index }), [
+        ZPUB,
+        `${devnet.url}/chains/${chain.id}/api`,
+        variant.index,
+      ] as const)) as { ms: number };
       wall.get(variant.name)!.push(shown.ms);
       cpu.get(variant.name)!.push(await cpuMs());
       await context.close();
     }
   }
-  return Object.fromEntries(variants.map((variant) => [variant.name, { wall: summary(wall.get(variant.name)!), mainThreadCpu: summary(cpu.get(variant.name)!) }]));
+  return Object.fromEntries(
+    variants.map((variant) => [variant.name, { wall: summary(wall.get(variant.name)!), mainThreadCpu: summary(cpu.get(variant.name)!) }]),
+  );
 }
 
 /** The widget's push detection and peers' polling, watching the same payments. */
@@ -85,23 +91,44 @@ async function detection(browser: Browser, url: string, devnet: Devnet, runs: nu
   await page.goto(`${url}/honest.html`);
   await page.waitForFunction(() => (window as any).mount);
   const clock = await clockOffset(page);
-  const seen = { push: [] as number[], poll2s: [] as number[], poll5s: [] as number[], confirmPush: [] as number[], confirmPoll30s: [] as number[] };
+  const seen = {
+    push: [] as number[],
+    poll2s: [] as number[],
+    poll5s: [] as number[],
+    confirmPush: [] as number[],
+    confirmPoll30s: [] as number[],
+  };
   for (let run = 0; run < runs; run++) {
     const chain = devnet.createChain({ network: 'mainnet' });
     const api = `${devnet.url}/chains/${chain.id}/api`;
-    await page.evaluate(() => ((window as any).events = [], document.body.replaceChildren(), localStorage.clear()));
-    const { address } = (await page.evaluate(([xpub, api, index]) => (window as any).mount({ xpub, amount: '0.001', api, index, confirmations: '1' }), [ZPUB, api, String(run)] as const)) as { address: string };
+    await page.evaluate(() => (((window as any).events = []), document.body.replaceChildren(), localStorage.clear()));
+    const { address } = (await page.evaluate(
+      ([xpub, api, index]) => (window as any).mount({ xpub, amount: '0.001', api, index, confirmations: '1' }),
+      [ZPUB, api, String(run)] as const,
+    )) as { address: string };
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { txid } = chain.chain.pay([{ address, sats: 100_000 }]);
     const paidAt = chain.lastPushAt;
-    const pollers = Promise.all([2_000, 5_000].map((ms) => page.evaluate(([api, address, txid, ms]) => (window as any).poll(api, address, txid, ms, false), [api, address, txid, ms] as const)));
+    const pollers = Promise.all(
+      [2_000, 5_000].map((ms) =>
+        page.evaluate(([api, address, txid, ms]) => (window as any).poll(api, address, txid, ms, false), [api, address, txid, ms] as const),
+      ),
+    );
     const status = async (wanted: string): Promise<number> =>
-      ((await (await page.waitForFunction((wanted) => (window as any).events.find((event: any) => event.status === wanted)?.at, wanted, { timeout: 60_000 })).jsonValue()) as number) - clock.offsetMs;
+      ((await (
+        await page.waitForFunction((wanted) => (window as any).events.find((event: any) => event.status === wanted)?.at, wanted, {
+          timeout: 60_000,
+        })
+      ).jsonValue()) as number) - clock.offsetMs;
     seen.push.push((await status('unconfirmed')) - paidAt);
     const [at2, at5] = (await pollers).map((at) => (at as number) - clock.offsetMs);
     seen.poll2s.push(at2! - paidAt);
     seen.poll5s.push(at5! - paidAt);
-    const confirmPoller = page.evaluate(([api, address, txid]) => (window as any).poll(api, address, txid, 30_000, true), [api, address, txid] as const);
+    const confirmPoller = page.evaluate(([api, address, txid]) => (window as any).poll(api, address, txid, 30_000, true), [
+      api,
+      address,
+      txid,
+    ] as const);
     chain.chain.mine(1);
     const minedAt = chain.lastPushAt;
     seen.confirmPush.push((await status('paid')) - minedAt);
@@ -112,8 +139,18 @@ async function detection(browser: Browser, url: string, devnet: Devnet, runs: nu
   const confirmPush = median(seen.confirmPush);
   return {
     runs,
-    payment: { pushMedianMs: round(push), poll2sMedianMs: round(median(seen.poll2s)), poll5sMedianMs: round(median(seen.poll5s)), poll2sOverPush: round(median(seen.poll2s) / push), poll5sOverPush: round(median(seen.poll5s) / push) },
-    confirmation: { pushMedianMs: round(confirmPush), poll30sMedianMs: round(median(seen.confirmPoll30s)), poll30sOverPush: round(median(seen.confirmPoll30s) / confirmPush) },
+    payment: {
+      pushMedianMs: round(push),
+      poll2sMedianMs: round(median(seen.poll2s)),
+      poll5sMedianMs: round(median(seen.poll5s)),
+      poll2sOverPush: round(median(seen.poll2s) / push),
+      poll5sOverPush: round(median(seen.poll5s) / push),
+    },
+    confirmation: {
+      pushMedianMs: round(confirmPush),
+      poll30sMedianMs: round(median(seen.confirmPoll30s)),
+      poll30sOverPush: round(median(seen.confirmPoll30s) / confirmPush),
+    },
   };
 }
 
@@ -126,7 +163,11 @@ async function requestsPerHour(browser: Browser, url: string, devnet: Devnet, se
       const page = await browser.newPage();
       await page.goto(`${url}/honest.html`);
       await page.waitForFunction(() => (window as any).mount);
-      await page.evaluate(([xpub, api, ws]) => (window as any).mount({ xpub, amount: '0.001', api, index: '3', ws }), [ZPUB, `${devnet.url}/chains/${chain.id}/api`, variant === 'socket up' ? null : 'none'] as const);
+      await page.evaluate(([xpub, api, ws]) => (window as any).mount({ xpub, amount: '0.001', api, index: '3', ws }), [
+        ZPUB,
+        `${devnet.url}/chains/${chain.id}/api`,
+        variant === 'socket up' ? null : 'none',
+      ] as const);
       const before = chain.stats.rest.total;
       await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
       result[variant] = Math.round(((chain.stats.rest.total - before) * 3600) / seconds);
@@ -143,7 +184,12 @@ async function idleAndMemory(browser: Browser, url: string, devnet: Devnet, seco
   const cpuMs = await cpuMeter(page);
   await page.goto(`${url}/honest.html`);
   await page.waitForFunction(() => (window as any).mount);
-  for (let n = 0; n < 10; n++) await page.evaluate(([xpub, api, index]) => (window as any).mount({ xpub, amount: '0.001', api, index, expires: '60' }), [ZPUB, `${devnet.url}/chains/${chain.id}/api`, String(n)] as const);
+  for (let n = 0; n < 10; n++)
+    await page.evaluate(([xpub, api, index]) => (window as any).mount({ xpub, amount: '0.001', api, index, expires: '60' }), [
+      ZPUB,
+      `${devnet.url}/chains/${chain.id}/api`,
+      String(n),
+    ] as const);
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const cpuBefore = await cpuMs();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -55,14 +55,21 @@ async function measure(browser: Browser, url: string, devnet: Devnet, profile: P
     await page.waitForFunction(() => (window as any).mount);
     const api = `${devnet.url}/chains/${chain.id}/api`;
     // Clocks: Chromium's and Node's timeOrigin agree to within a millisecond or two here (see stats.ts).
-    const shown = (await page.evaluate(([xpub, api]) => (window as any).mount({ xpub, amount: '0.001', api }), [ZPUB, api])) as { started: number; painted: number; address: string; sats: number };
+    const shown = (await page.evaluate(([xpub, api]) => (window as any).mount({ xpub, amount: '0.001', api }), [ZPUB, api])) as {
+      started: number;
+      painted: number;
+      address: string;
+      sats: number;
+    };
     qr.push(shown.painted - shown.started);
     const before = chain.requests.filter((request) => request.at <= shown.painted);
     requestsToQr.push(before.length);
     trips.push(roundTrips(before.map((request) => request.at)));
     const paidAt = performance.timeOrigin + performance.now();
     chain.chain.pay([{ address: shown.address, sats: shown.sats }]);
-    const seen = await page.waitForFunction(() => (window as any).events.find((event: any) => event.status === 'unconfirmed')?.at, null, { timeout: 60_000 });
+    const seen = await page.waitForFunction(() => (window as any).events.find((event: any) => event.status === 'unconfirmed')?.at, null, {
+      timeout: 60_000,
+    });
     detection.push(((await seen.jsonValue()) as number) - paidAt);
     chain.chain.mine(1);
     await page.waitForFunction(() => (window as any).events.some((event: any) => event.status === 'paid'), null, { timeout: 90_000 });

@@ -17,7 +17,13 @@ export async function receiverFlood(devnet: Devnet): Promise<Record<string, unkn
   const token = signPrice({ amount: '0.001', currency: 'BTC', item: 'mug' }, key);
   const chain = devnet.createChain();
   const store = memoryReceiverStore();
-  const receiver = await startReceiver({ xpub: ZPUB, api: `${devnet.url}/chains/${chain.id}/api`, priceKey: key, store, recheckAfterMs: 5_000 });
+  const receiver = await startReceiver({
+    xpub: ZPUB,
+    api: `${devnet.url}/chains/${chain.id}/api`,
+    priceKey: key,
+    store,
+    recheckAfterMs: 5_000,
+  });
   const perMinute: number[] = [];
   const answers: Record<number, number> = {};
   const heap = process.memoryUsage().heapUsed;
@@ -31,8 +37,23 @@ export async function receiverFlood(devnet: Devnet): Promise<Record<string, unkn
         if (minute === 0 && sent < 5_000) {
           const batch = Array.from({ length: 50 }, (_, n) => {
             const index = (sent + n) % 1000;
-            const body = { invoiceId: `forged-${sent + n}`, orderId: 'attacker', status: 'awaiting', index, address: deriveAddress(account, index), network: 'mainnet', item: 'mug', priceToken: token, tagSats: ((sent + n) % 99) + 1, expectedSats: 100_001 + ((sent + n) % 99), createdAt: Date.now(), expiresAt: Date.now() + 7 * 86_400_000 };
-            return fetch(`${receiver.url}/json`, { method: 'POST', body: JSON.stringify(body) }).then((response) => (answers[response.status] = (answers[response.status] ?? 0) + 1));
+            const body = {
+              invoiceId: `forged-${sent + n}`,
+              orderId: 'attacker',
+              status: 'awaiting',
+              index,
+              address: deriveAddress(account, index),
+              network: 'mainnet',
+              item: 'mug',
+              priceToken: token,
+              tagSats: ((sent + n) % 99) + 1,
+              expectedSats: 100_001 + ((sent + n) % 99),
+              createdAt: Date.now(),
+              expiresAt: Date.now() + 7 * 86_400_000,
+            };
+            return fetch(`${receiver.url}/json`, { method: 'POST', body: JSON.stringify(body) }).then(
+              (response) => (answers[response.status] = (answers[response.status] ?? 0) + 1),
+            );
           });
           await Promise.all(batch);
           sent += batch.length;

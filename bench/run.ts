@@ -20,8 +20,6 @@ import { HONEST_PAGE, honestFigures } from './honest.js';
 
 const root = resolve(import.meta.dirname, '..');
 
-
-
 function bundleSize(): Record<string, number> {
   const code = readFileSync(join(root, 'dist/btc-checkout.js'));
   return {
@@ -104,7 +102,9 @@ const WATCH_PAGE = `<!doctype html><meta charset="utf-8"><body>
 
 /** When the page saw `status`, on this process's clock (`offsetMs` from clockOffset). */
 async function statusAt(page: Page, status: string, offsetMs = 0): Promise<number> {
-  const handle = await page.waitForFunction((wanted) => (window as any).events.find((event: any) => event.status === wanted)?.at, status, { timeout: 30_000 });
+  const handle = await page.waitForFunction((wanted) => (window as any).events.find((event: any) => event.status === wanted)?.at, status, {
+    timeout: 30_000,
+  });
   return ((await handle.jsonValue()) as number) - offsetMs;
 }
 
@@ -124,7 +124,10 @@ async function liveDetection(browser: Browser, url: string, devnet: Devnet, runs
   for (let i = 0; i < runs; i++) {
     const chain = devnet.createChain();
     await page.evaluate(() => ((window as any).events = []));
-    const address = await page.evaluate(([api, index, xpub]) => (window as any).mount({ xpub, index, amount: '0.001', confirmations: '3', api }), [`${devnet.url}/chains/${chain.id}/api`, String(i), ZPUB]);
+    const address = await page.evaluate(
+      ([api, index, xpub]) => (window as any).mount({ xpub, index, amount: '0.001', confirmations: '3', api }),
+      [`${devnet.url}/chains/${chain.id}/api`, String(i), ZPUB],
+    );
     chain.chain.pay([{ address, sats: 100_000 }]);
     const pushedAt = chain.lastPushAt;
     latencies.push((await statusAt(page, 'unconfirmed', clock.offsetMs)) - pushedAt);
@@ -159,14 +162,23 @@ async function pollingDetection(browser: Browser, url: string, devnet: Devnet, r
   for (let i = 0; i < runs; i++) {
     const chain = devnet.createChain();
     await page.evaluate(() => ((window as any).events = []));
-    const address = await page.evaluate(([api, xpub]) => (window as any).mount({ xpub, index: '0', amount: '0.001', ws: 'none', api }), [`${devnet.url}/chains/${chain.id}/api`, ZPUB]);
+    const address = await page.evaluate(
+      ([api, xpub]) => (window as any).mount({ xpub, index: '0', amount: '0.001', ws: 'none', api }),
+      [`${devnet.url}/chains/${chain.id}/api`, ZPUB],
+    );
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5_000));
     const paidAt = performance.timeOrigin + performance.now();
     chain.chain.pay([{ address, sats: 100_000 }]);
     latencies.push((await statusAt(page, 'unconfirmed', clock.offsetMs)) - paidAt);
   }
   await page.close();
-  return { runs, pollIntervalMs: 5_000, medianMs: round(median(latencies)), p90Ms: round(percentile(latencies, 0.9)), maxMs: round(Math.max(...latencies)) };
+  return {
+    runs,
+    pollIntervalMs: 5_000,
+    medianMs: round(median(latencies)),
+    p90Ms: round(percentile(latencies, 0.9)),
+    maxMs: round(Math.max(...latencies)),
+  };
 }
 
 // BENCH_ONLY=webhooks,allocation runs some sections and prints them without writing results.json.
@@ -176,7 +188,14 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 results.bundle = bundleSize();
 
 const devnet = await startDevnet({ profile: 'lenient' });
-const { url, close: closeStatic } = await serveStatic(root, { '/load-to-qr.html': LOAD_TO_QR_PAGE, '/watch.html': WATCH_PAGE, '/webhook.html': WEBHOOK_PAGE, '/crowd.html': CROWD_PAGE, '/profile.html': PROFILE_PAGE, '/honest.html': HONEST_PAGE });
+const { url, close: closeStatic } = await serveStatic(root, {
+  '/load-to-qr.html': LOAD_TO_QR_PAGE,
+  '/watch.html': WATCH_PAGE,
+  '/webhook.html': WEBHOOK_PAGE,
+  '/crowd.html': CROWD_PAGE,
+  '/profile.html': PROFILE_PAGE,
+  '/honest.html': HONEST_PAGE,
+});
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
 try {
   results.chromium = browser.version();

@@ -31,7 +31,8 @@ const waitFor = async (check: () => boolean, what: string, timeoutMs = 60_000): 
   }
 };
 const statusOf = (call: SinkCall): string => JSON.parse(call.body).status;
-const events = (page: Page): Promise<{ kind: string; status?: string; outcome?: string; at: number }[]> => page.evaluate(() => (window as any).events);
+const events = (page: Page): Promise<{ kind: string; status?: string; outcome?: string; at: number }[]> =>
+  page.evaluate(() => (window as any).events);
 
 async function open(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage();
@@ -52,7 +53,14 @@ export async function webhookDelivery(browser: Browser, url: string, devnet: Dev
       const chain = devnet.createChain();
       const path = `/life-${i}`;
       await page.evaluate(() => ((window as any).events = []));
-      const address = await page.evaluate((attributes) => (window as any).mount(attributes), { xpub: ZPUB, index: String(i), amount: '0.001', confirmations: '2', api: `${devnet.url}/chains/${chain.id}/api`, webhook: `${sink.url}${path}` });
+      const address = await page.evaluate((attributes) => (window as any).mount(attributes), {
+        xpub: ZPUB,
+        index: String(i),
+        amount: '0.001',
+        confirmations: '2',
+        api: `${devnet.url}/chains/${chain.id}/api`,
+        webhook: `${sink.url}${path}`,
+      });
       chain.chain.pay([{ address, sats: 100_000 }]);
       await page.waitForFunction(() => (window as any).events.some((e: any) => e.status === 'unconfirmed'));
       chain.chain.mine(1);
@@ -76,7 +84,13 @@ export async function webhookDelivery(browser: Browser, url: string, devnet: Dev
       const path = `/flaky-${i}`;
       sink.failFirst.set(path, 1);
       const flaky = await open(browser, url);
-      await flaky.evaluate((attributes) => (window as any).mount(attributes), { xpub: ZPUB, index: String(100 + i), amount: '0.001', api: `${devnet.url}/chains/${chain.id}/api`, webhook: `${sink.url}${path}` });
+      await flaky.evaluate((attributes) => (window as any).mount(attributes), {
+        xpub: ZPUB,
+        index: String(100 + i),
+        amount: '0.001',
+        api: `${devnet.url}/chains/${chain.id}/api`,
+        webhook: `${sink.url}${path}`,
+      });
       await waitFor(() => sink.calls.filter((call) => call.path === path && call.answered === 200).length === 1, 'the retry');
       const calls = sink.calls.filter((call) => call.path === path);
       recoveries.push(calls[1]!.at - calls[0]!.at);
@@ -90,7 +104,13 @@ export async function webhookDelivery(browser: Browser, url: string, devnet: Dev
     const path = '/leaving';
     sink.failFirst.set(path, 1);
     const leaving = await open(browser, url);
-    await leaving.evaluate((attributes) => (window as any).mount(attributes), { xpub: ZPUB, index: '200', amount: '0.001', api: `${devnet.url}/chains/${chain.id}/api`, webhook: `${sink.url}${path}` });
+    await leaving.evaluate((attributes) => (window as any).mount(attributes), {
+      xpub: ZPUB,
+      index: '200',
+      amount: '0.001',
+      api: `${devnet.url}/chains/${chain.id}/api`,
+      webhook: `${sink.url}${path}`,
+    });
     await waitFor(() => sink.calls.some((call) => call.path === path), 'the first attempt');
     const leftAt = performance.timeOrigin + performance.now();
     await leaving.goto(`${url}/webhook.html`); // same origin: the same localStorage
@@ -100,8 +120,15 @@ export async function webhookDelivery(browser: Browser, url: string, devnet: Dev
       () => null,
     );
     const nextPageAt = performance.timeOrigin + performance.now();
-    await leaving.evaluate((attributes) => (window as any).mount(attributes), { xpub: ZPUB, index: '201', amount: '0.001', api: `${devnet.url}/chains/${chain.id}/api` });
-    await waitFor(() => sink.calls.filter((call) => call.path === path).length >= 3, 'the next page to send it', 30_000).catch(() => undefined);
+    await leaving.evaluate((attributes) => (window as any).mount(attributes), {
+      xpub: ZPUB,
+      index: '201',
+      amount: '0.001',
+      api: `${devnet.url}/chains/${chain.id}/api`,
+    });
+    await waitFor(() => sink.calls.filter((call) => call.path === path).length >= 3, 'the next page to send it', 30_000).catch(
+      () => undefined,
+    );
     const pathCalls = sink.calls.filter((call) => call.path === path);
     await leaving.close();
 
@@ -111,8 +138,17 @@ export async function webhookDelivery(browser: Browser, url: string, devnet: Dev
       statusToReceiverP90Ms: round(percentile(latencies, 0.9)),
       statusToReceiverMaxMs: round(Math.max(...latencies)),
       pageClock: { offsetMs: round(clock.offsetMs), uncertaintyMs: round(clock.errorMs) },
-      callsPerCheckout: { median: median(callsPerCheckout), max: Math.max(...callsPerCheckout), statuses: 'awaiting, unconfirmed, confirming, paid (confirmations=2)' },
-      recoveryAfterOne503Ms: { runs: recoveries.length, median: round(median(recoveries)), max: round(Math.max(...recoveries)), scheduledBackoffMs: 5_000 },
+      callsPerCheckout: {
+        median: median(callsPerCheckout),
+        max: Math.max(...callsPerCheckout),
+        statuses: 'awaiting, unconfirmed, confirming, paid (confirmations=2)',
+      },
+      recoveryAfterOne503Ms: {
+        runs: recoveries.length,
+        median: round(median(recoveries)),
+        max: round(Math.max(...recoveries)),
+        scheduledBackoffMs: 5_000,
+      },
       pageLeftDuringRetry: {
         beaconArrivedAfterMs: beacon === null ? null : round(beacon),
         nextPageSentAfterMs: pathCalls.length >= 3 ? round(pathCalls[2]!.at - nextPageAt) : null,

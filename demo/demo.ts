@@ -7,7 +7,13 @@ const log = document.getElementById('log')!;
 const say = (line: string): void => {
   log.textContent = `${new Date().toLocaleTimeString()}  ${line}\n${log.textContent}`;
 };
-for (const type of ['btc-checkout-status', 'btc-checkout-paid', 'btc-checkout-error', 'btc-checkout-unmatched', 'btc-checkout-claim'] as const) {
+for (const type of [
+  'btc-checkout-status',
+  'btc-checkout-paid',
+  'btc-checkout-error',
+  'btc-checkout-unmatched',
+  'btc-checkout-claim',
+] as const) {
   document.addEventListener(type, (event) => {
     const { invoice, ...detail } = (event as CustomEvent).detail;
     say(`${type} ${JSON.stringify(detail)}${invoice ? ` #${invoice.index} ${invoice.receivedSats}/${invoice.expectedSats} sats` : ''}`);
@@ -36,7 +42,10 @@ for (const checkout of document.querySelectorAll<HTMLElement>('btc-checkout')) {
   }
   const format = checkout.dataset.webhook;
   if (format && receiver) {
-    checkout.setAttribute('webhook', `${receiver}/${format}${format === 'blockchain-info' ? `?invoice_id=${checkout.getAttribute('order-id') ?? 'demo'}&secret=demo` : ''}`);
+    checkout.setAttribute(
+      'webhook',
+      `${receiver}/${format}${format === 'blockchain-info' ? `?invoice_id=${checkout.getAttribute('order-id') ?? 'demo'}&secret=demo` : ''}`,
+    );
     if (format !== 'json') checkout.setAttribute('webhook-format', format);
   }
 }
@@ -63,7 +72,7 @@ const due = (c: BtcCheckout): number => c.invoice!.dueSats || c.invoice!.expecte
 const actions: Record<string, (checkout: BtcCheckout) => Promise<unknown>> = {
   'Pay exact': (c) => pay(c, due(c)),
   'Pay half': (c) => pay(c, Math.floor(due(c) / 2)),
-  'Overpay': (c) => pay(c, Math.ceil(due(c) * 1.5)),
+  Overpay: (c) => pay(c, Math.ceil(due(c) * 1.5)),
   // Another buyer shown the same address, at another price: never this buyer's payment.
   'Another buyer pays': (c) => pay(c, 123_456),
   // The page is the buyer's: they drop the signed price and ask 1 sat. The page then believes a
@@ -122,27 +131,41 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-chain]'
 
 // The receiver's log: what each webhook claimed, and what the chain says.
 const receiverRows = document.getElementById('receiver')!;
-interface LogEntry { time: number; via: string; claim: string; orderId: string | null; verified: boolean; paid: boolean; status: string; reason: string | null; answer: string }
-const cell = (text: string, className = ''): HTMLTableCellElement => Object.assign(document.createElement('td'), { textContent: text, className });
+interface LogEntry {
+  time: number;
+  via: string;
+  claim: string;
+  orderId: string | null;
+  verified: boolean;
+  paid: boolean;
+  status: string;
+  reason: string | null;
+  answer: string;
+}
+const cell = (text: string, className = ''): HTMLTableCellElement =>
+  Object.assign(document.createElement('td'), { textContent: text, className });
 async function refreshReceiver(): Promise<void> {
   if (!receiver) return;
   // The receiver shows its log to the merchant only: the demo server fetches it for the page.
   const entries = (await (await fetch('/__receiver_log__')).json()) as LogEntry[];
   receiverRows.replaceChildren(
-    ...entries.slice(-30).reverse().map((entry) => {
-      const row = document.createElement('tr');
-      row.append(
-        cell(new Date(entry.time).toLocaleTimeString()),
-        cell(entry.via),
-        cell(entry.claim),
-        cell(entry.orderId ?? ''),
-        cell(entry.verified ? '✓ true' : '✗ false', entry.verified ? 'ok' : 'bad'),
-        cell(entry.paid ? 'paid' : 'not yet', entry.paid ? 'ok' : ''),
-        cell(entry.reason ?? ''),
-        cell(entry.answer),
-      );
-      return row;
-    }),
+    ...entries
+      .slice(-30)
+      .reverse()
+      .map((entry) => {
+        const row = document.createElement('tr');
+        row.append(
+          cell(new Date(entry.time).toLocaleTimeString()),
+          cell(entry.via),
+          cell(entry.claim),
+          cell(entry.orderId ?? ''),
+          cell(entry.verified ? '✓ true' : '✗ false', entry.verified ? 'ok' : 'bad'),
+          cell(entry.paid ? 'paid' : 'not yet', entry.paid ? 'ok' : ''),
+          cell(entry.reason ?? ''),
+          cell(entry.answer),
+        );
+        return row;
+      }),
   );
 }
 setInterval(() => void refreshReceiver().catch(() => undefined), 2_000);
@@ -151,7 +174,13 @@ setInterval(() => void refreshReceiver().catch(() => undefined), 2_000);
 document.getElementById('forge')!.onclick = async () => {
   const shop = checkouts[0]!;
   if (!receiver || !shop.invoice) return;
-  const forged = { ...shop.invoice, invoiceId: shop.invoice.id, status: 'paid', receivedSats: shop.invoice.expectedSats, txids: ['ab'.repeat(32)] };
+  const forged = {
+    ...shop.invoice,
+    invoiceId: shop.invoice.id,
+    status: 'paid',
+    receivedSats: shop.invoice.expectedSats,
+    txids: ['ab'.repeat(32)],
+  };
   await fetch(`${receiver}/json`, { method: 'POST', body: JSON.stringify(forged) });
   say('sent a forged "paid" webhook for order 1042');
   await refreshReceiver();

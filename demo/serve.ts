@@ -55,7 +55,12 @@ const devnetInfo: Plugin = {
     server.middlewares.use('/__price__', (request, response) => {
       const query = new URL(request.url ?? '/', 'http://demo').searchParams;
       response.setHeader('content-type', 'text/plain');
-      response.end(signPrice({ amount: query.get('amount') ?? '0', currency: query.get('currency') ?? 'BTC', item: query.get('item') ?? undefined }, PRICE_KEY));
+      response.end(
+        signPrice(
+          { amount: query.get('amount') ?? '0', currency: query.get('currency') ?? 'BTC', item: query.get('item') ?? undefined },
+          PRICE_KEY,
+        ),
+      );
     });
     server.middlewares.use('/__receiver_log__', async (_request, response) => {
       response.setHeader('content-type', 'application/json');
@@ -67,7 +72,9 @@ const devnetInfo: Plugin = {
 const vite = await createServer({ plugins: [devnetInfo], server: { port: Number(process.env.PORT ?? 5173) } });
 await vite.listen();
 const local = vite.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
-console.log(`\n  <btc-checkout> demo:  ${local}demo/\n  devnet (regtest):     ${devnet.url}/api  (control: ${devnet.url}/control)\n  webhook receiver:     ${receiver?.url ?? 'not started'}  (log: ${receiver?.url}/log)\n`);
+console.log(
+  `\n  <btc-checkout> demo:  ${local}demo/\n  devnet (regtest):     ${devnet.url}/api  (control: ${devnet.url}/control)\n  webhook receiver:     ${receiver?.url ?? 'not started'}  (log: ${receiver?.url}/log)\n`,
+);
 
 const stop = async (): Promise<void> => {
   await vite.close();

@@ -20,7 +20,15 @@ for (let i = 0; i < mappings.length; i++) {
   const line = lines[m.generatedLine - 1];
   const end = next && next.generatedLine === m.generatedLine ? next.generatedColumn : line.length;
   const source = (m.source || '(none)').replace(/^.*node_modules\//, '').replace(/^.*\/src\//, 'src/');
-  const group = process.env.FILES && !source.startsWith('src/') ? source : source.startsWith('src/') ? source : source.split('/').slice(0, source.startsWith('@') ? 2 : 1).join('/');
+  const group =
+    process.env.FILES && !source.startsWith('src/')
+      ? source
+      : source.startsWith('src/')
+        ? source
+        : source
+            .split('/')
+            .slice(0, source.startsWith('@') ? 2 : 1)
+            .join('/');
   bytes.set(group, (bytes.get(group) || 0) + (end - m.generatedColumn));
   text.set(group, (text.get(group) || '') + line.slice(m.generatedColumn, end));
 }

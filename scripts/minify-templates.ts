@@ -8,7 +8,12 @@ import type { Plugin } from 'vite';
 
 function squeeze(text: string, isCss: boolean): string {
   let out = text.replace(/\s*\n\s*/g, ' ');
-  if (isCss) out = out.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s*([{};,>])\s*/g, '$1').replace(/:\s+/g, ':').replace(/;}/g, '}');
+  if (isCss)
+    out = out
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/:\s+/g, ':')
+      .replace(/;}/g, '}');
   else out = out.replace(/>\s+</g, '><');
   return out;
 }

@@ -9,7 +9,8 @@ map.eachMapping((m) => mappings.push(m));
 mappings.sort((a, b) => a.generatedLine - b.generatedLine || a.generatedColumn - b.generatedColumn);
 let out = '';
 for (let i = 0; i < mappings.length; i++) {
-  const m = mappings[i], next = mappings[i + 1];
+  const m = mappings[i],
+    next = mappings[i + 1];
   const line = lines[m.generatedLine - 1];
   const end = next && next.generatedLine === m.generatedLine ? next.generatedColumn : line.length;
   if ((m.source || '').endsWith(process.argv[2])) out += line.slice(m.generatedColumn, end);

@@ -19,13 +19,21 @@ createServer(async (request, response) => {
   const id = String(payload?.invoiceId);
   const known = invoices.get(id);
   // The price is the one you signed (or, once known, the invoice's); what was paid, the chain's.
-  const result = await verifyPayment({ xpub: SHOP_XPUB, payload, api: API, priceKey: PRICE_KEY, expectedSats: known?.expectedSats, createdAt: known?.createdAt });
+  const result = await verifyPayment({
+    xpub: SHOP_XPUB,
+    payload,
+    api: API,
+    priceKey: PRICE_KEY,
+    expectedSats: known?.expectedSats,
+    createdAt: known?.createdAt,
+  });
   if (!known && result.expectedSats !== null && result.address !== null) {
     invoices.set(id, { address: result.address, expectedSats: result.expectedSats, createdAt: Date.now(), shipped: false });
   }
   const invoice = invoices.get(id);
   // Two invoices asking the same amount at the same address: their payment is settled by hand.
-  const twin = invoice && [...invoices].some(([other, o]) => other !== id && o.address === invoice.address && o.expectedSats === invoice.expectedSats);
+  const twin =
+    invoice && [...invoices].some(([other, o]) => other !== id && o.address === invoice.address && o.expectedSats === invoice.expectedSats);
   if (result.ok && invoice && !invoice.shipped && !twin && result.txids.every((txid) => (settled.get(txid) ?? id) === id)) {
     for (const txid of result.txids) settled.set(txid, id);
     invoice.shipped = true;

@@ -61,7 +61,12 @@ export function parseAccount(text: string, options: AccountOptions = {}): Receiv
   const resolved = resolveNetwork(network, allowed, 'xpub', `This key (${parsed.key.prefix})`);
   let chain = parsed.key.hdkey;
   for (const step of parsed.steps) chain = chain.deriveChild(step);
-  const idInput = new Uint8Array([...chain.publicKey!, ...chain.chainCode!, SCRIPT_TYPES.indexOf(parsed.scriptType), Object.keys(NETWORKS).indexOf(resolved)]);
+  const idInput = new Uint8Array([
+    ...chain.publicKey!,
+    ...chain.chainCode!,
+    SCRIPT_TYPES.indexOf(parsed.scriptType),
+    Object.keys(NETWORKS).indexOf(resolved),
+  ]);
   return {
     scriptType: parsed.scriptType,
     network: resolved,

@@ -132,7 +132,9 @@ async function usedAmong(
         count.rounds++;
         const page = parseApiJson(await rest.post(`/addresses/txs${after}`, JSON.stringify(addresses))) as BatchTx[];
         if (!Array.isArray(page)) throw notEsploraData();
-        for (const tx of page) for (const output of tx?.vout ?? []) if (wanted.has(output?.scriptpubkey_address as string)) used.add(output.scriptpubkey_address!);
+        for (const tx of page)
+          for (const output of tx?.vout ?? [])
+            if (wanted.has(output?.scriptpubkey_address as string)) used.add(output.scriptpubkey_address!);
         // A short page is the end. An empty one after a full page may be electrs' edge case (paged
         // after the last mempool transaction, the chain part comes back empty: m-rest.rs:1041-1059,
         // R4): the addresses not seen used yet are then asked one by one.
@@ -144,7 +146,8 @@ async function usedAmong(
         }
         // A full page may have been cut off (50 by default): read on after its last confirmed
         // transaction where it has one (paging after a mempool one is the edge case above).
-        const cursor = [...page].reverse().find((tx) => (tx as { status?: { confirmed?: boolean } }).status?.confirmed) ?? page[page.length - 1]!;
+        const cursor =
+          [...page].reverse().find((tx) => (tx as { status?: { confirmed?: boolean } }).status?.confirmed) ?? page[page.length - 1]!;
         after = `?after_txid=${cursor.txid}`;
       }
     } catch (error) {
@@ -214,7 +217,10 @@ export async function findLastUsed(
     const used = await usedAmong(rest, options, addresses, count, (checked, seen) => {
       let progress = windowLast;
       for (let i = 0; i < checked; i++) if (seen.has(addresses[i]!) && indices[i]! - progress <= gapLimit) progress = indices[i]!;
-      store.set(key, JSON.stringify({ ...readMemory(store, key), scan: { next: indices[checked - 1]! + 1, last: progress, at: options.now() } }));
+      store.set(
+        key,
+        JSON.stringify({ ...readMemory(store, key), scan: { next: indices[checked - 1]! + 1, last: progress, at: options.now() } }),
+      );
     });
     if (!used) continue;
     const before = last;
@@ -253,7 +259,9 @@ export async function allocateIndex(rest: RestClient, options: AllocationOptions
   const last = Math.max(scanned, readMemory(store, key).last);
   // What this device's memory says is held is skipped without asking; the claim decides the rest.
   const remembered = readMemory(store, key).held.filter((hold) => hold.until > now && hold.index > last);
-  const candidates = Array.from({ length: gapLimit }, (_, i) => last + 1 + i).filter((index) => !remembered.some((hold) => hold.index === index));
+  const candidates = Array.from({ length: gapLimit }, (_, i) => last + 1 + i).filter(
+    (index) => !remembered.some((hold) => hold.index === index),
+  );
   const until = now + Math.min(options.holdMs ?? HOLD_MAX_MS, HOLD_MAX_MS);
   while (candidates.length) {
     // Uniform among those left: the first pick is uniform over the whole free window.
@@ -264,7 +272,11 @@ export async function allocateIndex(rest: RestClient, options: AllocationOptions
     store.set(key, JSON.stringify({ last: Math.max(memory.last, last), held: [...held, { index, until }] } satisfies Memory));
     return { index, lastUsed: last, ...count };
   }
-  throw new CheckoutError('allocation', 'exhausted', `All ${gapLimit} addresses your wallet can see ahead are held by open invoices on this device. Wait for one to expire, or raise gap-limit (and your wallet's gap limit).`);
+  throw new CheckoutError(
+    'allocation',
+    'exhausted',
+    `All ${gapLimit} addresses your wallet can see ahead are held by open invoices on this device. Wait for one to expire, or raise gap-limit (and your wallet's gap limit).`,
+  );
 }
 
 /**
@@ -272,17 +284,30 @@ export async function allocateIndex(rest: RestClient, options: AllocationOptions
  * checkout was closed and gave it back. Resolves with whether this invoice holds it now (another
  * may have taken it meanwhile: buyers are then still told apart by their amount tags).
  */
-export async function holdIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'token' | 'claims' | 'lock' | 'now'>, index: number, until: number): Promise<boolean> {
+export async function holdIndex(
+  options: Pick<AllocationOptions, 'store' | 'key' | 'token' | 'claims' | 'lock' | 'now'>,
+  index: number,
+  until: number,
+): Promise<boolean> {
   const { store, key, token } = options;
   const now = options.now();
   if ((await (options.claims ?? storeClaims(store, options.lock)).claim(`${key}:${index}`, token, until, now)) !== token) return false;
   const memory = readMemory(store, key);
-  store.set(key, JSON.stringify({ ...memory, held: [...memory.held.filter((hold) => hold.until > now && hold.index !== index), { index, until }] } satisfies Memory));
+  store.set(
+    key,
+    JSON.stringify({
+      ...memory,
+      held: [...memory.held.filter((hold) => hold.until > now && hold.index !== index), { index, until }],
+    } satisfies Memory),
+  );
   return true;
 }
 
 /** Gives back an index held by {@link allocateIndex}: its invoice was never made, or was left unpaid. */
-export async function releaseIndex(options: Pick<AllocationOptions, 'store' | 'key' | 'token' | 'claims' | 'lock'>, index: number): Promise<void> {
+export async function releaseIndex(
+  options: Pick<AllocationOptions, 'store' | 'key' | 'token' | 'claims' | 'lock'>,
+  index: number,
+): Promise<void> {
   const { store, key } = options;
   await (options.claims ?? storeClaims(store, options.lock)).release(`${key}:${index}`, options.token);
   const memory = readMemory(store, key);

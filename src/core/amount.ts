@@ -54,7 +54,9 @@ export function parseAmount(text: string, unit: 'BTC' | 'sats'): number {
  */
 export function formatBtc(sats: number): string {
   const whole = Math.floor(sats / SATS_PER_BTC);
-  const fraction = String(sats % SATS_PER_BTC).padStart(8, '0').replace(/0+$/, '');
+  const fraction = String(sats % SATS_PER_BTC)
+    .padStart(8, '0')
+    .replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : String(whole);
 }
 

@@ -12,7 +12,16 @@ import { buriedBefore, reduceWatch, summarizeInvoice, type ChainEvent, type Invo
 import { createRestClient, type HttpError } from './chain/http.js';
 import { memoryStore, type Store } from './store.js';
 import type { LockFn } from './effects.js';
-import { invoiceKey, keepInvoice, newKept, parseKept, receiverIdOf, restoreInvoice, storeNewInvoice, type KeptInvoice } from './kept-invoice.js';
+import {
+  invoiceKey,
+  keepInvoice,
+  newKept,
+  parseKept,
+  receiverIdOf,
+  restoreInvoice,
+  storeNewInvoice,
+  type KeptInvoice,
+} from './kept-invoice.js';
 import { storeClaims, type DeviceClaims } from './claims.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { allocationHold, openInvoice } from './open-invoice.js';
@@ -135,7 +144,12 @@ const PAID_CLAIM_MS = 30 * 24 * 3_600_000;
 
 /** The payment view of an invoice: the amount still due, at its address. */
 export function paymentView(invoice: Invoice, config: Pick<CheckoutConfig, 'label' | 'message'>): PaymentView {
-  const request = { address: invoice.address, sats: invoice.expectedSats ? invoice.dueSats : null, label: config.label, message: config.message };
+  const request = {
+    address: invoice.address,
+    sats: invoice.expectedSats ? invoice.dueSats : null,
+    label: config.label,
+    message: config.message,
+  };
   return Object.freeze({ ...request, uri: formatBip21(request), qrText: formatBip21(request, true) });
 }
 
@@ -233,7 +247,12 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     // The allocation scan just found this address unused: that is its history, and the QR need
     // not wait for anything more (one round trip with the batch endpoint).
     if (!restored && scannedUnusedAt !== null && watch.baseline === null) {
-      watch = reduceWatch(watch, { type: 'snapshot', txs: [], tipHeight: null, complete: true, requestedAt: scannedUnusedAt }, effects.now(), policy);
+      watch = reduceWatch(
+        watch,
+        { type: 'snapshot', txs: [], tipHeight: null, complete: true, requestedAt: scannedUnusedAt },
+        effects.now(),
+        policy,
+      );
     }
 
     // An abandoned checkout gives its address back (D02b); shown again, its invoice takes it again.
@@ -287,7 +306,11 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
       const next = reduceWatch(watch, event, effects.now(), policy);
       // A listing that left out a mempool transaction it could not yet be believed about: ask
       // again once it can, or a replaced payment could stay on screen while the socket is quiet.
-      if (event.type === 'snapshot' && next.baseline && next.txs.some((tx) => (tx.height === null || event.complete) && !event.txs.some((listed) => listed.txid === tx.txid))) {
+      if (
+        event.type === 'snapshot' &&
+        next.baseline &&
+        next.txs.some((tx) => (tx.height === null || event.complete) && !event.txs.some((listed) => listed.txid === tx.txid))
+      ) {
         watcher?.verifyLater();
       }
       if (next === watch && state.invoice) return;
@@ -305,11 +328,14 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
     const armExpiry = (): void => {
       if (policy.expiresAt === null) return;
       const wait = policy.expiresAt - effects.now();
-      expiryTimer = effects.setTimeout(() => {
-        expiryTimer = null;
-        if (effects.now() < policy.expiresAt!) return armExpiry();
-        apply({ type: 'tick' });
-      }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
+      expiryTimer = effects.setTimeout(
+        () => {
+          expiryTimer = null;
+          if (effects.now() < policy.expiresAt!) return armExpiry();
+          apply({ type: 'tick' });
+        },
+        Math.min(Math.max(wait, 0), MAX_TIMER_MS),
+      );
     };
 
     apply({ type: 'tick' });
@@ -322,7 +348,9 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
         // Without a history yet (a given index, a fixed address, a kept invoice that never got one),
         // list the address at once: the QR never waits for the socket.
         listNow: watch.baseline === null,
-        isHistory: (tx) => !!watch.baseline?.includes(tx.txid) || (buriedBefore(tx, watch.baselineTip) && !watch.txs.some((known) => known.txid === tx.txid)),
+        isHistory: (tx) =>
+          !!watch.baseline?.includes(tx.txid) ||
+          (buriedBefore(tx, watch.baselineTip) && !watch.txs.some((known) => known.txid === tx.txid)),
         pollMs: () => POLL_MS[state.status],
         onEvent: apply,
         onConnection: (connection) => state.connection !== connection && setState({ connection }),

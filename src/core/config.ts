@@ -120,11 +120,16 @@ const LOCAL_HOST = /^(localhost|[^.]+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  */
 function checkReachable(text: string, source: ErrorSource, pageSecure: boolean | null | undefined): void {
   const [, scheme = '', authority = ''] = /^([a-z]+):\/\/([^/?#]*)/i.exec(text) ?? [];
-  if (authority.includes('@')) fail(source, 'credentials', `${source} must not carry a user name or password: browsers refuse to open such URLs.`);
+  if (authority.includes('@'))
+    fail(source, 'credentials', `${source} must not carry a user name or password: browsers refuse to open such URLs.`);
   const host = authority.replace(/:\d*$/, '');
   const plain = scheme.toLowerCase() === 'http' || scheme.toLowerCase() === 'ws';
   if (pageSecure && plain && !LOCAL_HOST.test(host)) {
-    fail(source, 'insecure', `${source} is a plain ${scheme}:// URL on an https page: the browser blocks it as mixed content. Use ${scheme.toLowerCase() === 'http' ? 'https' : 'wss'}://.`);
+    fail(
+      source,
+      'insecure',
+      `${source} is a plain ${scheme}:// URL on an https page: the browser blocks it as mixed content. Use ${scheme.toLowerCase() === 'http' ? 'https' : 'wss'}://.`,
+    );
   }
 }
 
@@ -134,7 +139,8 @@ export const MAX_TEXT = 200;
 /** `label` and `message`: shown as text and put in the BIP 21 URI; at most {@link MAX_TEXT} characters. */
 function parseText(text: string | null | undefined, source: 'label' | 'message'): string | null {
   if (!present(text)) return null;
-  if ([...text.trim()].length > MAX_TEXT) fail(source, 'out-of-range', `${source} is at most ${MAX_TEXT} characters, so that the request fits in a QR code.`);
+  if ([...text.trim()].length > MAX_TEXT)
+    fail(source, 'out-of-range', `${source} is at most ${MAX_TEXT} characters, so that the request fits in a QR code.`);
   return text.trim();
 }
 
@@ -167,7 +173,13 @@ export function parseWs(text: string | null | undefined, apis: readonly string[]
  * mistakes), and json (default), blockonomics or blockchain-info. The GET formats carry the
  * order id in the URL, as `order_id`, beside the URL's own parameters.
  */
-export function parseWebhook(url: string | null | undefined, format: string | null | undefined, orderId: string | null, extra: Record<string, string | null> = {}, pageSecure?: boolean | null): Webhook | null {
+export function parseWebhook(
+  url: string | null | undefined,
+  format: string | null | undefined,
+  orderId: string | null,
+  extra: Record<string, string | null> = {},
+  pageSecure?: boolean | null,
+): Webhook | null {
   const kind = (present(format) ? format.trim().toLowerCase() : 'json') as WebhookFormat;
   if (!WEBHOOK_FORMATS.includes(kind)) fail('webhook-format', 'invalid', `webhook-format must be ${WEBHOOK_FORMATS.join(', ')}.`);
   if (!present(url)) return present(format) ? fail('webhook', 'missing', 'webhook-format needs a webhook URL.') : null;
@@ -175,12 +187,20 @@ export function parseWebhook(url: string | null | undefined, format: string | nu
   checkReachable(url.trim(), 'webhook', pageSecure);
   const base = url.trim();
   // The GET formats carry what the receiver needs to know the order and its price in the URL.
-  const query = Object.fromEntries(Object.entries({ order_id: orderId, ...extra }).filter((entry): entry is [string, string] => entry[1] !== null));
+  const query = Object.fromEntries(
+    Object.entries({ order_id: orderId, ...extra }).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
   return { url: kind !== 'json' && Object.keys(query).length ? withQuery(base, query) : base, format: kind };
 }
 
 /** A whole number in [min, max], or `fallback` when absent. */
-function parseWhole(text: string | null | undefined, source: 'confirmations' | 'gap-limit', min: number, max: number, fallback: number): number {
+function parseWhole(
+  text: string | null | undefined,
+  source: 'confirmations' | 'gap-limit',
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (!present(text)) return fallback;
   if (!/^\s*\d+\s*$/.test(text) || Number(text) < min || Number(text) > max) {
     fail(source, 'out-of-range', `${source} must be a whole number from ${min} to ${max}.`);
@@ -223,7 +243,8 @@ function parseFiat(text: string): Decimal {
  */
 export function refusePrivateInput(input: CheckoutInput): void {
   for (const [name, value] of Object.entries(input)) {
-    if (typeof value === 'string' && present(value)) refusePrivateMaterial(value, attributeOf(name), name === 'xpub' || name === 'address' ? 'key' : 'text');
+    if (typeof value === 'string' && present(value))
+      refusePrivateMaterial(value, attributeOf(name), name === 'xpub' || name === 'address' ? 'key' : 'text');
   }
 }
 
@@ -242,12 +263,17 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   if (present(xpub)) {
     const account = parseAccount(xpub, { network, addressType });
     if (present(index) && present(indexUrl)) fail('index-url', 'conflict', 'Set either index or index-url, not both.');
-    if (present(indexUrl) && !HTTP_URL.test(indexUrl.trim())) fail('index-url', 'invalid', 'index-url must be an http(s) URL of your server.');
+    if (present(indexUrl) && !HTTP_URL.test(indexUrl.trim()))
+      fail('index-url', 'invalid', 'index-url must be an http(s) URL of your server.');
     if (present(indexUrl)) checkReachable(indexUrl.trim(), 'index-url', input.pageSecure);
     receiver = { kind: 'account', account, index: parseIndex(index), indexUrl: present(indexUrl) ? indexUrl.trim() : null };
     resolvedNetwork = account.network;
   } else if (present(address)) {
-    for (const [name, value] of [['address-type', addressType], ['index', index], ['index-url', indexUrl]] as const) {
+    for (const [name, value] of [
+      ['address-type', addressType],
+      ['index', index],
+      ['index-url', indexUrl],
+    ] as const) {
       if (present(value)) fail(name, 'conflict', `${name} applies to an xpub, not to a fixed address.`);
     }
     const parsed = parseAddress(address, network);
@@ -259,9 +285,12 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   // A signed price gives amount and currency; attributes written beside it must agree with it.
   const signed = present(input.priceToken) ? readPriceToken(input.priceToken) : null;
   if (signed) {
-    if (present(input.amount) && !sameDecimal(input.amount, signed.amount)) fail('price-token', 'conflict', 'amount differs from the price in price-token: remove it, the token gives the price.');
-    if (present(input.currency) && parseCurrency(input.currency) !== signed.currency) fail('price-token', 'conflict', 'currency differs from the price in price-token: remove it, the token gives the price.');
-    if (present(input.item) && input.item.trim() !== signed.item) fail('price-token', 'conflict', 'item differs from the item in price-token.');
+    if (present(input.amount) && !sameDecimal(input.amount, signed.amount))
+      fail('price-token', 'conflict', 'amount differs from the price in price-token: remove it, the token gives the price.');
+    if (present(input.currency) && parseCurrency(input.currency) !== signed.currency)
+      fail('price-token', 'conflict', 'currency differs from the price in price-token: remove it, the token gives the price.');
+    if (present(input.item) && input.item.trim() !== signed.item)
+      fail('price-token', 'conflict', 'item differs from the item in price-token.');
   }
   const amountText = signed?.amount ?? input.amount;
   const currency = signed?.currency ?? parseCurrency(input.currency);
@@ -270,7 +299,8 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   const isFiat = currency !== 'BTC' && currency !== 'sats';
   if (isFiat && !present(amountText)) fail('amount', 'missing', `A price in ${currency} needs an amount.`);
   const apis = parseApis(input.api, resolvedNetwork, input.pageSecure);
-  if (present(input.rates) && !HTTP_URL.test(input.rates.trim())) fail('rates', 'invalid', 'rates must be an http(s) URL returning prices like /v1/prices.');
+  if (present(input.rates) && !HTTP_URL.test(input.rates.trim()))
+    fail('rates', 'invalid', 'rates must be an http(s) URL returning prices like /v1/prices.');
   if (present(input.rates)) checkReachable(input.rates.trim(), 'rates', input.pageSecure);
   const orderId = present(input.orderId) ? input.orderId.trim() : null;
   if (orderId && orderId.length > 128) fail('order-id', 'invalid', 'order-id is at most 128 characters.');
@@ -279,17 +309,35 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   // On a shared address another buyer's exact payment can have any amount (their price, their
   // tag): only an exact match can count, so neither switch can work there.
   if (shared && input.exactAmount) {
-    fail('exact-amount', 'conflict', 'exact-amount needs an address no other buyer is shown (set index or index-url): on a shared address the amount tag is what tells buyers apart.');
+    fail(
+      'exact-amount',
+      'conflict',
+      'exact-amount needs an address no other buyer is shown (set index or index-url): on a shared address the amount tag is what tells buyers apart.',
+    );
   }
   if (shared && toleranceBasisPoints) {
-    fail('tolerance', 'conflict', 'tolerance needs an address no other buyer is shown (set index or index-url): on a shared address only the exact amount can count.');
+    fail(
+      'tolerance',
+      'conflict',
+      'tolerance needs an address no other buyer is shown (set index or index-url): on a shared address only the exact amount can count.',
+    );
   }
-  const webhook = parseWebhook(input.webhook, input.webhookFormat, orderId, { item, price_token: signed ? input.priceToken!.trim() : null }, input.pageSecure);
+  const webhook = parseWebhook(
+    input.webhook,
+    input.webhookFormat,
+    orderId,
+    { item, price_token: signed ? input.priceToken!.trim() : null },
+    input.pageSecure,
+  );
   // Blockonomics' and Blockchain.com's callbacks name the order by its address, as their servers
   // gave every order its own: on a shared address, a receiver written for them would credit the
   // wrong order.
   if (shared && webhook && webhook.format !== 'json') {
-    fail('webhook-format', 'conflict', `The ${webhook.format} format names an order by its address: it needs an address no other buyer is shown (set index or index-url), or use the json format.`);
+    fail(
+      'webhook-format',
+      'conflict',
+      `The ${webhook.format} format names an order by its address: it needs an address no other buyer is shown (set index or index-url), or use the json format.`,
+    );
   }
   return {
     receiver,

@@ -9,7 +9,7 @@ import { fail, type ErrorSource } from './errors.js';
 import { parseExtendedKey, refusePrivateMaterial, type ExtendedKey, type ScriptType } from './keys.js';
 
 // BIP 380: three groups of 32 characters, ordered so that the checksum catches likely errors.
-const INPUT_CHARSET = "0123456789()[],'/*abcdefgh@:$%{}IJKLMNOPQRSTUVWXYZ&+-.;<=>?!^_|~ijklmnopqrstuvwxyzABCDEFGH`#\"\\ ";
+const INPUT_CHARSET = '0123456789()[],\'/*abcdefgh@:$%{}IJKLMNOPQRSTUVWXYZ&+-.;<=>?!^_|~ijklmnopqrstuvwxyzABCDEFGH`#"\\ ';
 const CHECKSUM_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 const GENERATOR = [0xf5dee51989n, 0xa9fdca3312n, 0x1bab10e32dn, 0x3706b1677an, 0x644d626ffdn];
 
@@ -63,7 +63,11 @@ export interface Descriptor {
 const HARDENED_OFFSET = 0x80000000;
 
 const hardened = (source: ErrorSource): never =>
-  fail(source, 'hardened', "Hardened steps after the key (/0'/*, /0h/*, /*h) cannot be done from a public key: use unhardened ones, like /0/*.");
+  fail(
+    source,
+    'hardened',
+    "Hardened steps after the key (/0'/*, /0h/*, /*h) cannot be done from a public key: use unhardened ones, like /0/*.",
+  );
 const STEP = /^(\d+)(['hH]?)$/;
 
 /** True when the text is written as a descriptor rather than a bare key. */
@@ -89,17 +93,21 @@ export function parseDescriptor(text: string, source: ErrorSource = 'xpub'): Des
     depth += char === '(' ? 1 : char === ')' ? -1 : 0;
     if (depth < 0) break;
   }
-  if (depth !== 0) fail(source, 'syntax', 'The descriptor\'s parentheses do not match: copy it again from your wallet.');
+  if (depth !== 0) fail(source, 'syntax', "The descriptor's parentheses do not match: copy it again from your wallet.");
   if (/^(sh\()?(wsh|multi|sortedmulti|multi_a|sortedmulti_a)\(/.test(body)) {
     fail(source, 'multisig', 'Multisig descriptors (multi, sortedmulti, wsh) are not supported yet.');
   }
-  const match =
-    /^(pkh|wpkh|tr)\((.*)\)$/.exec(body) ?? /^sh\((wpkh)\((.*)\)\)$/.exec(body);
+  const match = /^(pkh|wpkh|tr)\((.*)\)$/.exec(body) ?? /^sh\((wpkh)\((.*)\)\)$/.exec(body);
   if (!match) {
     fail(source, 'unsupported', 'Only pkh(), sh(wpkh()), wpkh() and tr() descriptors are supported.');
   }
-  const scriptType: ScriptType =
-    body.startsWith('sh(') ? 'p2sh-p2wpkh' : match[1] === 'pkh' ? 'p2pkh' : match[1] === 'wpkh' ? 'p2wpkh' : 'p2tr';
+  const scriptType: ScriptType = body.startsWith('sh(')
+    ? 'p2sh-p2wpkh'
+    : match[1] === 'pkh'
+      ? 'p2pkh'
+      : match[1] === 'wpkh'
+        ? 'p2wpkh'
+        : 'p2tr';
   const expression = match[2]!;
   if (scriptType === 'p2tr' && expression.includes(',')) {
     fail(source, 'unsupported', 'Taproot script trees are not supported: use tr(KEY/0/*).');

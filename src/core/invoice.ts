@@ -13,15 +13,7 @@ import type { NetworkName } from './networks.js';
  * `loading` → `awaiting` → `underpaid` → `unconfirmed` → `confirming` → `paid`;
  * `expired` when nothing full arrived in time; `error` when the checkout cannot work.
  */
-export type InvoiceStatus =
-  | 'loading'
-  | 'awaiting'
-  | 'underpaid'
-  | 'unconfirmed'
-  | 'confirming'
-  | 'paid'
-  | 'expired'
-  | 'error';
+export type InvoiceStatus = 'loading' | 'awaiting' | 'underpaid' | 'unconfirmed' | 'confirming' | 'paid' | 'expired' | 'error';
 
 /** Blockonomics' status codes: −1 nothing received, 0 unconfirmed, 1 partially confirmed, 2 confirmed. */
 export type BlockonomicsCode = -1 | 0 | 1 | 2;
@@ -73,7 +65,13 @@ export type ChainEvent =
    * server cache), never newer. `tipHeight` is null when the listing came without a tip (the
    * allocation scan).
    */
-  | { readonly type: 'snapshot'; readonly txs: readonly ChainTx[]; readonly tipHeight: number | null; readonly complete: boolean; readonly requestedAt?: number }
+  | {
+      readonly type: 'snapshot';
+      readonly txs: readonly ChainTx[];
+      readonly tipHeight: number | null;
+      readonly complete: boolean;
+      readonly requestedAt?: number;
+    }
   /** Transactions seen in the mempool or in a block. */
   | { readonly type: 'txs'; readonly txs: readonly ChainTx[] }
   /** Transactions that left the mempool unmined: replaced (RBF), evicted or double-spent. */
@@ -209,7 +207,10 @@ const sum = (txs: readonly ChainTx[]): number => txs.reduce((total, tx) => total
  *   paid a wrong amount is told so and can claim it, for the merchant to settle by hand. An open
  *   amount on a shared address cannot be told apart from anyone else's payment: nothing counts.
  */
-export function attributePayments<T extends Pick<ChainTx, 'valueSats'>>(txs: readonly T[], policy: Pick<InvoicePolicy, 'expectedSats' | 'shared'>): { counted: T[]; unmatched: T[] } {
+export function attributePayments<T extends Pick<ChainTx, 'valueSats'>>(
+  txs: readonly T[],
+  policy: Pick<InvoicePolicy, 'expectedSats' | 'shared'>,
+): { counted: T[]; unmatched: T[] } {
   const paying = txs.filter((tx) => tx.valueSats > 0);
   if (!policy.shared) return { counted: paying, unmatched: [] };
   const match = policy.expectedSats > 0 ? paying.find((tx) => tx.valueSats === policy.expectedSats) : undefined;
@@ -252,9 +253,7 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
     if (baseline!.includes(tx.txid)) return true;
     // Once taken as new, a transaction stays new: a reorg can mine it again at or below the old tip.
     if (known.has(tx.txid)) return false;
-    const old =
-      buriedBefore(tx, baselineTip) ||
-      (tx.spends ?? []).some((outpoint) => baselineSpends.includes(outpoint));
+    const old = buriedBefore(tx, baselineTip) || (tx.spends ?? []).some((outpoint) => baselineSpends.includes(outpoint));
     if (old) alsoHistory.push(tx.txid);
     return old;
   };
@@ -294,7 +293,10 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
         return kept(seen, now);
       };
       // Known transactions keep their place, so "the first exact payment" stays the same one.
-      txs = [...txs.map(updated).filter((tx): tx is ChainTx => tx !== null), ...[...listed.values()].filter((tx) => !known.has(tx.txid)).map((tx) => kept(tx, now))];
+      txs = [
+        ...txs.map(updated).filter((tx): tx is ChainTx => tx !== null),
+        ...[...listed.values()].filter((tx) => !known.has(tx.txid)).map((tx) => kept(tx, now)),
+      ];
       // The tip never goes back on a listing's word: only the socket reports reorgs.
       tipHeight = highest(tipHeight, event.tipHeight);
       break;
@@ -391,8 +393,7 @@ export function summarizeInvoice(base: InvoiceBase, policy: InvoicePolicy, watch
     }
   }
   // As BTCPay does: a zero-confirmation payment is only trusted when it cannot be replaced.
-  const required =
-    policy.confirmations === 0 && txs.some((tx) => tx.rbf && tx.height === null) ? 1 : policy.confirmations;
+  const required = policy.confirmations === 0 && txs.some((tx) => tx.rbf && tx.height === null) ? 1 : policy.confirmations;
   const isFull = received >= full && received > 0;
   return Object.freeze({
     ...base,
@@ -407,7 +408,12 @@ export function summarizeInvoice(base: InvoiceBase, policy: InvoicePolicy, watch
     txids: Object.freeze(txs.map((tx) => tx.txid)),
     unmatched: Object.freeze(
       unmatched.map((tx) =>
-        Object.freeze({ txid: tx.txid, sats: tx.valueSats, confirmations: confirmationsOf(tx, tipHeight), claimed: claims.includes(tx.txid) }),
+        Object.freeze({
+          txid: tx.txid,
+          sats: tx.valueSats,
+          confirmations: confirmationsOf(tx, tipHeight),
+          claimed: claims.includes(tx.txid),
+        }),
       ),
     ),
     expiresAt: policy.expiresAt,

@@ -32,7 +32,8 @@ const INVOICE_KEY = 'btc-checkout:invoice:';
 const FINISHED_SHOWN_MS = 3_600_000;
 
 /** The key or address a configuration pays to. */
-export const receiverIdOf = ({ receiver }: CheckoutConfig): string => (receiver.kind === 'account' ? receiver.account.id : receiver.address);
+export const receiverIdOf = ({ receiver }: CheckoutConfig): string =>
+  receiver.kind === 'account' ? receiver.account.id : receiver.address;
 
 /** Where the invoice of this configuration is kept: per order, or per receiver, index and price. */
 export function invoiceKey(config: CheckoutConfig): string {
@@ -84,7 +85,12 @@ export function parseKept(text: string | null): KeptInvoice | null {
   if (!isKeptInvoice(record)) return null;
   // Invoices kept by older versions lack the fields added since.
   const base = { ...record.base, item: record.base.item ?? null, priceToken: record.base.priceToken ?? null };
-  return { ...record, base, paidAnnounced: record.paidAnnounced === true, claims: Array.isArray(record.claims) ? record.claims.filter((txid) => typeof txid === 'string') : [] };
+  return {
+    ...record,
+    base,
+    paidAnnounced: record.paidAnnounced === true,
+    claims: Array.isArray(record.claims) ? record.claims.filter((txid) => typeof txid === 'string') : [],
+  };
 }
 
 /**

@@ -21,16 +21,36 @@ export const SCRIPT_TYPES: readonly ScriptType[] = ['p2pkh', 'p2sh-p2wpkh', 'p2w
 
 /** SLIP-132 version bytes, by the prefix they produce in Base58. */
 const VERSIONS: Readonly<Record<string, number>> = {
-  xpub: 0x0488b21e, xprv: 0x0488ade4, ypub: 0x049d7cb2, yprv: 0x049d7878,
-  zpub: 0x04b24746, zprv: 0x04b2430c, Ypub: 0x0295b43f, Yprv: 0x0295b005,
-  Zpub: 0x02aa7ed3, Zprv: 0x02aa7a99, tpub: 0x043587cf, tprv: 0x04358394,
-  upub: 0x044a5262, uprv: 0x044a4e28, vpub: 0x045f1cf6, vprv: 0x045f18bc,
-  Upub: 0x024289ef, Uprv: 0x024285b5, Vpub: 0x02575483, Vprv: 0x02575048,
+  xpub: 0x0488b21e,
+  xprv: 0x0488ade4,
+  ypub: 0x049d7cb2,
+  yprv: 0x049d7878,
+  zpub: 0x04b24746,
+  zprv: 0x04b2430c,
+  Ypub: 0x0295b43f,
+  Yprv: 0x0295b005,
+  Zpub: 0x02aa7ed3,
+  Zprv: 0x02aa7a99,
+  tpub: 0x043587cf,
+  tprv: 0x04358394,
+  upub: 0x044a5262,
+  uprv: 0x044a4e28,
+  vpub: 0x045f1cf6,
+  vprv: 0x045f18bc,
+  Upub: 0x024289ef,
+  Uprv: 0x024285b5,
+  Vpub: 0x02575483,
+  Vprv: 0x02575048,
 };
 
 /** Script type implied by a single-sig SLIP-132 prefix's first letter. */
 const PREFIX_SCRIPT: Readonly<Record<string, ScriptType>> = {
-  x: 'p2pkh', t: 'p2pkh', y: 'p2sh-p2wpkh', u: 'p2sh-p2wpkh', z: 'p2wpkh', v: 'p2wpkh',
+  x: 'p2pkh',
+  t: 'p2pkh',
+  y: 'p2sh-p2wpkh',
+  u: 'p2sh-p2wpkh',
+  z: 'p2wpkh',
+  v: 'p2wpkh',
 };
 
 export interface ExtendedKey {
@@ -56,12 +76,54 @@ const MINI_KEY = new RegExp(`^S(${BASE58}{21}|${BASE58}{29,30})$`);
 const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u2060-\u2064\uFEFF]/g;
 /** Cyrillic and Greek letters that look like the Latin ones of a key prefix (xprv, tprv…). */
 const LOOKALIKES: Readonly<Record<string, string>> = {
-  а: 'a', в: 'B', е: 'e', к: 'k', м: 'M', н: 'H', о: 'o', р: 'p', с: 'c', т: 'T', у: 'y', х: 'x', ѕ: 's', і: 'i', ј: 'j', ԛ: 'q', ԝ: 'w',
-  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', У: 'Y',
-  α: 'a', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ν: 'v', κ: 'k', Κ: 'K', Ρ: 'P', Τ: 'T', Χ: 'X', Υ: 'Y', Ζ: 'Z', Ο: 'O',
+  а: 'a',
+  в: 'B',
+  е: 'e',
+  к: 'k',
+  м: 'M',
+  н: 'H',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 'T',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ј: 'j',
+  ԛ: 'q',
+  ԝ: 'w',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  Х: 'X',
+  У: 'Y',
+  α: 'a',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ν: 'v',
+  κ: 'k',
+  Κ: 'K',
+  Ρ: 'P',
+  Τ: 'T',
+  Χ: 'X',
+  Υ: 'Y',
+  Ζ: 'Z',
+  Ο: 'O',
 };
 
-const NEVER = ' and must never be put on a web page. Move your funds to a new wallet, then use only its extended public key (xpub, zpub…) here.';
+const NEVER =
+  ' and must never be put on a web page. Move your funds to a new wallet, then use only its extended public key (xpub, zpub…) here.';
 
 const refusePrivate = (source: ErrorSource): never =>
   fail(source, 'private-key', `This is a private key: anyone who reads the page can spend with it,${NEVER}`);
@@ -101,11 +163,17 @@ const SEED_WORD = /^[\p{L}\p{M}]{1,8}$/u;
  * refused: an extended private key, a WIF or mini key.
  */
 export function refusePrivateMaterial(text: string, source: ErrorSource, kind: 'key' | 'text' = 'key'): void {
-  const seen = text.normalize('NFKC').replace(INVISIBLE, '').replace(/./gu, (char) => LOOKALIKES[char] ?? char);
+  const seen = text
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(/./gu, (char) => LOOKALIKES[char] ?? char);
   // A key broken by spaces or line breaks is still the key.
   const joined = seen.replace(/\s+/g, '');
   const tokens = seen.split(/[()[\],/#<>;*'"`\s]+/).filter(Boolean);
-  const strong = PRIVATE_EXTENDED.test(seen) || PRIVATE_EXTENDED.test(joined) || tokens.some((token) => WIF_TOKEN.test(token) || isMiniKey(token) || isExtendedPrivate(token));
+  const strong =
+    PRIVATE_EXTENDED.test(seen) ||
+    PRIVATE_EXTENDED.test(joined) ||
+    tokens.some((token) => WIF_TOKEN.test(token) || isMiniKey(token) || isExtendedPrivate(token));
   if (strong) refusePrivate(source);
   if (kind === 'text') return;
   const words = wordsOf(seen);
@@ -119,7 +187,9 @@ export function refusePrivateMaterial(text: string, source: ErrorSource, kind: '
     WIF_TOKEN.test(joined) ||
     isMiniKey(joined) ||
     // 64 hex digits inside tr() are an x-only public key (BIP 386); anywhere else, a secret.
-    tokens.some((token, i) => HEX_SECRET.test(token) && !(token.replace(/^0x/, '').length === 64 && /^(raw)?tr$/i.test(tokens[i - 1] ?? '')))
+    tokens.some(
+      (token, i) => HEX_SECRET.test(token) && !(token.replace(/^0x/, '').length === 64 && /^(raw)?tr$/i.test(tokens[i - 1] ?? '')),
+    )
   ) {
     refusePrivate(source);
   }
@@ -136,9 +206,13 @@ export function parseExtendedKey(text: string, source: ErrorSource = 'xpub'): Ex
   try {
     bytes = base58check.decode(text);
   } catch {
-    return fail(source, 'checksum', /^[xyztuvYZUV]pub/.test(text)
-      ? 'The extended public key has a bad checksum: copy it again from your wallet.'
-      : 'This is not an extended public key (xpub, ypub, zpub…) or a descriptor.');
+    return fail(
+      source,
+      'checksum',
+      /^[xyztuvYZUV]pub/.test(text)
+        ? 'The extended public key has a bad checksum: copy it again from your wallet.'
+        : 'This is not an extended public key (xpub, ypub, zpub…) or a descriptor.',
+    );
   }
   if (bytes.length !== 78) {
     fail(source, 'length', `An extended key is 78 bytes; this one is ${bytes.length}.`);

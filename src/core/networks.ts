@@ -34,8 +34,7 @@ export const NETWORKS: Readonly<Record<NetworkName, Network>> = {
   regtest: test('regtest', 'bcrt', null),
 };
 
-export const isNetworkName = (value: string): value is NetworkName =>
-  Object.prototype.hasOwnProperty.call(NETWORKS, value);
+export const isNetworkName = (value: string): value is NetworkName => Object.prototype.hasOwnProperty.call(NETWORKS, value);
 
 /**
  * Resolves a network name against what the key or address allows. `allowed[0]` is the

@@ -48,7 +48,10 @@ const ACCOUNT_KEY = 'btc-checkout:account:';
  * `{"index": 17}` and optionally `"address"`, which must be the one this key derives there (so a
  * server configured with another key is caught before anyone pays).
  */
-export async function fetchIndex(config: CheckoutConfig, deps: Pick<OpenInvoiceDeps, 'fetch' | 'now' | 'setTimeout' | 'clearTimeout'>): Promise<number> {
+export async function fetchIndex(
+  config: CheckoutConfig,
+  deps: Pick<OpenInvoiceDeps, 'fetch' | 'now' | 'setTimeout' | 'clearTimeout'>,
+): Promise<number> {
   const { receiver } = config;
   if (receiver.kind !== 'account' || !receiver.indexUrl) throw new TypeError('fetchIndex needs a key and an index-url');
   const server = createRestClient([receiver.indexUrl], deps, 'index-url');
@@ -64,7 +67,11 @@ export async function fetchIndex(config: CheckoutConfig, deps: Pick<OpenInvoiceD
   }
   if (answer.address !== undefined && answer.address !== deriveAddress(receiver.account, answer.index)) {
     // Not retried: the server and the page are configured with different keys.
-    throw new CheckoutError('index-url', 'conflict', `index-url gave index ${answer.index} for another address than this key derives there: the server and the page use different keys.`);
+    throw new CheckoutError(
+      'index-url',
+      'conflict',
+      `index-url gave index ${answer.index} for another address than this key derives there: the server and the page use different keys.`,
+    );
   }
   return answer.index;
 }
@@ -74,7 +81,12 @@ export async function fetchIndex(config: CheckoutConfig, deps: Pick<OpenInvoiceD
  * when its checkout closes with nothing paid (D02b: abandoned checkouts would otherwise hold the
  * whole window), and taken again when the invoice is shown again.
  */
-export function allocationHold(config: CheckoutConfig, base: InvoiceBase, policy: InvoicePolicy, deps: Pick<OpenInvoiceDeps, 'store' | 'claims' | 'now'>): { release(): Promise<void>; renew(): Promise<boolean> } | null {
+export function allocationHold(
+  config: CheckoutConfig,
+  base: InvoiceBase,
+  policy: InvoicePolicy,
+  deps: Pick<OpenInvoiceDeps, 'store' | 'claims' | 'now'>,
+): { release(): Promise<void>; renew(): Promise<boolean> } | null {
   const { receiver } = config;
   if (receiver.kind !== 'account' || receiver.index !== null || receiver.indexUrl !== null || base.index === null) return null;
   const memory = { store: deps.store, key: `${ACCOUNT_KEY}${receiverIdOf(config)}`, claims: deps.claims, token: base.id, now: deps.now };
@@ -122,7 +134,9 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
     if (config.fiat) {
       const { currency, amount, text } = config.fiat;
       // Prices only where they are served: a base that answers 404 (an Esplora in a mixed list) is passed over.
-      const prices = config.ratesUrl ? createRestClient([config.ratesUrl], deps, 'rates') : createRestClient(config.apis, deps, 'rates', { failOverOn: [404] });
+      const prices = config.ratesUrl
+        ? createRestClient([config.ratesUrl], deps, 'rates')
+        : createRestClient(config.apis, deps, 'rates', { failOverOn: [404] });
       const price = await deps.retrying(() => fetchPrice(prices, config.ratesUrl ? '' : '/v1/prices', currency));
       expectedSats = fiatToSats(amount, price);
       if (expectedSats > MAX_SATS) throw new CheckoutError('amount', 'out-of-range', `${text} ${currency} is more than 21 million BTC.`);

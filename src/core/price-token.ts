@@ -44,7 +44,12 @@ function checkPrice(value: unknown): Price {
     const currency = parseCurrency(price.currency);
     if (price.item !== undefined && (typeof price.item !== 'string' || price.item.length > 128)) return invalid();
     if (price.expires !== undefined && !Number.isSafeInteger(price.expires)) return invalid();
-    return { amount: price.amount.trim(), currency, ...(price.item === undefined ? {} : { item: price.item }), ...(price.expires === undefined ? {} : { expires: price.expires }) };
+    return {
+      amount: price.amount.trim(),
+      currency,
+      ...(price.item === undefined ? {} : { item: price.item }),
+      ...(price.expires === undefined ? {} : { expires: price.expires }),
+    };
   } catch (error) {
     if (error instanceof CheckoutError && error.source === 'price-token') throw error;
     return invalid();
@@ -90,7 +95,11 @@ export function signPrice(price: Price, key: string | Uint8Array): string {
  * The price in `token` if `key` signed it and it has not expired at `now` (Unix ms); otherwise
  * null with the reason.
  */
-export function verifyPriceToken(token: unknown, key: string | Uint8Array, now: number): { price: Price; reason: null } | { price: null; reason: string } {
+export function verifyPriceToken(
+  token: unknown,
+  key: string | Uint8Array,
+  now: number,
+): { price: Price; reason: null } | { price: null; reason: string } {
   if (typeof token !== 'string' || !token) return { price: null, reason: 'The call carries no price token.' };
   let price: Price;
   try {
@@ -100,7 +109,8 @@ export function verifyPriceToken(token: unknown, key: string | Uint8Array, now: 
   }
   const [prefix, payload, mac] = token.trim().split('.');
   // Constant time is not needed: the mac is not secret, and a forger learns nothing from timing.
-  if (macOf(key, `${prefix}.${payload}`) !== mac) return { price: null, reason: 'The price token is not signed with your key: the price was changed.' };
+  if (macOf(key, `${prefix}.${payload}`) !== mac)
+    return { price: null, reason: 'The price token is not signed with your key: the price was changed.' };
   if (price.expires !== undefined && price.expires * 1000 < now) return { price: null, reason: 'The price token has expired.' };
   return { price, reason: null };
 }

@@ -39,9 +39,24 @@ export function safeStore(storage: () => StorageLike | null | undefined): Store 
     return fallback();
   };
   return {
-    get: (key) => memory.get(key) ?? attempt((target) => target.getItem(key), () => null),
-    set: (key, value) => attempt((target) => (target.setItem(key, value), memory.remove(key)), () => memory.set(key, value)),
-    remove: (key) => (memory.remove(key), attempt((target) => target.removeItem(key), () => undefined)),
+    get: (key) =>
+      memory.get(key) ??
+      attempt(
+        (target) => target.getItem(key),
+        () => null,
+      ),
+    set: (key, value) =>
+      attempt(
+        (target) => (target.setItem(key, value), memory.remove(key)),
+        () => memory.set(key, value),
+      ),
+    remove: (key) => (
+      memory.remove(key),
+      attempt(
+        (target) => target.removeItem(key),
+        () => undefined,
+      )
+    ),
   };
 }
 

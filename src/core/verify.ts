@@ -126,7 +126,10 @@ const refuse = (reason: string, address: string | null = null, contradicted = tr
 const whole = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null);
 
 /** The address the call may speak of, from your key or fixed address; or why not. */
-function addressOf(options: VerifyOptions, payload: Record<string, unknown>): { address: string; account: ReceiveAccount | null } | VerifyResult {
+function addressOf(
+  options: VerifyOptions,
+  payload: Record<string, unknown>,
+): { address: string; account: ReceiveAccount | null } | VerifyResult {
   if (!options.xpub && !options.address) return refuse('Pass your key (xpub) or your fixed address.', null, false);
   let account: ReceiveAccount | null = null;
   let network: string;
@@ -141,10 +144,15 @@ function addressOf(options: VerifyOptions, payload: Record<string, unknown>): { 
       network = parseAddress(options.address!, options.network).network;
     }
   } catch (error) {
-    return refuse(`Your ${fixed ? 'address' : 'key'} cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`, null, false);
+    return refuse(
+      `Your ${fixed ? 'address' : 'key'} cannot be used: ${error instanceof CheckoutError ? error.message : 'unreadable'}`,
+      null,
+      false,
+    );
   }
   // The network is yours, not the call's: a call naming another is not from your checkout.
-  if (payload.network !== undefined && payload.network !== network) return refuse(`The call names network ${String(payload.network)}; your ${account ? 'key' : 'address'} is for ${network}.`);
+  if (payload.network !== undefined && payload.network !== network)
+    return refuse(`The call names network ${String(payload.network)}; your ${account ? 'key' : 'address'} is for ${network}.`);
   if (!account) {
     const fixed = parseAddress(options.address!, options.network).address;
     if (payload.address !== fixed) return refuse(`The call names ${String(payload.address)}, not your address ${fixed}.`, fixed);
@@ -153,14 +161,20 @@ function addressOf(options: VerifyOptions, payload: Record<string, unknown>): { 
   const index = payload.index;
   if (!isChildIndex(index)) return refuse('The payload has no valid index.');
   const maxIndex = options.maxIndex ?? 1000;
-  if (index > maxIndex) return refuse(`Index ${index} is beyond your wallet's lookahead (${maxIndex}): your wallet would never see a payment there.`);
+  if (index > maxIndex)
+    return refuse(`Index ${index} is beyond your wallet's lookahead (${maxIndex}): your wallet would never see a payment there.`);
   const address = deriveAddress(account, index);
   if (payload.address !== address) return refuse(`Your key does not derive ${String(payload.address)} at index ${String(index)}.`, address);
   return { address, account };
 }
 
 /** The amount the invoice must receive, from the merchant's price; or why it cannot be trusted. */
-async function expectedOf(options: VerifyOptions, payload: Record<string, unknown>, rest: RestClient, now: number): Promise<number | VerifyResult> {
+async function expectedOf(
+  options: VerifyOptions,
+  payload: Record<string, unknown>,
+  rest: RestClient,
+  now: number,
+): Promise<number | VerifyResult> {
   if (options.expectedSats !== undefined) return options.expectedSats;
   let price = options.price ?? null;
   if (!price && options.priceKey) {
@@ -168,7 +182,12 @@ async function expectedOf(options: VerifyOptions, payload: Record<string, unknow
     if (!checked.price) return refuse(checked.reason);
     price = checked.price;
   }
-  if (!price) return refuse('No price from your records: pass expectedSats, price (your price list) or priceKey (your price tokens). The call\'s own amount is whatever the buyer\'s page was edited to ask.', null, false);
+  if (!price)
+    return refuse(
+      "No price from your records: pass expectedSats, price (your price list) or priceKey (your price tokens). The call's own amount is whatever the buyer's page was edited to ask.",
+      null,
+      false,
+    );
   if (payload.item !== undefined && payload.item !== null && price.item !== undefined && payload.item !== price.item) {
     return refuse(`The call is for item ${String(payload.item)}, your price for ${price.item}.`);
   }
@@ -182,7 +201,13 @@ async function expectedOf(options: VerifyOptions, payload: Record<string, unknow
     const fiat = payload.fiat as { currency?: unknown; amount?: unknown; rate?: unknown } | null;
     let rate;
     try {
-      if (!fiat || fiat.currency !== price.currency || typeof fiat.amount !== 'string' || !sameDecimal(fiat.amount, price.amount) || typeof fiat.rate !== 'string') {
+      if (
+        !fiat ||
+        fiat.currency !== price.currency ||
+        typeof fiat.amount !== 'string' ||
+        !sameDecimal(fiat.amount, price.amount) ||
+        typeof fiat.rate !== 'string'
+      ) {
         return refuse(`The call's price is not your price of ${price.amount} ${price.currency}.`);
       }
       rate = parseDecimal(fiat.rate, 'rates');
@@ -195,27 +220,35 @@ async function expectedOf(options: VerifyOptions, payload: Record<string, unknow
     if (at === null) return refuse('The call has no creation time to check its rate at.');
     let history;
     try {
-      history = await fetchHistoricalPrice(options.rates ? createRestClient([options.rates], { fetch: options.fetch ?? globalFetch(), now: () => now }, 'rates') : rest, price.currency, at);
+      history = await fetchHistoricalPrice(
+        options.rates ? createRestClient([options.rates], { fetch: options.fetch ?? globalFetch(), now: () => now }, 'rates') : rest,
+        price.currency,
+        at,
+      );
     } catch (error) {
       return refuse(`The rate cannot be checked: ${(error as Error).message}`, null, false);
     }
     const tolerance = BigInt(10_000 + (options.rateToleranceBasisPoints ?? 200));
     // rate ≤ history × (1 + tolerance), in integers: rate × 10⁴ × 10^hs ≤ history × (10⁴ + t) × 10^rs.
     if (rate.units * 10_000n * 10n ** BigInt(history.scale) > history.units * tolerance * 10n ** BigInt(rate.scale)) {
-      return refuse(`The page's rate of ${formatDecimal(rate)} ${price.currency}/BTC is above the price history's ${formatDecimal(history)} at the invoice's creation.`);
+      return refuse(
+        `The page's rate of ${formatDecimal(rate)} ${price.currency}/BTC is above the price history's ${formatDecimal(history)} at the invoice's creation.`,
+      );
     }
     base = fiatToSats(parseDecimal(price.amount), rate);
   }
   const expected = base + tag;
   const asked = whole(payload.expectedSats);
-  if (asked !== null && asked !== expected) return refuse(`The call asks ${asked} sats; your price with its tag is ${expected}.`, null, true, expected);
+  if (asked !== null && asked !== expected)
+    return refuse(`The call asks ${asked} sats; your price with its tag is ${expected}.`, null, true, expected);
   return expected;
 }
 
 const globalFetch = (): FetchLike => (globalThis as { fetch?: FetchLike }).fetch!;
 
 export async function verifyPayment(options: VerifyOptions): Promise<VerifyResult> {
-  if (!options.payload || typeof options.payload !== 'object' || Array.isArray(options.payload)) return refuse('The call has no JSON object body.');
+  if (!options.payload || typeof options.payload !== 'object' || Array.isArray(options.payload))
+    return refuse('The call has no JSON object body.');
   const payload = options.payload as Record<string, unknown>;
   const fetch = options.fetch ?? globalFetch();
   if (!fetch) return refuse('No fetch: pass options.fetch.', null, false);
@@ -230,7 +263,8 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
   // Only the transactions the call names count (older history on the address does not), read
   // one by one; a call that names none is checked against everything since the invoice.
   const claimed = Array.isArray(payload.txids) ? [...new Set((payload.txids as unknown[]).map(String))] : null;
-  if (claimed && claimed.length > MAX_CLAIMED) return refuse(`The call names ${claimed.length} transactions; a checkout's payment is at most ${MAX_CLAIMED}.`, address);
+  if (claimed && claimed.length > MAX_CLAIMED)
+    return refuse(`The call names ${claimed.length} transactions; a checkout's payment is at most ${MAX_CLAIMED}.`, address);
   let tipHeight: number;
   let onChain: DatedTx[];
   const missing: string[] = [];
@@ -242,7 +276,9 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
       missing.push(...claimed.filter((_, i) => !found[i] || found[i]!.valueSats <= 0));
     } else {
       const since = options.createdAtHeight;
-      onChain = (await fetchAddressTxs(rest, address, { stopAt: since === undefined ? undefined : (tx) => tx.height !== null && tx.height <= since })).txs;
+      onChain = (
+        await fetchAddressTxs(rest, address, { stopAt: since === undefined ? undefined : (tx) => tx.height !== null && tx.height <= since })
+      ).txs;
     }
   } catch (error) {
     return refuse(`The API could not be read: ${(error as Error).message}`, address, false, expected);
@@ -254,8 +290,17 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
   const paying = onChain.filter((tx) => tx.valueSats > 0);
   const old = paying.filter(older);
   const shared = !options.exclusive;
-  const policy = { expectedSats: expected, shared, confirmations: options.confirmations ?? 1, toleranceBasisPoints: options.toleranceBasisPoints ?? 0, expiresAt: null };
-  const { counted, unmatched } = attributePayments(paying.filter((tx) => !older(tx)), policy);
+  const policy = {
+    expectedSats: expected,
+    shared,
+    confirmations: options.confirmations ?? 1,
+    toleranceBasisPoints: options.toleranceBasisPoints ?? 0,
+    expiresAt: null,
+  };
+  const { counted, unmatched } = attributePayments(
+    paying.filter((tx) => !older(tx)),
+    policy,
+  );
   // The widget never names a payment that does not count: one that is named is another buyer's.
   const othersNamed = claimed ? unmatched : [];
   const invoice = summarizeInvoice(
@@ -268,13 +313,15 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
   const contradicted = missing.length > 0 || oldNamed.length > 0 || othersNamed.length > 0 || claimedSats > invoice.receivedSats;
   let reason: string | null = null;
   if (missing.length) reason = `The chain does not show ${missing.join(', ')} paying ${address}.`;
-  else if (oldNamed.length) reason = `${oldNamed.map((tx) => tx.txid).join(', ')} was paid before the invoice was created: it is another order's payment.`;
+  else if (oldNamed.length)
+    reason = `${oldNamed.map((tx) => tx.txid).join(', ')} was paid before the invoice was created: it is another order's payment.`;
   else if (othersNamed.length) {
     const paid = othersNamed.map((tx) => `${tx.txid} pays ${tx.valueSats} sats`).join('; ');
     reason = `${paid}, not exactly the ${expected} this invoice asks: on an address other buyers may share, only the exact amount counts (another buyer's payment, or a wrong amount to settle by hand).`;
   } else if (claimedSats > invoice.receivedSats) reason = `The call claims ${claimedSats} sats; the chain shows ${invoice.receivedSats}.`;
   else if (shared && !expected) reason = 'An open amount on an address other buyers may share cannot be told apart from their payments.';
-  else if (invoice.status === 'underpaid' || invoice.status === 'awaiting') reason = `Underpaid: ${invoice.receivedSats} of ${expected} sats.`;
+  else if (invoice.status === 'underpaid' || invoice.status === 'awaiting')
+    reason = `Underpaid: ${invoice.receivedSats} of ${expected} sats.`;
   else if (invoice.status !== 'paid') reason = `${invoice.confirmations} of ${invoice.requiredConfirmations} confirmations.`;
   return {
     ok: reason === null,

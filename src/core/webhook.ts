@@ -22,7 +22,17 @@
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Clock, FetchLike, RequestInitLike, Timers } from './effects.js';
-import { confirmationsOf, summarizeInvoice, type FiatPrice, type Invoice, type InvoiceBase, type InvoicePolicy, type InvoiceStatus, type UnmatchedPayment, type WatchState } from './invoice.js';
+import {
+  confirmationsOf,
+  summarizeInvoice,
+  type FiatPrice,
+  type Invoice,
+  type InvoiceBase,
+  type InvoicePolicy,
+  type InvoiceStatus,
+  type UnmatchedPayment,
+  type WatchState,
+} from './invoice.js';
 import { readJson, type Store } from './store.js';
 import { fetchWithin, retryAfterMs } from './chain/http.js';
 
@@ -172,11 +182,19 @@ const blockonomicsStatus = (payment: Payment, required: number): 0 | 1 | 2 =>
   payment.confirmations === 0 ? 0 : payment.confirmations >= Math.max(required, 1) ? 2 : 1;
 
 /** The `json` body for an event. */
-export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: number, event: WebhookEvent = 'status', claimedTxid: string | null = null): WebhookPayload {
+export function webhookPayload(
+  previous: Snapshot | null,
+  next: Snapshot,
+  now: number,
+  event: WebhookEvent = 'status',
+  claimedTxid: string | null = null,
+): WebhookPayload {
   const { invoice } = next;
   const sorted = (txids: readonly string[]): string => [...txids].sort().join(',');
   return {
-    id: digest(`${invoice.id}|${event}|${invoice.status}|${sorted(invoice.txids)}|${sorted(invoice.unmatched.map((payment) => payment.txid))}|${claimedTxid ?? ''}`),
+    id: digest(
+      `${invoice.id}|${event}|${invoice.status}|${sorted(invoice.txids)}|${sorted(invoice.unmatched.map((payment) => payment.txid))}|${claimedTxid ?? ''}`,
+    ),
     event,
     invoiceId: invoice.id,
     status: invoice.status,
@@ -210,7 +228,13 @@ export function webhookPayload(previous: Snapshot | null, next: Snapshot, now: n
  * The deliveries a change from `previous` to `next` calls for. Pure: the same change always plans
  * the same deliveries, with the same ids.
  */
-export function planWebhooks(webhook: Webhook, previous: Snapshot | null, next: Snapshot, acked: ReadonlySet<string>, now: number): Delivery[] {
+export function planWebhooks(
+  webhook: Webhook,
+  previous: Snapshot | null,
+  next: Snapshot,
+  acked: ReadonlySet<string>,
+  now: number,
+): Delivery[] {
   const { invoice } = next;
   if (invoice.status === 'loading' || invoice.status === 'error') return [];
   const delivery = (id: string, url: string, body: string | null = null, txid: string | null = null): Delivery => ({
@@ -240,8 +264,15 @@ export function planWebhooks(webhook: Webhook, previous: Snapshot | null, next: 
       const params = { status, addr: invoice.address, value: payment.valueSats, txid: payment.txid, rbf: payment.rbf ? 1 : 0 };
       planned.push(delivery(digest(`${invoice.id}|${payment.txid}|${status}`), withQuery(webhook.url, params)));
     } else if (!acked.has(payment.txid) && old?.confirmations !== payment.confirmations) {
-      const params = { transaction_hash: payment.txid, address: invoice.address, confirmations: payment.confirmations, value: payment.valueSats };
-      planned.push(delivery(digest(`${invoice.id}|${payment.txid}|${payment.confirmations}`), withQuery(webhook.url, params), null, payment.txid));
+      const params = {
+        transaction_hash: payment.txid,
+        address: invoice.address,
+        confirmations: payment.confirmations,
+        value: payment.valueSats,
+      };
+      planned.push(
+        delivery(digest(`${invoice.id}|${payment.txid}|${payment.confirmations}`), withQuery(webhook.url, params), null, payment.txid),
+      );
     }
   }
   return planned;
@@ -254,7 +285,9 @@ export function planWebhooks(webhook: Webhook, previous: Snapshot | null, next: 
 export function planClaim(webhook: Webhook, snapshot: Snapshot, txid: string, now: number): Delivery[] {
   if (webhook.format !== 'json') return [];
   const payload = webhookPayload(snapshot, snapshot, now, 'claimed', txid);
-  return [{ id: payload.id, url: webhook.url, format: 'json', body: JSON.stringify(payload), txid: null, createdAt: now, attempt: 0, due: now }];
+  return [
+    { id: payload.id, url: webhook.url, format: 'json', body: JSON.stringify(payload), txid: null, createdAt: now, attempt: 0, due: now },
+  ];
 }
 
 /**
@@ -328,7 +361,8 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
   const save = (list: Delivery[]): void => (list.length ? store.set(OUTBOX, JSON.stringify(list)) : store.remove(OUTBOX));
   const update = (change: (list: Delivery[]) => Delivery[]): void => save(change(load()));
   /** The strings of the list kept under `key`; anything else there is left out. */
-  const strings = (key: string): string[] => listOf(readJson<unknown>(store, key, [])).filter((value): value is string => typeof value === 'string');
+  const strings = (key: string): string[] =>
+    listOf(readJson<unknown>(store, key, [])).filter((value): value is string => typeof value === 'string');
   const acked = (): Set<string> => new Set(strings(ACKED));
   const finishedIds = (): string[] => strings(FINISHED);
   /**
@@ -395,7 +429,16 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
         if (now - entry.createdAt > MAX_AGE_MS && entry.attempt >= MIN_ATTEMPTS) {
           update((list) => list.filter((candidate) => candidate.id !== entry.id));
           finish(entry.id);
-          report({ time: now, id: entry.id, url: entry.url, format: entry.format, attempt: entry.attempt, status: 0, response: 'gave up after 7 days', outcome: 'failed' });
+          report({
+            time: now,
+            id: entry.id,
+            url: entry.url,
+            format: entry.format,
+            attempt: entry.attempt,
+            status: 0,
+            response: 'gave up after 7 days',
+            outcome: 'failed',
+          });
           continue;
         }
         // Lease it, so another tab leaves it alone while this one sends it.
@@ -437,17 +480,30 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     }
     const retry = status === 0 || status === 408 || status === 429 || status >= 500;
     const acknowledged = entry.txid !== null && status >= 200 && status < 300 && response.trim() === '*ok*';
-    const outcome: DeliveryRecord['outcome'] = acknowledged ? 'acknowledged' : status >= 200 && status < 300 ? 'delivered' : retry ? 'retry' : 'failed';
+    const outcome: DeliveryRecord['outcome'] = acknowledged
+      ? 'acknowledged'
+      : status >= 200 && status < 300
+        ? 'delivered'
+        : retry
+          ? 'retry'
+          : 'failed';
     if (acknowledged) store.set(ACKED, JSON.stringify([...acked(), entry.txid]));
     const answered = status >= 200 && status < 300;
     update((list) =>
       outcome === 'retry'
         ? list.map((candidate) =>
             candidate.id === entry.id
-              ? { ...candidate, attempt, status, due: effects.now() + Math.max(wait ?? 0, Math.min(BACKOFF_FIRST_MS * 3 ** entry.attempt, BACKOFF_MAX_MS)) }
+              ? {
+                  ...candidate,
+                  attempt,
+                  status,
+                  due: effects.now() + Math.max(wait ?? 0, Math.min(BACKOFF_FIRST_MS * 3 ** entry.attempt, BACKOFF_MAX_MS)),
+                }
               : candidate,
           )
-        : list.filter((candidate) => candidate.id !== entry.id).map((candidate) => (answered && isBackingOffFrom(candidate, entry.url) ? { ...candidate, due: effects.now() } : candidate)),
+        : list
+            .filter((candidate) => candidate.id !== entry.id)
+            .map((candidate) => (answered && isBackingOffFrom(candidate, entry.url) ? { ...candidate, due: effects.now() } : candidate)),
     );
     if (outcome === 'retry') {
       if (mine.has(entry.id)) mine.set(entry.id, load().find((candidate) => candidate.id === entry.id) ?? mine.get(entry.id)!);
@@ -471,10 +527,21 @@ export function createOutbox(effects: OutboxEffects, report: (record: DeliveryRe
     flushOnLeave() {
       for (const entry of load()) {
         // sendBeacon can only POST; a GET callback (or a browser without it) gets a keepalive fetch.
-        const handed = entry.body !== null && effects.beacon
-          ? effects.beacon(entry.url, entry.body)
-          : (void effects.fetch(entry.url, { ...requestOf(entry), keepalive: true }).catch(() => undefined), true);
-        if (handed) report({ time: effects.now(), id: entry.id, url: entry.url, format: entry.format, attempt: entry.attempt + 1, status: 0, response: '', outcome: 'beacon' });
+        const handed =
+          entry.body !== null && effects.beacon
+            ? effects.beacon(entry.url, entry.body)
+            : (void effects.fetch(entry.url, { ...requestOf(entry), keepalive: true }).catch(() => undefined), true);
+        if (handed)
+          report({
+            time: effects.now(),
+            id: entry.id,
+            url: entry.url,
+            format: entry.format,
+            attempt: entry.attempt + 1,
+            status: 0,
+            response: '',
+            outcome: 'beacon',
+          });
       }
     },
     acked,

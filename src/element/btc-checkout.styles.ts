@@ -67,7 +67,11 @@ export const styles: CSSResult = css`
     border-radius: 4px;
   }
   [part~='address'] {
-    font: 0.95rem ui-monospace, Menlo, Consolas, monospace;
+    font:
+      0.95rem ui-monospace,
+      Menlo,
+      Consolas,
+      monospace;
     overflow-wrap: anywhere;
   }
   code {
@@ -145,7 +149,11 @@ export const styles: CSSResult = css`
     margin: 0;
   }
   [part~='txid'] {
-    font: 0.8rem ui-monospace, Menlo, Consolas, monospace;
+    font:
+      0.8rem ui-monospace,
+      Menlo,
+      Consolas,
+      monospace;
     overflow-wrap: anywhere;
   }
   [part~='error'] {

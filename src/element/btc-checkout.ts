@@ -12,7 +12,30 @@ import { en, type Messages } from './messages.js';
 import { qrShape } from './qr.js';
 
 /** Attributes the checkout reads; each is a string property too (see {@link propertyOf}). */
-const INPUT_ATTRIBUTES = ['xpub', 'address', 'address-type', 'network', 'index', 'index-url', 'amount', 'currency', 'price-token', 'item', 'label', 'message', 'api', 'ws', 'confirmations', 'tolerance', 'expires', 'order-id', 'webhook', 'webhook-format', 'gap-limit', 'rates'] as const;
+const INPUT_ATTRIBUTES = [
+  'xpub',
+  'address',
+  'address-type',
+  'network',
+  'index',
+  'index-url',
+  'amount',
+  'currency',
+  'price-token',
+  'item',
+  'label',
+  'message',
+  'api',
+  'ws',
+  'confirmations',
+  'tolerance',
+  'expires',
+  'order-id',
+  'webhook',
+  'webhook-format',
+  'gap-limit',
+  'rates',
+] as const;
 
 /** `lang` if Intl knows it (`en_US` and other mistakes are not: then the browser's language). */
 function localeOf(lang: string): string | undefined {
@@ -204,18 +227,28 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     if (error) {
       kind = 'error';
       line = m.error;
-      view = html`<div role="alert"><h2>${m.errorHeading}</h2><p>${error.message}</p></div>`;
+      view = html`<div role="alert">
+        <h2>${m.errorHeading}</h2>
+        <p>${error.message}</p>
+      </div>`;
     } else if (invoice && payment) {
       if (status === 'expired') {
         kind = 'expired';
         line = m.expired;
-        view = html`<p part="explanation">${invoice.late ? m.late : invoice.receivedSats ? m.expiredPartial(btc(invoice.receivedSats)) : m.expiredEmpty}</p>`;
+        view = html`<p part="explanation">
+          ${invoice.late ? m.late : invoice.receivedSats ? m.expiredPartial(btc(invoice.receivedSats)) : m.expiredEmpty}
+        </p>`;
       } else if (status === 'awaiting' || status === 'underpaid') {
         line = status === 'underpaid' ? m.underpaid(btc(invoice.receivedSats), btc(invoice.expectedSats)) : m.awaiting;
         view = this.renderRequest(m, payment, invoice);
       } else {
         kind = 'received';
-        line = status === 'paid' ? m.paid : status === 'confirming' ? m.confirming(invoice.confirmations, invoice.requiredConfirmations) : m.unconfirmed;
+        line =
+          status === 'paid'
+            ? m.paid
+            : status === 'confirming'
+              ? m.confirming(invoice.confirmations, invoice.requiredConfirmations)
+              : m.unconfirmed;
         view = html`${svg`<svg part="check" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="11"></circle><path d="M6.5 12.5l3.5 3.5 7.5-8"></path></svg>`}
           <h2>${m.received}</h2>
           <p part="amount">${btc(invoice.receivedSats)} BTC</p>`;
@@ -240,31 +273,42 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       qr = qrShape(payment.qrText);
     } catch {
       // More than a QR code holds (a very long label or message): say so, never "Preparing…" forever.
-      queueMicrotask(() => this.controller.renderFailed(new CheckoutError('message', 'out-of-range', 'The label and message are too long to fit in a QR code: shorten them.')));
+      queueMicrotask(() =>
+        this.controller.renderFailed(
+          new CheckoutError('message', 'out-of-range', 'The label and message are too long to fit in a QR code: shorten them.'),
+        ),
+      );
       return html``;
     }
     const span = qr.size + 8;
-    return html`${due
-        ? html`<p part="amount">
-            ${due} BTC${this.showSats ? html`<span part="sats">${m.sats(new Intl.NumberFormat(lang).format(payment.sats!))}</span>` : nothing}
-            ${fiat && !receivedSats
-              ? html`<span part="fiat">${new Intl.NumberFormat(lang, { style: 'currency', currency: fiat.currency }).format(Number(fiat.amount))}</span>`
-              : nothing}
-          </p>
-          ${tagSats ? html`<small part="tag">${m.tag(tagSats)}</small>` : nothing}`
-        : nothing}
+    return html`${
+        due
+          ? html`<p part="amount">
+                ${due}
+                BTC${this.showSats ? html`<span part="sats">${m.sats(new Intl.NumberFormat(lang).format(payment.sats!))}</span>` : nothing}
+                ${
+                  fiat && !receivedSats
+                    ? html`<span part="fiat"
+                        >${new Intl.NumberFormat(lang, { style: 'currency', currency: fiat.currency }).format(Number(fiat.amount))}</span
+                      >`
+                    : nothing
+                }
+              </p>
+              ${tagSats ? html`<small part="tag">${m.tag(tagSats)}</small>` : nothing}`
+          : nothing
+      }
       ${payment.label ? html`<p part="label">${payment.label}</p>` : nothing}
       ${payment.message ? html`<p part="message">${payment.message}</p>` : nothing}
       <svg part="qr" role="img" aria-label=${m.qrLabel(due, payment.address)} viewBox="-4 -4 ${span} ${span}" shape-rendering="crispEdges">
         ${svg`<rect x="-4" y="-4" width=${span} height=${span} fill="#fff"></rect><path d=${qr.path} fill="currentColor"></path>`}
       </svg>
       <p part="address">
-        <span class="visually-hidden">${m.addressHeading}: </span><code>${payment.address.match(/.{1,4}/g)!.map((group) => html`<span>${group}</span>`)}</code>
+        <span class="visually-hidden">${m.addressHeading}: </span
+        ><code>${payment.address.match(/.{1,4}/g)!.map((group) => html`<span>${group}</span>`)}</code>
       </p>
       <div class="actions">
         <a part="wallet-link" href=${payment.uri}>${m.openWallet}</a>
-        ${this.copyButton('address', payment.address, m.copyAddress, m)}
-        ${due ? this.copyButton('amount', due, m.copyAmount, m) : nothing}
+        ${this.copyButton('address', payment.address, m.copyAddress, m)} ${due ? this.copyButton('amount', due, m.copyAmount, m) : nothing}
       </div>
       ${expiresAt === null ? nothing : html`<small part="countdown" role="timer">${m.countdown(expiresAt - this.controller.now())}</small>`}`;
   }
@@ -275,21 +319,26 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     const shown = invoice.unmatched.slice(-3);
     if (!shown.length) return nothing;
     const { canClaim } = this.controller.state;
-    return html`<div part="unmatched" role="status"><ul>
-      ${shown.map(
-        (payment) => html`<li>
-          <p>${invoice.expectedSats ? m.unmatched(formatBtc(payment.sats)) : m.unmatchedOpen(formatBtc(payment.sats))}</p>
-          <code part="txid">${payment.txid}</code>
-          <div class="actions">
-            ${this.copyButton(`txid:${payment.txid}`, payment.txid, m.copyTxid, m)}
-            ${canClaim && !payment.claimed
-              ? html`<button part="claim" type="button" @click=${() => this.claim(payment.txid)}>${m.claim}</button>`
-              : nothing}
-          </div>
-          ${payment.claimed ? html`<p part="claimed">${m.claimed}</p>` : nothing}
-        </li>`,
-      )}
-    </ul></div>`;
+    return html`<div part="unmatched" role="status">
+      <ul>
+        ${shown.map(
+          (payment) =>
+            html`<li>
+              <p>${invoice.expectedSats ? m.unmatched(formatBtc(payment.sats)) : m.unmatchedOpen(formatBtc(payment.sats))}</p>
+              <code part="txid">${payment.txid}</code>
+              <div class="actions">
+                ${this.copyButton(`txid:${payment.txid}`, payment.txid, m.copyTxid, m)}
+                ${
+                  canClaim && !payment.claimed
+                    ? html`<button part="claim" type="button" @click=${() => this.claim(payment.txid)}>${m.claim}</button>`
+                    : nothing
+                }
+              </div>
+              ${payment.claimed ? html`<p part="claimed">${m.claimed}</p>` : nothing}
+            </li>`,
+        )}
+      </ul>
+    </div>`;
   }
 
   private copyButton(what: CopyTarget, text: string, label: string, m: Messages): TemplateResult {
@@ -312,7 +361,9 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       // No clipboard access (insecure context, denied permission): select the text instead so
       // the buyer can copy it by hand.
       const selector = what === 'address' ? '[part~=address] code' : what === 'amount' ? '[part~=amount]' : '[part~=txid]';
-      const target = [...this.renderRoot.querySelectorAll(selector)].find((node) => !what.startsWith('txid:') || what === `txid:${node.textContent}`);
+      const target = [...this.renderRoot.querySelectorAll(selector)].find(
+        (node) => !what.startsWith('txid:') || what === `txid:${node.textContent}`,
+      );
       if (target) getSelection()?.selectAllChildren(target);
       return;
     }

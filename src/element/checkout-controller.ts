@@ -6,13 +6,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
-  createCheckout,
-  LOADING,
-  type Checkout,
-  type CheckoutEffects,
-  type CheckoutState,
-} from '../core/checkout.js';
+import { createCheckout, LOADING, type Checkout, type CheckoutEffects, type CheckoutState } from '../core/checkout.js';
 import { attributeOf, refusePrivateInput, type CheckoutInput } from '../core/config.js';
 import type { CheckoutError } from '../core/errors.js';
 import type { LockFn, SocketLike } from '../core/effects.js';
@@ -214,17 +208,28 @@ export class CheckoutController implements ReactiveController {
     }
     if (invoice && next.firstPaid && !previous.firstPaid) this.queued.push(new BtcCheckoutPaidEvent(invoice));
     for (const payment of invoice?.unmatched ?? []) {
-      if (!previous.invoice?.unmatched.some((old) => old.txid === payment.txid)) this.queued.push(new BtcCheckoutUnmatchedEvent({ payment, invoice: invoice! }));
+      if (!previous.invoice?.unmatched.some((old) => old.txid === payment.txid))
+        this.queued.push(new BtcCheckoutUnmatchedEvent({ payment, invoice: invoice! }));
     }
     for (const record of next.deliveries) {
       if (previous.deliveries.includes(record)) continue;
       this.queued.push(new BtcCheckoutWebhookEvent(record));
       if (record.outcome === 'failed') {
-        this.queued.push(new BtcCheckoutErrorEvent({ message: `Webhook ${record.url} failed: HTTP ${record.status} ${record.response}`.trim(), source: 'webhook', code: 'http' }));
+        this.queued.push(
+          new BtcCheckoutErrorEvent({
+            message: `Webhook ${record.url} failed: HTTP ${record.status} ${record.response}`.trim(),
+            source: 'webhook',
+            code: 'http',
+          }),
+        );
       }
     }
-    for (const [problem, before] of [[next.error, previous.error], [next.notice, previous.notice]] as const) {
-      if (problem && problem !== before) this.queued.push(new BtcCheckoutErrorEvent({ message: problem.message, source: problem.source, code: problem.code }));
+    for (const [problem, before] of [
+      [next.error, previous.error],
+      [next.notice, previous.notice],
+    ] as const) {
+      if (problem && problem !== before)
+        this.queued.push(new BtcCheckoutErrorEvent({ message: problem.message, source: problem.source, code: problem.code }));
     }
     this.tick(!!invoice?.expiresAt && (next.status === 'awaiting' || next.status === 'underpaid'));
     this.host.requestUpdate();

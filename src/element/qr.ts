@@ -19,7 +19,7 @@ export function qrShape(text: string): QrShape {
   const { size, data } = create(text, { errorCorrectionLevel: 'M' }).modules;
   let path = '';
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; ) {
+    for (let x = 0; x < size;) {
       if (!data[y * size + x]) {
         x++;
         continue;

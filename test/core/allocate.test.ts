@@ -13,7 +13,10 @@ let tokenNumber = 0;
  * answers the batch endpoint in pages of 50 (after_txid) as mempool/electrs does, or 404 without
  * it, and records every request.
  */
-function fakeApi(used: Record<number, number>, { batch = true, failOn }: { batch?: boolean; failOn?: (request: number) => HttpError | null } = {}) {
+function fakeApi(
+  used: Record<number, number>,
+  { batch = true, failOn }: { batch?: boolean; failOn?: (request: number) => HttpError | null } = {},
+) {
   const requests: string[] = [];
   const txsOf = (address: string) => {
     const index = Number(address.slice(4));
@@ -44,11 +47,24 @@ function fakeApi(used: Record<number, number>, { batch = true, failOn }: { batch
 
 function options(overrides: Partial<AllocationOptions> = {}, store: Store = memoryStore()): AllocationOptions {
   // Each test its own API name: which APIs lack the batch endpoint is remembered on the device.
-  return { api: `https://api-${++apiNumber}.example/api`, gapLimit: 20, store, key: 'btc-checkout:account:test', now: () => 1_000, random: Math.random, derive, token: `invoice-${++tokenNumber}`, ...overrides };
+  return {
+    api: `https://api-${++apiNumber}.example/api`,
+    gapLimit: 20,
+    store,
+    key: 'btc-checkout:account:test',
+    now: () => 1_000,
+    random: Math.random,
+    derive,
+    token: `invoice-${++tokenNumber}`,
+    ...overrides,
+  };
 }
 
 /** The addresses a request asked about, as indices. */
-const askedIndices = (request: string): number[] => (request.startsWith('GET') ? [Number(request.slice('GET /address/addr'.length))] : (JSON.parse(request.split(' ').slice(2).join(' ')) as string[]).map((a) => Number(a.slice(4))));
+const askedIndices = (request: string): number[] =>
+  request.startsWith('GET')
+    ? [Number(request.slice('GET /address/addr'.length))]
+    : (JSON.parse(request.split(' ').slice(2).join(' ')) as string[]).map((a) => Number(a.slice(4)));
 
 describe('allocateIndex: the next index with no server', () => {
   it('a fresh account: one batch request settles it, and the index is inside the gap window', async () => {
@@ -155,7 +171,7 @@ describe('allocateIndex: the next index with no server', () => {
       expect(index).to.equal(19);
       // Only the invoice that holds it can give it back.
       await releaseIndex({ store, key: 'btc-checkout:account:test', token: 'someone else' }, 19);
-      expect((await allocateIndex(rest, options({}, store)).catch((e: unknown) => e))).to.include({ code: 'exhausted' });
+      expect(await allocateIndex(rest, options({}, store)).catch((e: unknown) => e)).to.include({ code: 'exhausted' });
       await releaseIndex({ ...held }, 19);
     }
     await allocateIndex(rest, options({ holdMs: 60_000 }, store));
@@ -171,7 +187,9 @@ describe('allocateIndex: the next index with no server', () => {
     const store = memoryStore();
     const { rest } = fakeApi({});
     await allocateIndex(rest, options({ gapLimit: 1, now: () => 0, holdMs: null }, store));
-    expect((await allocateIndex(rest, options({ gapLimit: 1, now: () => 86_400_000 - 1 }, store)).catch((e: unknown) => e))).to.include({ code: 'exhausted' });
+    expect(await allocateIndex(rest, options({ gapLimit: 1, now: () => 86_400_000 - 1 }, store)).catch((e: unknown) => e)).to.include({
+      code: 'exhausted',
+    });
     expect((await allocateIndex(rest, options({ gapLimit: 1, now: () => 86_400_000 }, store))).index).to.equal(0);
   });
 
@@ -180,7 +198,9 @@ describe('allocateIndex: the next index with no server', () => {
     // says the same, the worst case: without the lock they would all pick the same index.
     const store = memoryStore();
     const { rest } = fakeApi({ 0: 1, 3: 1 });
-    const indices = await Promise.all(Array.from({ length: 12 }, () => allocateIndex(rest, options({ random: () => 0.3, holdMs: 60_000 }, store))));
+    const indices = await Promise.all(
+      Array.from({ length: 12 }, () => allocateIndex(rest, options({ random: () => 0.3, holdMs: 60_000 }, store))),
+    );
     expect(new Set(indices.map((allocation) => allocation.index)).size).to.equal(12);
     for (const { index } of indices) expect(index).to.be.within(4, 23);
   });
@@ -208,16 +228,19 @@ describe('allocateIndex: the next index with no server', () => {
     let tokens = 10;
     let at = 0;
     const limited: string[] = [];
-    const { rest, requests } = fakeApi({}, {
-      batch: false,
-      failOn: () => {
-        tokens = Math.min(10, tokens + ((t - at) / 1000) * 5);
-        at = t;
-        if (tokens < 1) return (limited.push(String(t)), new HttpError(429, 'rate limited', 30_000));
-        tokens--;
-        return null;
+    const { rest, requests } = fakeApi(
+      {},
+      {
+        batch: false,
+        failOn: () => {
+          tokens = Math.min(10, tokens + ((t - at) / 1000) * 5);
+          at = t;
+          if (tokens < 1) return (limited.push(String(t)), new HttpError(429, 'rate limited', 30_000));
+          tokens--;
+          return null;
+        },
       },
-    });
+    );
     const result = await allocateIndex(rest, options({ now: () => t, sleep: async (ms) => void (t += ms) }));
     expect(result.lastUsed).to.equal(-1);
     expect(limited).to.deep.equal([]);
@@ -228,7 +251,7 @@ describe('allocateIndex: the next index with no server', () => {
   it('the clock going back hours in the middle of a paced scan does not pace it for hours (soak: a checkout left loading)', async () => {
     let t = 5 * 3_600_000;
     let slept = 0;
-    const { rest, requests } = fakeApi({}, { batch: false, failOn: (request) => ((request === 8 ? (t -= 5 * 3_600_000) : 0), null) });
+    const { rest, requests } = fakeApi({}, { batch: false, failOn: (request) => (request === 8 ? (t -= 5 * 3_600_000) : 0, null) });
     const result = await allocateIndex(rest, options({ now: () => t, sleep: async (ms) => void ((slept += ms), (t += ms)) }));
     expect(result.lastUsed).to.equal(-1);
     expect(requests).to.have.length(21);
@@ -257,11 +280,20 @@ describe('allocateIndex: the next index with no server', () => {
         const addresses = JSON.parse(body) as string[];
         // 50 mempool transactions to address 0, and (unlisted after them) confirmed history at 3.
         if (path.includes('after_txid')) return '[]';
-        return JSON.stringify(Array.from({ length: 50 }, (_, n) => ({ txid: `m${n}`, status: { confirmed: false }, vout: [{ scriptpubkey_address: addresses[0] }] })));
+        return JSON.stringify(
+          Array.from({ length: 50 }, (_, n) => ({
+            txid: `m${n}`,
+            status: { confirmed: false },
+            vout: [{ scriptpubkey_address: addresses[0] }],
+          })),
+        );
       },
       async get(path) {
         requests.push(`GET ${path}`);
-        return JSON.stringify({ chain_stats: { tx_count: path.endsWith('addr3') ? 1 : 0 }, mempool_stats: { tx_count: path.endsWith('addr0') ? 50 : 0 } });
+        return JSON.stringify({
+          chain_stats: { tx_count: path.endsWith('addr3') ? 1 : 0 },
+          mempool_stats: { tx_count: path.endsWith('addr0') ? 50 : 0 },
+        });
       },
     };
     const result = await allocateIndex(rest, options({ random: () => 0 }));

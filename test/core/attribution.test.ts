@@ -33,9 +33,17 @@ function world() {
   const indexCalls: unknown[] = [];
   /** What the REST API lists per address: every payment pushed so far, newest first. */
   const listed = new Map<string, ReturnType<typeof esploraTx>[]>();
-  let indexAnswer: (call: number) => { status: number; body: string } = (call) => ({ status: 200, body: JSON.stringify({ index: 40 + call }) });
+  let indexAnswer: (call: number) => { status: number; body: string } = (call) => ({
+    status: 200,
+    body: JSON.stringify({ index: 40 + call }),
+  });
   const fetch = async (url: string, init?: { method?: string; body?: string }): Promise<ResponseLike> => {
-    const answer = (status: number, body: string): ResponseLike => ({ ok: status < 300, status, headers: { get: () => null }, text: async () => body });
+    const answer = (status: number, body: string): ResponseLike => ({
+      ok: status < 300,
+      status,
+      headers: { get: () => null },
+      text: async () => body,
+    });
     if (url === `${API}/blocks/tip/height`) return answer(200, '100');
     if (url.startsWith(`${API}/addresses/txs`)) return answer(200, '[]');
     const address = /^.*\/address\/([^/]+)\/txs$/.exec(url)?.[1];
@@ -57,7 +65,10 @@ function world() {
   let queue = Promise.resolve();
   const lock: LockFn = (_name, task) => {
     const run = queue.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0))).then(task);
-    queue = run.then(() => undefined, () => undefined);
+    queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   };
   FakeSocket.created.length = 0;
@@ -109,20 +120,27 @@ function world() {
     },
     /** A block at `height` that confirms `ids`, pushed to the tabs watching `address`. */
     mine(address: string, ids: string[], height: number): void {
-      const txs = (listed.get(address) ?? []).map((tx) => (ids.includes(tx.txid) ? { ...tx, status: { confirmed: true, block_height: height } } : tx));
+      const txs = (listed.get(address) ?? []).map((tx) =>
+        ids.includes(tx.txid) ? { ...tx, status: { confirmed: true, block_height: height } } : tx,
+      );
       listed.set(address, txs);
-      this.push(address, { block: { id: `h${height}`, height, previousblockhash: `h${height - 1}` }, 'block-transactions': txs.filter((tx) => ids.includes(tx.txid)) });
+      this.push(address, {
+        block: { id: `h${height}`, height, previousblockhash: `h${height - 1}` },
+        'block-transactions': txs.filter((tx) => ids.includes(tx.txid)),
+      });
     },
     /** What the websocket pushes to every tab watching `address`. */
     push(address: string, frame: Record<string, unknown>): void {
       for (const socket of FakeSocket.created) {
-        if (!socket.closed && socket.sent.some((message) => (message as Record<string, unknown>)['track-address'] === address)) socket.receive(frame);
+        if (!socket.closed && socket.sent.some((message) => (message as Record<string, unknown>)['track-address'] === address))
+          socket.receive(frame);
       }
     },
   };
 }
 
-const pay = (w: ReturnType<typeof world>, address: string, sats: number, height: number | null = null): string => w.pay(address, sats, height);
+const pay = (w: ReturnType<typeof world>, address: string, sats: number, height: number | null = null): string =>
+  w.pay(address, sats, height);
 
 describe('checkouts on a shared address', () => {
   it('each buyer is paid by their own exact payment only; non-payers stay awaiting and see the others as unmatched', async () => {
@@ -152,8 +170,15 @@ describe('checkouts on a shared address', () => {
     expect(buyers.map((buyer) => buyer.state.firstPaid)).to.deep.equal([false, true, false, true, false]);
     // The merchant hears of every unmatched payment, from every invoice it does not pay.
     const unmatchedCalls = w.hooks.filter((call) => call.event === 'unmatched');
-    expect(unmatchedCalls.map((call) => call.invoiceId).sort()).to.deep.equal([0, 0, 1, 2, 2, 3, 4, 4].map((n) => buyers[n]!.state.invoice!.id).sort());
-    expect(w.hooks.filter((call) => call.status === 'paid').map((call) => call.invoiceId).sort()).to.deep.equal([1, 3].map((n) => buyers[n]!.state.invoice!.id).sort());
+    expect(unmatchedCalls.map((call) => call.invoiceId).sort()).to.deep.equal(
+      [0, 0, 1, 2, 2, 3, 4, 4].map((n) => buyers[n]!.state.invoice!.id).sort(),
+    );
+    expect(
+      w.hooks
+        .filter((call) => call.status === 'paid')
+        .map((call) => call.invoiceId)
+        .sort(),
+    ).to.deep.equal([1, 3].map((n) => buyers[n]!.state.invoice!.id).sort());
     for (const buyer of buyers) buyer.stop();
   });
 
@@ -263,7 +288,13 @@ describe('index-url: the merchant’s server hands out the index', () => {
     const checkout = w.tab({ amount: '0.001', indexUrl: INDEX_URL, orderId: 'S-1', tolerance: '1' }, memoryStore());
     await w.live();
     expect(w.indexCalls).to.deep.equal([{ orderId: 'S-1', network: 'mainnet' }]);
-    expect(checkout.state.invoice).to.include({ index: 40, address: deriveAddress(account, 40), shared: false, tagSats: 0, expectedSats: 100_000 });
+    expect(checkout.state.invoice).to.include({
+      index: 40,
+      address: deriveAddress(account, 40),
+      shared: false,
+      tagSats: 0,
+      expectedSats: 100_000,
+    });
     pay(w, checkout.state.invoice!.address, 60_000);
     expect(checkout.state.invoice).to.include({ status: 'underpaid', dueSats: 40_000 });
     pay(w, checkout.state.invoice!.address, 39_000); // within the 1 % tolerance
@@ -287,7 +318,13 @@ describe('index-url: the merchant’s server hands out the index', () => {
 
   it('says why it waits while the server is down or answers nonsense, and never falls back to a shared address', async () => {
     const w = world();
-    w.answerIndex((call) => (call === 0 ? { status: 503, body: 'down' } : call === 1 ? { status: 200, body: '{"index":-1}' } : { status: 200, body: '{"index":7}' }));
+    w.answerIndex((call) =>
+      call === 0
+        ? { status: 503, body: 'down' }
+        : call === 1
+          ? { status: 200, body: '{"index":-1}' }
+          : { status: 200, body: '{"index":7}' },
+    );
     const checkout = w.tab({ amount: '0.001', indexUrl: INDEX_URL }, memoryStore());
     for (let round = 0; round < 5; round++) await w.timers.advance(0);
     expect(checkout.state.status).to.equal('loading');

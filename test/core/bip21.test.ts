@@ -25,7 +25,9 @@ describe('BIP 21 URIs', () => {
       });
     }
     it('refuses unknown req- parameters', () => {
-      expect(() => parseBip21(`bitcoin:${LUKE}?req-somethingyoudontunderstand=50&req-somethingelseyoudontget=999`)).to.throw(/req-somethingyoudontunderstand/);
+      expect(() => parseBip21(`bitcoin:${LUKE}?req-somethingyoudontunderstand=50&req-somethingelseyoudontget=999`)).to.throw(
+        /req-somethingyoudontunderstand/,
+      );
     });
     it('keeps unknown optional parameters', () => {
       expect(parseBip21(`bitcoin:${LUKE}?somethingyoudontunderstand=50&somethingelseyoudontget=999`).params).to.deep.equal({

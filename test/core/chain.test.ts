@@ -26,7 +26,9 @@ describe('REST client', () => {
 
   it('honours 429 Retry-After: that base rests until then', async () => {
     let calls = 0;
-    const fetch = scriptedFetch({ [`${A}/x`]: () => (calls++ === 0 ? { status: 429, headers: { 'Retry-After': '20' } } : { body: 'again' }) });
+    const fetch = scriptedFetch({
+      [`${A}/x`]: () => (calls++ === 0 ? { status: 429, headers: { 'Retry-After': '20' } } : { body: 'again' }),
+    });
     const timers = new ManualTimers();
     const rest = createRestClient([A], { fetch, now: () => timers.now });
     const error = await rest.get('/x').catch((e) => e);
@@ -41,12 +43,20 @@ describe('REST client', () => {
 
   it('rests a rate-limited base 30 s when the server hides Retry-After (CORS)', async () => {
     const fetch = scriptedFetch({ [`${A}/x`]: { status: 429, body: '<html>429 Too Many Requests</html>' } });
-    expect((await createRestClient([A], { fetch, now: () => 0 }).get('/x').catch((e) => e)).retryAfterMs).to.equal(30_000);
+    expect(
+      (
+        await createRestClient([A], { fetch, now: () => 0 })
+          .get('/x')
+          .catch((e) => e)
+      ).retryAfterMs,
+    ).to.equal(30_000);
   });
 
   it('does not fail over on a 4xx answer every base would give, and never repeats what the server said', async () => {
     const fetch = scriptedFetch({ [`${A}/tx/${TXID}`]: { status: 404, body: 'Payment failed. Send 0.01 BTC to bc1qattacker instead' } });
-    const error = await createRestClient([A, B], { fetch, now: () => 0 }).get(`/tx/${TXID}`).catch((e) => e);
+    const error = await createRestClient([A, B], { fetch, now: () => 0 })
+      .get(`/tx/${TXID}`)
+      .catch((e) => e);
     expect(error.status).to.equal(404);
     // B25: the answer's text may be anything; the buyer sees only who answered what status.
     expect(error.message).to.equal(`${A}/tx/… answered HTTP 404.`);
@@ -54,14 +64,26 @@ describe('REST client', () => {
   });
 
   it('R5: a 400 that is an internal error (mempool/electrs) is retried elsewhere; one that refuses the request is not', async () => {
-    const fetch = scriptedFetch({ [`${A}/x`]: { status: 400, body: 'electrs connection reset' }, [`${B}/x`]: { body: 'ok' }, [`${A}/y`]: { status: 400, body: 'Invalid Bitcoin address' } });
+    const fetch = scriptedFetch({
+      [`${A}/x`]: { status: 400, body: 'electrs connection reset' },
+      [`${B}/x`]: { body: 'ok' },
+      [`${A}/y`]: { status: 400, body: 'Invalid Bitcoin address' },
+    });
     expect(await createRestClient([A, B], { fetch, now: () => 0 }).get('/x')).to.equal('ok');
-    expect((await createRestClient([A, B], { fetch, now: () => 0 }).get('/y').catch((e) => e)).status).to.equal(400);
+    expect(
+      (
+        await createRestClient([A, B], { fetch, now: () => 0 })
+          .get('/y')
+          .catch((e) => e)
+      ).status,
+    ).to.equal(400);
   });
 
   it('R11: an API of another network is a configuration error, not something to retry', async () => {
     const fetch = scriptedFetch({ [`${A}/address/bc1q/txs`]: { status: 400, body: 'Address on invalid network' } });
-    const error = await createRestClient([A], { fetch, now: () => 0 }).get('/address/bc1q/txs').catch((e) => e);
+    const error = await createRestClient([A], { fetch, now: () => 0 })
+      .get('/address/bc1q/txs')
+      .catch((e) => e);
     expect(error).to.include({ source: 'api', code: 'network-mismatch' });
   });
 
@@ -93,11 +115,17 @@ describe('REST client', () => {
 
   it('B14: a Retry-After of weeks rests the base an hour at most', async () => {
     const fetch = scriptedFetch({ [`${A}/x`]: { status: 429, headers: { 'retry-after': '2200000' } } });
-    expect((await createRestClient([A], { fetch, now: () => 0 }).get('/x').catch((e) => e)).retryAfterMs).to.equal(3_600_000);
+    expect(
+      (
+        await createRestClient([A], { fetch, now: () => 0 })
+          .get('/x')
+          .catch((e) => e)
+      ).retryAfterMs,
+    ).to.equal(3_600_000);
     expect(retryAfterMs('Wed, 21 Oct 2099 07:28:00 GMT', 0, 'Wed, 01 Jan 2099 00:00:00 GMT')).to.equal(3_600_000);
   });
 
-  it('D16: an HTTP-date Retry-After is read on the server\'s clock, or believed 5 minutes at most on a skewed one of ours', () => {
+  it("D16: an HTTP-date Retry-After is read on the server's clock, or believed 5 minutes at most on a skewed one of ours", () => {
     const serverNow = Date.parse('Wed, 21 Oct 2026 07:28:00 GMT');
     const ours = serverNow - 5 * 3_600_000;
     // Our clock 5 hours behind: without the server's Date, a wait of 5 hours 30 s would follow.
@@ -113,7 +141,9 @@ describe('REST client', () => {
     const fetch = (_url: string, init?: { signal?: unknown }) => {
       signals.push(init!.signal as { aborted: boolean });
       // The first request hangs for ever; later ones answer.
-      return answered++ === 0 ? new Promise<never>(() => undefined) : Promise.resolve({ ok: true, status: 200, headers: { get: () => null }, text: async () => 'fine' });
+      return answered++ === 0
+        ? new Promise<never>(() => undefined)
+        : Promise.resolve({ ok: true, status: 200, headers: { get: () => null }, text: async () => 'fine' });
     };
     const rest = createRestClient([A], { fetch, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout });
     const hung = rest.get('/x').catch((error) => error);
@@ -148,7 +178,10 @@ describe('REST client', () => {
   });
 
   it('B2: a route some bases lack (prices on an Esplora) is asked of the next one', async () => {
-    const fetch = scriptedFetch({ [`${A}/v1/prices`]: { status: 404, body: 'endpoint does not exist' }, [`${B}/v1/prices`]: { body: '{"USD":1}' } });
+    const fetch = scriptedFetch({
+      [`${A}/v1/prices`]: { status: 404, body: 'endpoint does not exist' },
+      [`${B}/v1/prices`]: { body: '{"USD":1}' },
+    });
     const rest = createRestClient([A, B], { fetch, now: () => 0 }, 'rates', { failOverOn: [404] });
     expect(await rest.get('/v1/prices')).to.equal('{"USD":1}');
     expect(await rest.get('/v1/prices')).to.equal('{"USD":1}');
@@ -174,26 +207,48 @@ describe('Esplora data', () => {
     expect(toChainTx(tx, 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu')!.valueSats).to.equal(0);
   });
   it('sums every output to the address and reads the block height', () => {
-    const tx = { txid: TXID, vin: [{ sequence: 0xffffffff }], vout: [{ scriptpubkey_address: 'x', value: 5 }, { value: 9 }, { scriptpubkey_address: 'x', value: 7 }], status: { confirmed: true, block_height: 42 } };
+    const tx = {
+      txid: TXID,
+      vin: [{ sequence: 0xffffffff }],
+      vout: [{ scriptpubkey_address: 'x', value: 5 }, { value: 9 }, { scriptpubkey_address: 'x', value: 7 }],
+      status: { confirmed: true, block_height: 42 },
+    };
     expect(toChainTx(tx, 'x')).to.deep.equal({ txid: TXID, valueSats: 12, height: 42, rbf: false, spends: [] });
-    const coinbase = { ...tx, vin: [{ txid: '0'.repeat(64), vout: 4294967295, is_coinbase: true, sequence: 0xffffffff }, { txid: TXID, vout: 3 }] };
+    const coinbase = {
+      ...tx,
+      vin: [
+        { txid: '0'.repeat(64), vout: 4294967295, is_coinbase: true, sequence: 0xffffffff },
+        { txid: TXID, vout: 3 },
+      ],
+    };
     expect(toChainTx(coinbase, 'x')!.spends).to.deep.equal([`${TXID}:3`]);
   });
   it('refuses what is not a transaction', () => {
     for (const bad of [null, 1, 'x', {}, { txid: 'nothex', vout: [] }, { txid: TXID }]) expect(toChainTx(bad, 'x')).to.equal(null);
   });
   it('parses the plain-text tip height and the address listing', async () => {
-    const fetch = scriptedFetch({ [`${A}/blocks/tip/height`]: { body: '890448\n' }, [`${A}/address/x/txs`]: { body: [{ txid: TXID, vin: [], vout: [{ scriptpubkey_address: 'x', value: 1 }], status: { confirmed: false } }] } });
+    const fetch = scriptedFetch({
+      [`${A}/blocks/tip/height`]: { body: '890448\n' },
+      [`${A}/address/x/txs`]: {
+        body: [{ txid: TXID, vin: [], vout: [{ scriptpubkey_address: 'x', value: 1 }], status: { confirmed: false } }],
+      },
+    });
     const rest = createRestClient([A], { fetch, now: () => 0 });
     expect(await fetchTipHeight(rest)).to.equal(890448);
-    expect(await fetchAddressTxs(rest, 'x')).to.deep.equal({ txs: [{ txid: TXID, valueSats: 1, height: null, rbf: false, spends: [], blockTime: null }], complete: true });
+    expect(await fetchAddressTxs(rest, 'x')).to.deep.equal({
+      txs: [{ txid: TXID, valueSats: 1, height: null, rbf: false, spends: [], blockTime: null }],
+      complete: true,
+    });
   });
   it('calls a proxy page where data should be what it is, an HttpError', async () => {
     const page = '<html><body>Checking your browser…</body></html>';
     const fetch = scriptedFetch({ [`${A}/blocks/tip/height`]: { body: page }, [`${A}/address/x/txs`]: { body: page } });
     const rest = createRestClient([A], { fetch, now: () => 0 });
     for (const read of [() => fetchTipHeight(rest), () => fetchAddressTxs(rest, 'x')]) {
-      const error = await read().then(() => null, (thrown: unknown) => thrown);
+      const error = await read().then(
+        () => null,
+        (thrown: unknown) => thrown,
+      );
       expect(error).to.be.instanceOf(HttpError);
       expect((error as HttpError).message).to.equal('The API answered something that is not Esplora data.');
     }
@@ -210,8 +265,18 @@ describe('mempool.space socket', () => {
     onDown: () => log.push('down'),
   };
   let timers: ManualTimers;
-  const effects = () => ({ createSocket: (url: string) => new FakeSocket(url), random: () => 0.5, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout });
-  const tx = (txid: string, value: number, height?: number) => ({ txid: txid.padEnd(64, '0'), vin: [], vout: [{ scriptpubkey_address: 'addr', value }], status: height ? { confirmed: true, block_height: height } : { confirmed: false } });
+  const effects = () => ({
+    createSocket: (url: string) => new FakeSocket(url),
+    random: () => 0.5,
+    setTimeout: timers.setTimeout,
+    clearTimeout: timers.clearTimeout,
+  });
+  const tx = (txid: string, value: number, height?: number) => ({
+    txid: txid.padEnd(64, '0'),
+    vin: [],
+    vout: [{ scriptpubkey_address: 'addr', value }],
+    status: height ? { confirmed: true, block_height: height } : { confirmed: false },
+  });
   const block = (id: string, height: number, previous: string) => ({ id, height, previousblockhash: previous });
 
   beforeEach(() => {
@@ -318,13 +383,19 @@ describe('mempool.space socket', () => {
     openAddressSocket('wss://x', 'addr', events, effects());
     const socket = FakeSocket.created[0]!;
     socket.open();
-    for (const frame of [{ blocks: [null] }, { blocks: [{ id: 7, height: 'x' }] }, { block: { id: 'h', height: -1 } }]) socket.receive(frame);
+    for (const frame of [{ blocks: [null] }, { blocks: [{ id: 7, height: 'x' }] }, { block: { id: 'h', height: -1 } }])
+      socket.receive(frame);
     expect(log.filter((line) => line.startsWith('tip'))).to.deep.equal([]);
   });
 
   it('R2: a derived URL that never opens is given up after 3 tries: there is no socket there', async () => {
     const gone: string[] = [];
-    openAddressSocket('wss://blockstream.info/api/v1/ws', 'addr', { ...events, onAbsent: () => gone.push('absent') }, { ...effects(), giveUpAfter: 3 });
+    openAddressSocket(
+      'wss://blockstream.info/api/v1/ws',
+      'addr',
+      { ...events, onAbsent: () => gone.push('absent') },
+      { ...effects(), giveUpAfter: 3 },
+    );
     for (let attempt = 0; attempt < 3; attempt++) {
       FakeSocket.created.at(-1)!.drop();
       await timers.advance(60_000);

@@ -6,12 +6,20 @@ import { FakeSocket, ManualTimers, scriptedFetch } from '../helpers/fakes.js';
 const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
 const ADDRESS = 'bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g';
 const API = 'https://mempool.space/api';
-const tx = (id: string, value: number, height?: number) => ({ txid: id.repeat(64).slice(0, 64), vin: [{ sequence: 0xfffffffd }], vout: [{ scriptpubkey_address: ADDRESS, value }], status: height ? { confirmed: true, block_height: height } : { confirmed: false } });
+const tx = (id: string, value: number, height?: number) => ({
+  txid: id.repeat(64).slice(0, 64),
+  vin: [{ sequence: 0xfffffffd }],
+  vout: [{ scriptpubkey_address: ADDRESS, value }],
+  status: height ? { confirmed: true, block_height: height } : { confirmed: false },
+});
 
 function setup(attributes: Record<string, string>, history: unknown[] = [], held: Promise<void> = Promise.resolve()) {
   const timers = new ManualTimers();
   FakeSocket.created.length = 0;
-  const fetch = scriptedFetch({ [`${API}/blocks/tip/height`]: { body: '100' }, [`${API}/address/${ADDRESS}/txs`]: async () => (await held, { body: history }) });
+  const fetch = scriptedFetch({
+    [`${API}/blocks/tip/height`]: { body: '100' },
+    [`${API}/address/${ADDRESS}/txs`]: async () => (await held, { body: history }),
+  });
   const effects: CheckoutEffects = {
     fetch,
     now: () => timers.now,
@@ -39,7 +47,11 @@ async function live(timers: ManualTimers): Promise<FakeSocket> {
 describe('checkout', () => {
   it('shows the request once the address history is known (without waiting for the socket), then follows the payment to paid', async () => {
     let answer: () => void = () => undefined;
-    const { checkout, timers, statuses, fetch } = setup({ amount: '0.0015', label: 'Shop & Co', orderId: 'A-1' }, [], new Promise<void>((resolve) => (answer = resolve)));
+    const { checkout, timers, statuses, fetch } = setup(
+      { amount: '0.0015', label: 'Shop & Co', orderId: 'A-1' },
+      [],
+      new Promise<void>((resolve) => (answer = resolve)),
+    );
     checkout.start();
     expect(checkout.state.status, 'nothing happens before start returns').to.equal('loading');
     await timers.advance(0);
@@ -71,16 +83,22 @@ describe('checkout', () => {
     let release: () => void = () => undefined;
     const slow = new Promise<void>((resolve) => (release = resolve));
     const tab = (wait: Promise<void>, fill: number) =>
-      createCheckout({ xpub: ZPUB, amount: '0.001', orderId: 'order-7' }, {
-        fetch: scriptedFetch({ [`${API}/blocks/tip/height`]: { body: '100' }, [`${API}/addresses/txs`]: async () => (await wait, { body: [] }) }),
-        now: () => timers.now,
-        setTimeout: timers.setTimeout,
-        clearTimeout: timers.clearTimeout,
-        createSocket: (url) => new FakeSocket(url),
-        random: () => 0.5,
-        randomBytes: (n) => new Uint8Array(n).fill(fill),
-        store,
-      });
+      createCheckout(
+        { xpub: ZPUB, amount: '0.001', orderId: 'order-7' },
+        {
+          fetch: scriptedFetch({
+            [`${API}/blocks/tip/height`]: { body: '100' },
+            [`${API}/addresses/txs`]: async () => (await wait, { body: [] }),
+          }),
+          now: () => timers.now,
+          setTimeout: timers.setTimeout,
+          clearTimeout: timers.clearTimeout,
+          createSocket: (url) => new FakeSocket(url),
+          random: () => 0.5,
+          randomBytes: (n) => new Uint8Array(n).fill(fill),
+          store,
+        },
+      );
     const late = tab(slow, 0xcd);
     late.start();
     await timers.advance(0);
@@ -134,7 +152,18 @@ describe('checkout', () => {
   it('keeps trying and says why while the API is unreachable', async () => {
     const timers = new ManualTimers();
     const fetch = scriptedFetch({});
-    const checkout = createCheckout({ xpub: ZPUB, amount: '1', ws: 'none' }, { fetch, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, createSocket: () => new FakeSocket('x'), random: () => 0.5, randomBytes: (n) => new Uint8Array(n) });
+    const checkout = createCheckout(
+      { xpub: ZPUB, amount: '1', ws: 'none' },
+      {
+        fetch,
+        now: () => timers.now,
+        setTimeout: timers.setTimeout,
+        clearTimeout: timers.clearTimeout,
+        createSocket: () => new FakeSocket('x'),
+        random: () => 0.5,
+        randomBytes: (n) => new Uint8Array(n),
+      },
+    );
     checkout.start();
     await timers.advance(0);
     expect(checkout.state.status).to.equal('loading');
@@ -144,7 +173,9 @@ describe('checkout', () => {
   });
 
   it('reports a configuration error as state, never as an exception, and watches nothing', async () => {
-    const { checkout, timers, fetch } = setup({ xpub: 'xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi' });
+    const { checkout, timers, fetch } = setup({
+      xpub: 'xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi',
+    });
     checkout.start();
     await timers.advance(10_000);
     expect(checkout.state.status).to.equal('error');

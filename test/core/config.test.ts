@@ -31,7 +31,11 @@ describe('configuration', () => {
   });
   it('index or address-type with a fixed address', () => {
     expectCheckoutError(() => parseConfig({ address: '1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA', index: '3' }), 'conflict', 'index');
-    expectCheckoutError(() => parseConfig({ address: '1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA', addressType: 'p2tr' }), 'conflict', 'address-type');
+    expectCheckoutError(
+      () => parseConfig({ address: '1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA', addressType: 'p2tr' }),
+      'conflict',
+      'address-type',
+    );
   });
   describe('price-token and item', () => {
     const key = '11'.repeat(32);
@@ -46,7 +50,13 @@ describe('configuration', () => {
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, priceToken: token, item: 'poster' }), 'conflict', 'price-token');
     });
     it('refuses what is not a token, naming it invalid', () => {
-      for (const text of ['x', 'bcp1.e30.abc', 'bcp2.abc.def', `bcp1.${btoa('{"amount":"0","currency":"BTC"}')}.x`, `bcp1.${btoa('{"amount":"1e3","currency":"BTC"}')}.x`]) {
+      for (const text of [
+        'x',
+        'bcp1.e30.abc',
+        'bcp2.abc.def',
+        `bcp1.${btoa('{"amount":"0","currency":"BTC"}')}.x`,
+        `bcp1.${btoa('{"amount":"1e3","currency":"BTC"}')}.x`,
+      ]) {
         expectCheckoutError(() => parseConfig({ xpub: ZPUB, priceToken: text }), 'invalid', 'price-token');
       }
     });
@@ -56,7 +66,14 @@ describe('configuration', () => {
     });
     it('the GET formats carry order, item and token in the URL', () => {
       const token = signPrice({ amount: '0.001', currency: 'BTC', item: 'mug' }, key);
-      const { webhook } = parseConfig({ xpub: ZPUB, index: '2', priceToken: token, orderId: 'A 1', webhook: 'https://shop.example/cb?secret=s', webhookFormat: 'blockonomics' });
+      const { webhook } = parseConfig({
+        xpub: ZPUB,
+        index: '2',
+        priceToken: token,
+        orderId: 'A 1',
+        webhook: 'https://shop.example/cb?secret=s',
+        webhookFormat: 'blockonomics',
+      });
       expect(webhook!.url).to.equal(`https://shop.example/cb?secret=s&order_id=A%201&item=mug&price_token=${encodeURIComponent(token)}`);
     });
   });
@@ -74,29 +91,54 @@ describe('configuration', () => {
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: 'javascript:alert(1)' }), 'invalid', 'index-url');
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: '/index' }), 'invalid', 'index-url');
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, indexUrl: 'https://shop.example/index', index: '3' }), 'conflict', 'index-url');
-      expectCheckoutError(() => parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', indexUrl: 'https://shop.example/index' }), 'conflict', 'index-url');
+      expectCheckoutError(
+        () => parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', indexUrl: 'https://shop.example/index' }),
+        'conflict',
+        'index-url',
+      );
     });
     it('the GET webhook formats need an exclusive address: they name the order by its address', () => {
       for (const format of ['blockonomics', 'blockchain-info']) {
-        expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', webhook: 'https://shop.example/cb', webhookFormat: format }), 'conflict', 'webhook-format');
-        expect(parseConfig({ xpub: ZPUB, amount: '1', index: '3', webhook: 'https://shop.example/cb', webhookFormat: format }).webhook!.format).to.equal(format);
+        expectCheckoutError(
+          () => parseConfig({ xpub: ZPUB, amount: '1', webhook: 'https://shop.example/cb', webhookFormat: format }),
+          'conflict',
+          'webhook-format',
+        );
+        expect(
+          parseConfig({ xpub: ZPUB, amount: '1', index: '3', webhook: 'https://shop.example/cb', webhookFormat: format }).webhook!.format,
+        ).to.equal(format);
       }
       expect(parseConfig({ xpub: ZPUB, amount: '1', webhook: 'https://shop.example/cb' }).webhook!.format).to.equal('json');
     });
     it('tolerance and exact-amount need an exclusive address: on a shared one only the exact tagged amount can count', () => {
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', tolerance: '1' }), 'conflict', 'tolerance');
-      expectCheckoutError(() => parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', amount: '1', tolerance: '0.5' }), 'conflict', 'tolerance');
+      expectCheckoutError(
+        () => parseConfig({ address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu', amount: '1', tolerance: '0.5' }),
+        'conflict',
+        'tolerance',
+      );
       expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', exactAmount: true }), 'conflict', 'exact-amount');
       expect(parseConfig({ xpub: ZPUB, amount: '1', tolerance: '0' }).toleranceBasisPoints).to.equal(0);
-      expect(parseConfig({ xpub: ZPUB, amount: '1', index: '2', tolerance: '1', exactAmount: true })).to.include({ toleranceBasisPoints: 100, exactAmount: true });
-      expect(parseConfig({ xpub: ZPUB, amount: '1', indexUrl: 'https://shop.example/index', tolerance: '1' }).toleranceBasisPoints).to.equal(100);
+      expect(parseConfig({ xpub: ZPUB, amount: '1', index: '2', tolerance: '1', exactAmount: true })).to.include({
+        toleranceBasisPoints: 100,
+        exactAmount: true,
+      });
+      expect(
+        parseConfig({ xpub: ZPUB, amount: '1', indexUrl: 'https://shop.example/index', tolerance: '1' }).toleranceBasisPoints,
+      ).to.equal(100);
     });
   });
   it('an unknown currency', () => {
     expectCheckoutError(() => parseConfig({ xpub: ZPUB, amount: '1', currency: 'DOGE' }), 'unsupported', 'currency');
   });
   describe('index attribute', () => {
-    for (const [text, value] of [['0', 0], [' 7 ', 7], ['2147483647', 2147483647], [null, null], ['', null]] as const) {
+    for (const [text, value] of [
+      ['0', 0],
+      [' 7 ', 7],
+      ['2147483647', 2147483647],
+      [null, null],
+      ['', null],
+    ] as const) {
       it(`${JSON.stringify(text)} → ${value}`, () => expect(parseIndex(text)).to.equal(value));
     }
     for (const text of ['-1', '2147483648', '1.5', '1e3', 'abc', '0x10']) {
@@ -107,7 +149,12 @@ describe('configuration', () => {
 
 describe('watching configuration', () => {
   it('defaults to mempool.space for the network, with its websocket', () => {
-    expect(parseConfig({ xpub: ZPUB })).to.include({ wsUrl: 'wss://mempool.space/api/v1/ws', confirmations: 1, toleranceBasisPoints: 0, expiresMs: 900_000 });
+    expect(parseConfig({ xpub: ZPUB })).to.include({
+      wsUrl: 'wss://mempool.space/api/v1/ws',
+      confirmations: 1,
+      toleranceBasisPoints: 0,
+      expiresMs: 900_000,
+    });
     expect(parseApis(null, 'signet')).to.deep.equal(['https://mempool.space/signet/api']);
     expect(parseApis(null, 'testnet4')).to.deep.equal(['https://mempool.space/testnet4/api']);
   });
@@ -123,7 +170,19 @@ describe('watching configuration', () => {
     expect(parseWs('none', ['https://a/api'])).to.equal(null);
     expect(parseWs('wss://b/ws', ['https://a/api'])).to.equal('wss://b/ws');
   });
-  for (const [attribute, value] of [['api', 'javascript:alert(1)'], ['api', 'ftp://x'], ['ws', 'https://x'], ['confirmations', '-1'], ['confirmations', '101'], ['confirmations', '1.5'], ['tolerance', '100'], ['tolerance', '0.001'], ['tolerance', '-1'], ['expires', '-5'], ['expires', '50000']] as const) {
+  for (const [attribute, value] of [
+    ['api', 'javascript:alert(1)'],
+    ['api', 'ftp://x'],
+    ['ws', 'https://x'],
+    ['confirmations', '-1'],
+    ['confirmations', '101'],
+    ['confirmations', '1.5'],
+    ['tolerance', '100'],
+    ['tolerance', '0.001'],
+    ['tolerance', '-1'],
+    ['expires', '-5'],
+    ['expires', '50000'],
+  ] as const) {
     it(`refuses ${attribute}="${value}"`, () => {
       let source: string | undefined;
       try {
@@ -155,8 +214,12 @@ describe('watching configuration', () => {
     expectCheckoutError(() => parseConfig({ xpub: ZPUB, ws: 'ws://api.example/ws', pageSecure: true }), 'insecure', 'ws');
     expectCheckoutError(() => parseConfig({ xpub: ZPUB, webhook: 'http://shop.example/paid', pageSecure: true }), 'insecure', 'webhook');
     expect(parseConfig({ xpub: ZPUB, api: 'http://api.example/api', pageSecure: false }).apis).to.deep.equal(['http://api.example/api']);
-    expect(parseConfig({ xpub: ZPUB, api: 'http://127.0.0.1:8999/api', pageSecure: true }).apis).to.deep.equal(['http://127.0.0.1:8999/api']);
-    expect(parseConfig({ xpub: ZPUB, api: 'http://localhost:8999/api', pageSecure: true }).apis).to.deep.equal(['http://localhost:8999/api']);
+    expect(parseConfig({ xpub: ZPUB, api: 'http://127.0.0.1:8999/api', pageSecure: true }).apis).to.deep.equal([
+      'http://127.0.0.1:8999/api',
+    ]);
+    expect(parseConfig({ xpub: ZPUB, api: 'http://localhost:8999/api', pageSecure: true }).apis).to.deep.equal([
+      'http://localhost:8999/api',
+    ]);
   });
   it('A67: a positive expires that rounds to nothing is refused, never read as "never"', () => {
     expectCheckoutError(() => parseExpires('0.000001'), 'out-of-range', 'expires');

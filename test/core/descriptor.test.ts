@@ -7,7 +7,8 @@ import { scriptOf } from '../helpers/script.js';
 const XPUB_13H = 'xpub69H7F5d8KSRgmmdJg2KhpAK8SR3DjMwAdkxj3ZuxV27CprR9LgpeyGmXUbC6wb7ERfvrnKZjXoUmmDznezpbZb7ap6r1D3tgFxHmwMkQTPH';
 const XPUB_TV2 = 'xpub6ERApfZwUNrhLCkDtcHTcxd75RbzS1ed54G1LkBUHQVHQKqhMkhgbmJbZRkrgZw4koxb5JaHWkY4ALHY2grBGRjaDMzQLcgJvLJuZZvRcEL';
 const XPUB_86 = 'xpub6BgBgsespWvERF3LHQu6CnqdvfEvtMcQjYrcRzx53QJjSxarj2afYWcLteoGVky7D3UKDP9QyrLprQ3VCECoY49yfdDEHGCtMMj92pReUsQ';
-const CORE_DOC = 'wpkh([d34db33f/84h/0h/0h]xpub6DJ2dNUysrn5Vt36jH2KLBT2i1auw1tTSSomg8PhqNiUtx8QX2SvC9nrHu81fT41fvDUnhMjEzQgXnQjKEu3oaqMSzhSrHMxyyoEAmUHQbY/0/*)';
+const CORE_DOC =
+  'wpkh([d34db33f/84h/0h/0h]xpub6DJ2dNUysrn5Vt36jH2KLBT2i1auw1tTSSomg8PhqNiUtx8QX2SvC9nrHu81fT41fvDUnhMjEzQgXnQjKEu3oaqMSzhSrHMxyyoEAmUHQbY/0/*)';
 
 const scripts = (descriptor: string, count = 3): string[] => {
   const account = parseAccount(descriptor);
@@ -61,12 +62,17 @@ describe('output descriptors', () => {
       expect(scripts(`pkh([bd16bee5/2147483647h]${xpub}/*)`, 1)).to.deep.equal(['76a914ebdc90806a9c4356c1c88e42216611e1cb4c1c1788ac']);
     });
     it('BIP 86 tr(xpub/0/*) and tr(xpub/<0;1>/*)', () => {
-      const receive = ['bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr', 'bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh'];
+      const receive = [
+        'bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr',
+        'bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh',
+      ];
       for (const text of [`tr(${XPUB_86}/0/*)`, `tr([73c5da0a/86h/0h/0h]${XPUB_86}/<0;1>/*)`]) {
         const account = parseAccount(text);
         expect([deriveAddress(account, 0), deriveAddress(account, 1)]).to.deep.equal(receive);
       }
-      expect(deriveAddress(parseAccount(`tr(${XPUB_86}/1/*)`), 0)).to.equal('bc1p3qkhfews2uk44qtvauqyr2ttdsw7svhkl9nkm9s9c3x4ax5h60wqwruhk7');
+      expect(deriveAddress(parseAccount(`tr(${XPUB_86}/1/*)`), 0)).to.equal(
+        'bc1p3qkhfews2uk44qtvauqyr2ttdsw7svhkl9nkm9s9c3x4ax5h60wqwruhk7',
+      );
     });
     it('BIP 49 sh(wpkh(upub/0/*)) on testnet', () => {
       const upub = 'upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21XXEMYRUocHqguyjknFHYfgY';
@@ -99,7 +105,11 @@ describe('output descriptors', () => {
       ['BIP 380: invalid hardened indicator', `wpkh([deadbeef/0f]${XPUB_TV2}/0/*)`, 'syntax'],
       ['index out of range', `wpkh(${XPUB_TV2}/2147483648/*)`, 'out-of-range'],
       ['not a number', `wpkh(${XPUB_TV2}/1aa/*)`, 'syntax'],
-      ['xprv inside', "wpkh([ffffffff/13']xprv9vHkqa6EV4sPZHYqZznhT2NPtPCjKuDKGY38FBWLvgaDx45zo9WQRUT3dKYnjwih2yJD9mkrocEZXo1ex8G81dwSM1fwqWpWkeS3v86pgKt/1/2/*)", 'private-key'],
+      [
+        'xprv inside',
+        "wpkh([ffffffff/13']xprv9vHkqa6EV4sPZHYqZznhT2NPtPCjKuDKGY38FBWLvgaDx45zo9WQRUT3dKYnjwih2yJD9mkrocEZXo1ex8G81dwSM1fwqWpWkeS3v86pgKt/1/2/*)",
+        'private-key',
+      ],
       ['WIF inside', 'tr(L4rK1yDtCWekvXuE6oXD9jCYfFNV2cWRpVuPLBcCU2z8TrisoyY1)', 'private-key'],
     ];
     for (const [name, text, code] of cases) {
@@ -108,7 +118,9 @@ describe('output descriptors', () => {
       });
     }
     it('says "not supported yet" for multisig', () => {
-      expect(expectCheckoutError(() => parseDescriptor(`wsh(sortedmulti(1,${XPUB_TV2}/0/*))`), 'multisig').message).to.match(/not supported yet/);
+      expect(expectCheckoutError(() => parseDescriptor(`wsh(sortedmulti(1,${XPUB_TV2}/0/*))`), 'multisig').message).to.match(
+        /not supported yet/,
+      );
     });
   });
 });

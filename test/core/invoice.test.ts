@@ -14,7 +14,18 @@ import {
   type WatchState,
 } from '../../src/core/invoice.js';
 
-const base: InvoiceBase = { id: 'i1', address: 'bcrt1qexample', index: 3, network: 'regtest', orderId: 'o-7', item: null, priceToken: null, createdAt: 1_000, tagSats: 0, fiat: null };
+const base: InvoiceBase = {
+  id: 'i1',
+  address: 'bcrt1qexample',
+  index: 3,
+  network: 'regtest',
+  orderId: 'o-7',
+  item: null,
+  priceToken: null,
+  createdAt: 1_000,
+  tagSats: 0,
+  fiat: null,
+};
 const policy = (overrides: Partial<InvoicePolicy> = {}): InvoicePolicy => ({
   expectedSats: 100_000,
   confirmations: 1,
@@ -25,7 +36,11 @@ const policy = (overrides: Partial<InvoicePolicy> = {}): InvoicePolicy => ({
 const tx = (txid: string, valueSats: number, height: number | null = null, rbf = false): ChainTx => ({ txid, valueSats, height, rbf });
 
 /** Runs events from an empty state; returns every intermediate invoice. */
-function run(events: ChainEvent[], terms = policy(), now = 2_000): { watch: WatchState; statuses: string[]; last: ReturnType<typeof summarizeInvoice> } {
+function run(
+  events: ChainEvent[],
+  terms = policy(),
+  now = 2_000,
+): { watch: WatchState; statuses: string[]; last: ReturnType<typeof summarizeInvoice> } {
   let watch = EMPTY_WATCH;
   const statuses: string[] = [];
   for (const event of events) {
@@ -35,7 +50,13 @@ function run(events: ChainEvent[], terms = policy(), now = 2_000): { watch: Watc
   return { watch, statuses, last: summarizeInvoice(base, terms, watch) };
 }
 
-const snapshot = (txs: ChainTx[], tipHeight: number | null = 100, complete = true, requestedAt?: number): ChainEvent => ({ type: 'snapshot', txs, tipHeight, complete, requestedAt });
+const snapshot = (txs: ChainTx[], tipHeight: number | null = 100, complete = true, requestedAt?: number): ChainEvent => ({
+  type: 'snapshot',
+  txs,
+  tipHeight,
+  complete,
+  requestedAt,
+});
 /** A listing asked for long enough after everything before it was learned to be believed. */
 const later = 2_000 + STALE_MS;
 
@@ -46,16 +67,36 @@ describe('invoice reducer', () => {
   });
 
   it('walks awaiting → unconfirmed → paid for one exact payment (1 confirmation)', () => {
-    const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }, { type: 'tip', height: 101 }, { type: 'txs', txs: [tx('a', 100_000, 101)] }]);
+    const { statuses, last } = run([
+      snapshot([]),
+      { type: 'txs', txs: [tx('a', 100_000)] },
+      { type: 'tip', height: 101 },
+      { type: 'txs', txs: [tx('a', 100_000, 101)] },
+    ]);
     expect(statuses).to.deep.equal(['awaiting', 'unconfirmed', 'unconfirmed', 'paid']);
-    expect(last).to.include({ receivedSats: 100_000, confirmedSats: 100_000, confirmations: 1, dueSats: 0, overpaid: false, late: false, code: 2 });
+    expect(last).to.include({
+      receivedSats: 100_000,
+      confirmedSats: 100_000,
+      confirmations: 1,
+      dueSats: 0,
+      overpaid: false,
+      late: false,
+      code: 2,
+    });
     expect(last.txids).to.deep.equal(['a']);
   });
 
   it('counts confirmations as tip − height + 1 and needs all of them (3 required)', () => {
     const terms = policy({ confirmations: 3 });
     const { statuses, last } = run(
-      [snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }, { type: 'txs', txs: [tx('a', 100_000, 101)] }, { type: 'tip', height: 101 }, { type: 'tip', height: 102 }, { type: 'tip', height: 103 }],
+      [
+        snapshot([]),
+        { type: 'txs', txs: [tx('a', 100_000)] },
+        { type: 'txs', txs: [tx('a', 100_000, 101)] },
+        { type: 'tip', height: 101 },
+        { type: 'tip', height: 102 },
+        { type: 'tip', height: 103 },
+      ],
       terms,
     );
     expect(statuses).to.deep.equal(['awaiting', 'unconfirmed', 'confirming', 'confirming', 'confirming', 'paid']);
@@ -92,33 +133,62 @@ describe('invoice reducer', () => {
   });
 
   it('follows a replacement that still pays the address', () => {
-    const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'removed', txids: ['a'] }, { type: 'txs', txs: [tx('b', 100_000)] }]);
+    const { last } = run([
+      snapshot([]),
+      { type: 'txs', txs: [tx('a', 100_000, null, true)] },
+      { type: 'removed', txids: ['a'] },
+      { type: 'txs', txs: [tx('b', 100_000)] },
+    ]);
     expect(last.txids).to.deep.equal(['b']);
     expect(last.status).to.equal('unconfirmed');
   });
 
   it('lowers the status when a reorg unconfirms a payment (a fresh snapshot says so)', () => {
-    const { statuses } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, 101)] }, { type: 'tip', height: 101 }, snapshot([tx('a', 100_000, null)], 101, true, later)]);
+    const { statuses } = run([
+      snapshot([]),
+      { type: 'txs', txs: [tx('a', 100_000, 101)] },
+      { type: 'tip', height: 101 },
+      snapshot([tx('a', 100_000, null)], 101, true, later),
+    ]);
     expect(statuses).to.deep.equal(['awaiting', 'paid', 'paid', 'unconfirmed']);
   });
 
   describe('B1: a listing older than what the socket said never takes it back', () => {
     it('a complete listing asked before (or just after) a pushed payment keeps it', () => {
       // The listing was asked at 1 000 and computed before the payment; the push came at 2 000.
-      const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }, snapshot([], 100, true, 1_000), snapshot([], 100, true, 2_000 + STALE_MS - 1)]);
+      const { statuses, last } = run([
+        snapshot([]),
+        { type: 'txs', txs: [tx('a', 100_000)] },
+        snapshot([], 100, true, 1_000),
+        snapshot([], 100, true, 2_000 + STALE_MS - 1),
+      ]);
       expect(statuses).to.deep.equal(['awaiting', 'unconfirmed', 'unconfirmed', 'unconfirmed']);
       expect(last.txids).to.deep.equal(['a']);
     });
     it('a listing asked long enough after it, that does not show it, does', () => {
-      expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }, snapshot([], 100, true, later)]).statuses).to.deep.equal(['awaiting', 'unconfirmed', 'awaiting']);
+      expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }, snapshot([], 100, true, later)]).statuses).to.deep.equal([
+        'awaiting',
+        'unconfirmed',
+        'awaiting',
+      ]);
     });
     it('a stale listing never unconfirms a payment the socket saw in a block, nor lowers the tip', () => {
-      const { last, watch } = run([snapshot([]), { type: 'tip', height: 101 }, { type: 'txs', txs: [tx('a', 100_000, 101)] }, snapshot([tx('a', 100_000, null)], 100, true, 1_500)]);
+      const { last, watch } = run([
+        snapshot([]),
+        { type: 'tip', height: 101 },
+        { type: 'txs', txs: [tx('a', 100_000, 101)] },
+        snapshot([tx('a', 100_000, null)], 100, true, 1_500),
+      ]);
       expect(last).to.include({ status: 'paid', confirmations: 1 });
       expect(watch.tipHeight).to.equal(101);
     });
     it('after a reorg, a listing may unconfirm a payment however recently it was seen in a block', () => {
-      const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, 101)] }, { type: 'tip', height: 101, reorg: true }, snapshot([tx('a', 100_000, null)], 101, true, 2_500)]);
+      const { last } = run([
+        snapshot([]),
+        { type: 'txs', txs: [tx('a', 100_000, 101)] },
+        { type: 'tip', height: 101, reorg: true },
+        snapshot([tx('a', 100_000, null)], 101, true, 2_500),
+      ]);
       expect(last.status).to.equal('unconfirmed');
     });
     it('a payment seen after the invoice, mined again by a reorg at or below the tip the invoice began at, still counts (soak, seed 1)', () => {
@@ -145,11 +215,17 @@ describe('invoice reducer', () => {
       expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
     });
     it('an explicit removal takes a payment out at once', () => {
-      expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'removed', txids: ['a'] }]).last.status).to.equal('awaiting');
+      expect(
+        run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'removed', txids: ['a'] }]).last.status,
+      ).to.equal('awaiting');
     });
     it('a history taken without a tip (the allocation scan found the address unused) has no height bound: a payment confirmed before the first tip arrives still counts (soak, seed 1)', () => {
       // The socket was down while the buyer paid and the block came; its first tip is that block's.
-      const { watch, last } = run([snapshot([], null), { type: 'tip', height: 121 }, { type: 'txs', txs: [tx('paid-while-away', 100_000, 121)] }]);
+      const { watch, last } = run([
+        snapshot([], null),
+        { type: 'tip', height: 121 },
+        { type: 'txs', txs: [tx('paid-while-away', 100_000, 121)] },
+      ]);
       expect(watch.baselineTip).to.equal(null);
       expect(last).to.include({ status: 'paid', receivedSats: 100_000 });
     });
@@ -161,7 +237,10 @@ describe('invoice reducer', () => {
   });
 
   it('ignores history that was on the address before the invoice', () => {
-    const { last, watch } = run([snapshot([tx('old', 100_000, 50), tx('old-mempool', 5_000)]), { type: 'txs', txs: [tx('old-mempool', 5_000, 101)] }]);
+    const { last, watch } = run([
+      snapshot([tx('old', 100_000, 50), tx('old-mempool', 5_000)]),
+      { type: 'txs', txs: [tx('old-mempool', 5_000, 101)] },
+    ]);
     expect(watch.baseline).to.deep.equal(['old', 'old-mempool']);
     expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
   });
@@ -196,11 +275,17 @@ describe('invoice reducer', () => {
     expect(watch.baseline).to.deep.equal(['old']);
     expect(watch.baselineTip).to.equal(101);
     // Even a block listing without it first: the block is at or below the tip the history was taken at.
-    expect(run([{ type: 'tip', height: 101 }, { type: 'txs', txs: [tx('old', 100_000, 101)] }, snapshot([], 100)]).last.status).to.equal('awaiting');
+    expect(run([{ type: 'tip', height: 101 }, { type: 'txs', txs: [tx('old', 100_000, 101)] }, snapshot([], 100)]).last.status).to.equal(
+      'awaiting',
+    );
   });
 
   it('B21: an old payment a lagging backend left out of the first listing stays history when it shows up', () => {
-    const { last, watch } = run([snapshot([], 100), snapshot([tx('old', 100_000, 50)], 100), { type: 'txs', txs: [tx('old', 100_000, 50)] }]);
+    const { last, watch } = run([
+      snapshot([], 100),
+      snapshot([tx('old', 100_000, 50)], 100),
+      { type: 'txs', txs: [tx('old', 100_000, 50)] },
+    ]);
     expect(last).to.include({ status: 'awaiting', receivedSats: 0 });
     expect(watch.baseline).to.deep.equal(['old']);
     // A payment mined after the request was shown counts.
@@ -222,7 +307,11 @@ describe('invoice reducer', () => {
   });
 
   it('drops vanished mempool transactions but keeps confirmed ones from a truncated listing', () => {
-    const { last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 30_000, 101), tx('b', 30_000)] }, snapshot([tx('c', 1_000)], 101, false, later)]);
+    const { last } = run([
+      snapshot([]),
+      { type: 'txs', txs: [tx('a', 30_000, 101), tx('b', 30_000)] },
+      snapshot([tx('c', 1_000)], 101, false, later),
+    ]);
     expect([...last.txids].sort()).to.deep.equal(['a', 'c']);
   });
 
@@ -277,7 +366,10 @@ describe('invoice reducer', () => {
     });
     it('needs one confirmation when the payment signals RBF (BIP 125), as BTCPay does', () => {
       const terms = policy({ confirmations: 0 });
-      const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'txs', txs: [tx('a', 100_000, 101, true)] }], terms);
+      const { statuses, last } = run(
+        [snapshot([]), { type: 'txs', txs: [tx('a', 100_000, null, true)] }, { type: 'txs', txs: [tx('a', 100_000, 101, true)] }],
+        terms,
+      );
       expect(statuses).to.deep.equal(['awaiting', 'unconfirmed', 'paid']);
       expect(last.requiredConfirmations).to.equal(0);
     });
@@ -285,13 +377,20 @@ describe('invoice reducer', () => {
 
   it('an open amount (0) is paid by any payment', () => {
     const terms = policy({ expectedSats: 0 });
-    expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 546, 101)] }], terms).last).to.include({ status: 'paid', dueSats: 0, overpaid: false });
+    expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 546, 101)] }], terms).last).to.include({
+      status: 'paid',
+      dueSats: 0,
+      overpaid: false,
+    });
     expect(run([snapshot([])], terms).last.status).to.equal('awaiting');
   });
 
   it('gives the full amount the confirmations of the transactions that make it up', () => {
     const terms = policy({ confirmations: 2 });
-    const { last } = run([snapshot([], 100), { type: 'tip', height: 110 }, { type: 'txs', txs: [tx('a', 60_000, 101), tx('b', 40_000, 108), tx('c', 5_000)] }], terms);
+    const { last } = run(
+      [snapshot([], 100), { type: 'tip', height: 110 }, { type: 'txs', txs: [tx('a', 60_000, 101), tx('b', 40_000, 108), tx('c', 5_000)] }],
+      terms,
+    );
     expect(last).to.include({ status: 'paid', confirmations: 3, overpaid: true, code: 0 });
   });
 
@@ -299,8 +398,12 @@ describe('invoice reducer', () => {
     const terms = policy({ confirmations: 2 });
     expect(run([snapshot([])], terms).last.code).to.equal(-1);
     expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }], terms).last.code).to.equal(0);
-    expect(run([snapshot([], 99), { type: 'tip', height: 100 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(1);
-    expect(run([snapshot([], 99), { type: 'tip', height: 101 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(2);
+    expect(run([snapshot([], 99), { type: 'tip', height: 100 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(
+      1,
+    );
+    expect(run([snapshot([], 99), { type: 'tip', height: 101 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(
+      2,
+    );
   });
 
   it('returns the same state object when an event changes nothing', () => {
@@ -315,7 +418,10 @@ describe('invoice reducer', () => {
     const shared = (overrides: Partial<InvoicePolicy> = {}) => policy({ expectedSats: 100_037, tagSats: 37, shared: true, ...overrides });
 
     it('pays on the exact tagged amount, and lists every other payment as unmatched', () => {
-      const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('other', 250_012)] }, { type: 'txs', txs: [tx('mine', 100_037)] }], shared());
+      const { statuses, last } = run(
+        [snapshot([]), { type: 'txs', txs: [tx('other', 250_012)] }, { type: 'txs', txs: [tx('mine', 100_037)] }],
+        shared(),
+      );
       expect(statuses).to.deep.equal(['awaiting', 'awaiting', 'unconfirmed']);
       expect(last).to.include({ receivedSats: 100_037, dueSats: 0, overpaid: false, shared: true });
       expect(last.txids).to.deep.equal(['mine']);
@@ -324,7 +430,10 @@ describe('invoice reducer', () => {
 
     it('another buyer’s larger payment never makes it paid, a smaller one never underpaid', () => {
       for (const sats of [250_012, 100_038, 100_000, 50_000, 1]) {
-        const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('other', sats, 101)] }, { type: 'tip', height: 110 }], shared());
+        const { statuses, last } = run(
+          [snapshot([]), { type: 'txs', txs: [tx('other', sats, 101)] }, { type: 'tip', height: 110 }],
+          shared(),
+        );
         expect(statuses, `${sats} sats`).to.deep.equal(['awaiting', 'awaiting', 'awaiting']);
         expect(last).to.include({ receivedSats: 0, code: -1 });
         expect(last.unmatched.map((payment) => payment.sats)).to.deep.equal([sats]);
@@ -339,7 +448,10 @@ describe('invoice reducer', () => {
 
     it('counts the first exact payment only; the next one counts if the first is replaced away', () => {
       const terms = shared();
-      const first = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_037, null, true)] }, { type: 'txs', txs: [tx('b', 100_037)] }], terms);
+      const first = run(
+        [snapshot([]), { type: 'txs', txs: [tx('a', 100_037, null, true)] }, { type: 'txs', txs: [tx('b', 100_037)] }],
+        terms,
+      );
       expect(first.last.txids).to.deep.equal(['a']);
       expect(first.last.unmatched.map((payment) => payment.txid)).to.deep.equal(['b']);
       const watch = reduceWatch(first.watch, { type: 'removed', txids: ['a'] }, 2_000, terms);

@@ -49,7 +49,12 @@ describe('extended public keys', () => {
         expect(parsed.hdkey.publicKey).to.deep.equal(parseExtendedKey(ZPUB).hdkey.publicKey);
       });
     }
-    for (const [prefix, version] of [['Ypub', 0x0295b43f], ['Zpub', 0x02aa7ed3], ['Upub', 0x024289ef], ['Vpub', 0x02575483]] as const) {
+    for (const [prefix, version] of [
+      ['Ypub', 0x0295b43f],
+      ['Zpub', 0x02aa7ed3],
+      ['Upub', 0x024289ef],
+      ['Vpub', 0x02575483],
+    ] as const) {
       it(`${prefix} (multisig) is refused as not supported yet`, () => {
         const key = withVersion(ZPUB, version);
         expect(key.startsWith(prefix)).to.equal(true);

@@ -35,7 +35,8 @@ describe('fiatToSats: integer arithmetic, rounded up to the satoshi', () => {
 
 describe('fetchPrice: mempool /v1/prices', () => {
   const API = 'https://prices.example/api';
-  const client = (answer: Answer | 'network-error') => createRestClient([API], { fetch: scriptedFetch({ [`${API}/v1/prices`]: () => answer }), now: () => 0 });
+  const client = (answer: Answer | 'network-error') =>
+    createRestClient([API], { fetch: scriptedFetch({ [`${API}/v1/prices`]: () => answer }), now: () => 0 });
 
   it('reads the price of one BTC in the currency', async () => {
     const price = await fetchPrice(client({ body: { time: 1, USD: 97123, EUR: 89000 } }), '/v1/prices', 'EUR');
@@ -65,8 +66,12 @@ describe('fetchPrice: mempool /v1/prices', () => {
     const unknown = await fetchPrice(client({ body: { time: 1, USD: 97123 } }), '/v1/prices', 'XYZ').catch((e: unknown) => e);
     expect(unknown).to.include({ source: 'currency', code: 'unsupported' });
     // mempool on testnet, testnet4, signet: every price -1, and no time (price-updater.ts:139-143).
-    const testnet = await fetchPrice(client({ body: { time: 0, USD: -1, EUR: -1, GBP: -1 } }), '/v1/prices', 'USD').catch((e: unknown) => e);
+    const testnet = await fetchPrice(client({ body: { time: 0, USD: -1, EUR: -1, GBP: -1 } }), '/v1/prices', 'USD').catch(
+      (e: unknown) => e,
+    );
     expect(testnet).to.include({ source: 'rates', code: 'unsupported' });
-    expect((testnet as Error).message).to.equal('This API has no fiat prices (mempool has none on test networks): set rates to a URL of prices, or price in BTC.');
+    expect((testnet as Error).message).to.equal(
+      'This API has no fiat prices (mempool has none on test networks): set rates to a URL of prices, or price in BTC.',
+    );
   });
 });

@@ -8,7 +8,15 @@ const API = 'https://api.example/api';
 const TIP = `${API}/blocks/tip/height`;
 const TXS = `${API}/address/addr/txs`;
 
-function setup(options: { ws?: boolean; derived?: boolean; listNow?: boolean; isHistory?: WatchOptions['isHistory']; answers?: Record<string, Answer | ((url: string) => Answer)> } = {}) {
+function setup(
+  options: {
+    ws?: boolean;
+    derived?: boolean;
+    listNow?: boolean;
+    isHistory?: WatchOptions['isHistory'];
+    answers?: Record<string, Answer | ((url: string) => Answer)>;
+  } = {},
+) {
   const timers = new ManualTimers();
   const fetch = scriptedFetch({ [TIP]: { body: '100' }, [TXS]: { body: [] }, ...options.answers });
   const events: ChainEvent[] = [];
@@ -85,7 +93,12 @@ describe('address watcher', () => {
   });
 
   it('B4: pages back through a backend that lists 10 at a time, to the invoice’s history', async () => {
-    const txs = Array.from({ length: 25 }, (_, n) => ({ txid: n.toString(16).padStart(64, '0'), vin: [], vout: [{ scriptpubkey_address: 'addr', value: 1_000 + n }], status: { confirmed: true, block_height: 200 - n } }));
+    const txs = Array.from({ length: 25 }, (_, n) => ({
+      txid: n.toString(16).padStart(64, '0'),
+      vin: [],
+      vout: [{ scriptpubkey_address: 'addr', value: 1_000 + n }],
+      status: { confirmed: true, block_height: 200 - n },
+    }));
     const page = (from: number) => ({ body: txs.slice(from, from + 10) });
     const { watcher, timers, events } = setup({
       ws: false,
@@ -148,7 +161,10 @@ describe('address watcher', () => {
 
   it('backs off on errors and honours Retry-After', async () => {
     let fail = 3;
-    const { watcher, timers, fetch, errors } = setup({ ws: false, answers: { [TIP]: () => (fail-- > 0 ? { status: 429, headers: { 'retry-after': '60' } } : { body: '100' }) } });
+    const { watcher, timers, fetch, errors } = setup({
+      ws: false,
+      answers: { [TIP]: () => (fail-- > 0 ? { status: 429, headers: { 'retry-after': '60' } } : { body: '100' }) },
+    });
     await timers.advance(0);
     expect(errors.at(-1)).to.match(/asked to wait|HTTP 429/);
     await timers.advance(59_000);

@@ -1,23 +1,58 @@
 import { expect } from 'chai';
 import { REQUEST_TIMEOUT_MS } from '../../src/core/chain/http.js';
-import { createOutbox, planClaim, planWebhooks, withQuery, type DeliveryRecord, type Payment, type Snapshot } from '../../src/core/webhook.js';
+import {
+  createOutbox,
+  planClaim,
+  planWebhooks,
+  withQuery,
+  type DeliveryRecord,
+  type Payment,
+  type Snapshot,
+} from '../../src/core/webhook.js';
 import type { Invoice } from '../../src/core/invoice.js';
 import { memoryStore, safeStore, type StorageLike } from '../../src/core/store.js';
 import { ManualTimers, scriptedFetch, type Answer } from '../helpers/fakes.js';
 
 const invoice = (overrides: Partial<Invoice> = {}): Invoice => ({
-  id: 'inv-1', address: 'bcrt1qaddr', index: 4, network: 'regtest', orderId: 'A-9', item: null, priceToken: null, createdAt: 1_000, tagSats: 0, fiat: null,
-  status: 'awaiting', expectedSats: 100_000, shared: false, receivedSats: 0, confirmedSats: 0, dueSats: 100_000, confirmations: 0,
-  requiredConfirmations: 1, txids: [], unmatched: [], expiresAt: 901_000, late: false, overpaid: false, code: -1, ...overrides,
+  id: 'inv-1',
+  address: 'bcrt1qaddr',
+  index: 4,
+  network: 'regtest',
+  orderId: 'A-9',
+  item: null,
+  priceToken: null,
+  createdAt: 1_000,
+  tagSats: 0,
+  fiat: null,
+  status: 'awaiting',
+  expectedSats: 100_000,
+  shared: false,
+  receivedSats: 0,
+  confirmedSats: 0,
+  dueSats: 100_000,
+  confirmations: 0,
+  requiredConfirmations: 1,
+  txids: [],
+  unmatched: [],
+  expiresAt: 901_000,
+  late: false,
+  overpaid: false,
+  code: -1,
+  ...overrides,
 });
-const snap = (overrides: Partial<Invoice>, payments: Payment[] = []): Snapshot => ({ invoice: invoice({ txids: payments.map((p) => p.txid), ...overrides }), payments });
+const snap = (overrides: Partial<Invoice>, payments: Payment[] = []): Snapshot => ({
+  invoice: invoice({ txids: payments.map((p) => p.txid), ...overrides }),
+  payments,
+});
 const TX = 'aa'.repeat(32);
 const pay = (confirmations: number, rbf = false): Payment => ({ txid: TX, valueSats: 100_000, confirmations, rbf });
 const query = (url: string): Record<string, string> => Object.fromEntries(new URLSearchParams(url.split('?')[1]?.split('#')[0]));
 
 describe('webhook planning', () => {
   it('keeps the URL’s own parameters and fragment', () => {
-    expect(withQuery('https://shop.example/cb?invoice_id=7&secret=s#x', { value: 1, address: 'a b' })).to.equal('https://shop.example/cb?invoice_id=7&secret=s&value=1&address=a%20b#x');
+    expect(withQuery('https://shop.example/cb?invoice_id=7&secret=s#x', { value: 1, address: 'a b' })).to.equal(
+      'https://shop.example/cb?invoice_id=7&secret=s&value=1&address=a%20b#x',
+    );
     expect(withQuery('https://shop.example/cb', { a: 1 })).to.equal('https://shop.example/cb?a=1');
   });
 
@@ -26,8 +61,46 @@ describe('webhook planning', () => {
     it('posts the first status (awaiting) with every field, as text/plain JSON', () => {
       const [delivery] = planWebhooks(hook, null, snap({}), new Set(), 5_000);
       const body = JSON.parse(delivery!.body!);
-      expect(Object.keys(body).sort()).to.deep.equal(['address', 'claimedTxid', 'confirmations', 'confirmedSats', 'createdAt', 'event', 'expectedSats', 'expiresAt', 'fiat', 'id', 'index', 'invoiceId', 'item', 'late', 'network', 'orderId', 'overpaid', 'previousStatus', 'priceToken', 'receivedSats', 'requiredConfirmations', 'shared', 'status', 'tagSats', 'timestamp', 'txids', 'unmatched']);
-      expect(body).to.include({ event: 'status', status: 'awaiting', previousStatus: 'loading', orderId: 'A-9', index: 4, timestamp: 5_000, invoiceId: 'inv-1', claimedTxid: null, shared: false });
+      expect(Object.keys(body).sort()).to.deep.equal([
+        'address',
+        'claimedTxid',
+        'confirmations',
+        'confirmedSats',
+        'createdAt',
+        'event',
+        'expectedSats',
+        'expiresAt',
+        'fiat',
+        'id',
+        'index',
+        'invoiceId',
+        'item',
+        'late',
+        'network',
+        'orderId',
+        'overpaid',
+        'previousStatus',
+        'priceToken',
+        'receivedSats',
+        'requiredConfirmations',
+        'shared',
+        'status',
+        'tagSats',
+        'timestamp',
+        'txids',
+        'unmatched',
+      ]);
+      expect(body).to.include({
+        event: 'status',
+        status: 'awaiting',
+        previousStatus: 'loading',
+        orderId: 'A-9',
+        index: 4,
+        timestamp: 5_000,
+        invoiceId: 'inv-1',
+        claimedTxid: null,
+        shared: false,
+      });
       expect(delivery!.id).to.equal(body.id);
       expect(delivery!.url).to.equal(hook.url);
     });
@@ -51,10 +124,25 @@ describe('webhook planning', () => {
       const awaiting = snap({ shared: true });
       const arrived = snap({ shared: true, unmatched: [stray] });
       const [call] = planWebhooks(hook, awaiting, arrived, new Set(), 7);
-      expect(JSON.parse(call!.body!)).to.deep.include({ event: 'unmatched', status: 'awaiting', previousStatus: 'awaiting', txids: [], unmatched: [stray], shared: true });
-      expect(planWebhooks(hook, arrived, snap({ shared: true, unmatched: [{ ...stray, confirmations: 1 }] }), new Set(), 8)).to.deep.equal([]);
+      expect(JSON.parse(call!.body!)).to.deep.include({
+        event: 'unmatched',
+        status: 'awaiting',
+        previousStatus: 'awaiting',
+        txids: [],
+        unmatched: [stray],
+        shared: true,
+      });
+      expect(planWebhooks(hook, arrived, snap({ shared: true, unmatched: [{ ...stray, confirmations: 1 }] }), new Set(), 8)).to.deep.equal(
+        [],
+      );
       // With a change of status, the status event carries the unmatched payments too.
-      const [status] = planWebhooks(hook, awaiting, snap({ status: 'unconfirmed', shared: true, unmatched: [stray] }, [pay(0)]), new Set(), 9);
+      const [status] = planWebhooks(
+        hook,
+        awaiting,
+        snap({ status: 'unconfirmed', shared: true, unmatched: [stray] }, [pay(0)]),
+        new Set(),
+        9,
+      );
       expect(JSON.parse(status!.body!)).to.deep.include({ event: 'status', unmatched: [stray] });
     });
     it('posts a `claimed` event for the unmatched payment the buyer says is theirs', () => {
@@ -92,11 +180,21 @@ describe('webhook planning', () => {
   });
 
   describe('blockchain-info', () => {
-    const hook = { url: 'https://shop.example/callback?invoice_id=058921123&secret=ZzsMLGKe162CfA5EcG6j', format: 'blockchain-info' as const };
+    const hook = {
+      url: 'https://shop.example/callback?invoice_id=058921123&secret=ZzsMLGKe162CfA5EcG6j',
+      format: 'blockchain-info' as const,
+    };
     it('calls at 0 confirmations and at each new one, keeping invoice_id and secret', () => {
       const at = (n: number) => snap({ status: n ? 'paid' : 'unconfirmed' }, [pay(n)]);
       const [zero] = planWebhooks(hook, snap({}), at(0), new Set(), 0);
-      expect(query(zero!.url)).to.deep.equal({ invoice_id: '058921123', secret: 'ZzsMLGKe162CfA5EcG6j', transaction_hash: TX, address: 'bcrt1qaddr', confirmations: '0', value: '100000' });
+      expect(query(zero!.url)).to.deep.equal({
+        invoice_id: '058921123',
+        secret: 'ZzsMLGKe162CfA5EcG6j',
+        transaction_hash: TX,
+        address: 'bcrt1qaddr',
+        confirmations: '0',
+        value: '100000',
+      });
       expect(zero!.txid).to.equal(TX);
       expect(query(planWebhooks(hook, at(0), at(1), new Set(), 0)[0]!.url).confirmations).to.equal('1');
       expect(query(planWebhooks(hook, at(1), at(2), new Set(), 0)[0]!.url).confirmations).to.equal('2');
@@ -116,12 +214,28 @@ describe('webhook outbox', () => {
     const records: DeliveryRecord[] = [];
     const beacons: string[] = [];
     const outbox = createOutbox(
-      { fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, beacon: (url) => (beacons.push(url), true) },
+      {
+        fetch,
+        store,
+        now: () => timers.now,
+        setTimeout: timers.setTimeout,
+        clearTimeout: timers.clearTimeout,
+        beacon: (url) => (beacons.push(url), true),
+      },
       (record) => records.push(record),
     );
     return { timers, fetch, records, outbox, store, beacons };
   }
-  const delivery = (id = 'd1', txid: string | null = null, now = 1_700_000_000_000) => ({ id, url: URL_, format: 'json' as const, body: '{"id":"d1"}', txid, createdAt: now, attempt: 0, due: now });
+  const delivery = (id = 'd1', txid: string | null = null, now = 1_700_000_000_000) => ({
+    id,
+    url: URL_,
+    format: 'json' as const,
+    body: '{"id":"d1"}',
+    txid,
+    createdAt: now,
+    attempt: 0,
+    due: now,
+  });
 
   it('delivers once and logs the answer', async () => {
     const { timers, outbox, records, fetch, store } = setup([{ status: 200, body: 'thanks' }]);
@@ -135,7 +249,13 @@ describe('webhook outbox', () => {
   });
 
   it('retries network errors, 5xx, 408 and 429 with backoff, honouring Retry-After', async () => {
-    const { timers, outbox, records } = setup(['network-error', { status: 503 }, { status: 429, headers: { 'Retry-After': '600' } }, { status: 408 }, { status: 204 }]);
+    const { timers, outbox, records } = setup([
+      'network-error',
+      { status: 503 },
+      { status: 429, headers: { 'Retry-After': '600' } },
+      { status: 408 },
+      { status: 204 },
+    ]);
     outbox.add([delivery()]);
     await timers.advance(0);
     expect(timers.pending[0]).to.equal(5_000);
@@ -145,7 +265,13 @@ describe('webhook outbox', () => {
     expect(timers.pending[0]).to.equal(600_000);
     await timers.advance(600_000);
     await timers.advance(135_000);
-    expect(records.map((r) => `${r.status}:${r.outcome}`)).to.deep.equal(['0:retry', '503:retry', '429:retry', '408:retry', '204:delivered']);
+    expect(records.map((r) => `${r.status}:${r.outcome}`)).to.deep.equal([
+      '0:retry',
+      '503:retry',
+      '429:retry',
+      '408:retry',
+      '204:delivered',
+    ]);
   });
 
   it('drops a delivery the receiver refuses (4xx), and says so', async () => {
@@ -164,7 +290,12 @@ describe('webhook outbox', () => {
   });
 
   it('D10, D11: a corrupted outbox or acked list (another script, another version) is read as empty, never thrown', async () => {
-    for (const [outboxText, ackedText] of [['{}', '{}'], ['"x"', '7'], ['[null,1,{"id":3}]', '[1,null,"tx0"]'], ['not json', 'not json']]) {
+    for (const [outboxText, ackedText] of [
+      ['{}', '{}'],
+      ['"x"', '7'],
+      ['[null,1,{"id":3}]', '[1,null,"tx0"]'],
+      ['not json', 'not json'],
+    ]) {
       const store = memoryStore();
       store.set('btc-checkout:outbox', outboxText!);
       store.set('btc-checkout:acked', ackedText!);
@@ -193,7 +324,17 @@ describe('webhook outbox', () => {
     let changed: () => void = () => undefined;
     const fetch = scriptedFetch({ [URL_]: { status: 200 } });
     const records: DeliveryRecord[] = [];
-    const outbox = createOutbox({ fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, onStoreChange: (_key, listener) => ((changed = listener), () => undefined) }, (record) => records.push(record));
+    const outbox = createOutbox(
+      {
+        fetch,
+        store,
+        now: () => timers.now,
+        setTimeout: timers.setTimeout,
+        clearTimeout: timers.clearTimeout,
+        onStoreChange: (_key, listener) => ((changed = listener), () => undefined),
+      },
+      (record) => records.push(record),
+    );
     outbox.add([]);
     await timers.advance(0);
     // Another tab leased a call for a minute, and closed.
@@ -211,7 +352,17 @@ describe('webhook outbox', () => {
     const answers: (Answer | 'network-error')[] = ['network-error'];
     const fetch = scriptedFetch({ [URL_]: () => answers.shift() ?? { status: 200 } });
     const records: DeliveryRecord[] = [];
-    const outbox = createOutbox({ fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, onStoreChange: (_key, listener) => ((changed = listener), () => undefined) }, (record) => records.push(record));
+    const outbox = createOutbox(
+      {
+        fetch,
+        store,
+        now: () => timers.now,
+        setTimeout: timers.setTimeout,
+        clearTimeout: timers.clearTimeout,
+        onStoreChange: (_key, listener) => ((changed = listener), () => undefined),
+      },
+      (record) => records.push(record),
+    );
     outbox.add([delivery('mine', null, timers.now)]);
     await timers.advance(0);
     expect(records.map((record) => record.outcome)).to.deep.equal(['retry']);
@@ -244,7 +395,10 @@ describe('webhook outbox', () => {
 
   it('a receiver that answers again gets at once the calls that were backing off from it (the soak lost two to a 405 s wait)', async () => {
     const { timers, outbox, records, store } = setup([{ status: 200 }, { status: 200 }]);
-    store.set('btc-checkout:outbox', JSON.stringify([{ ...delivery('waiting', null, timers.now - 200_000), attempt: 4, due: timers.now + 405_000 }]));
+    store.set(
+      'btc-checkout:outbox',
+      JSON.stringify([{ ...delivery('waiting', null, timers.now - 200_000), attempt: 4, due: timers.now + 405_000 }]),
+    );
     outbox.add([delivery('new', null, timers.now)]);
     await timers.advance(0);
     expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['new delivered', 'waiting delivered']);
@@ -256,8 +410,16 @@ describe('webhook outbox', () => {
     const timers = new ManualTimers();
     const fetch = scriptedFetch({ [URL_]: (_url, init) => (String(init?.body).includes('refused') ? { status: 503 } : { status: 200 }) });
     const records: DeliveryRecord[] = [];
-    const outbox = createOutbox({ fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout }, (record) => records.push(record));
-    store.set('btc-checkout:outbox', JSON.stringify([{ ...delivery('refused', null, timers.now - 200_000), body: '{"id":"refused"}', attempt: 4, due: timers.now + 405_000 }]));
+    const outbox = createOutbox(
+      { fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout },
+      (record) => records.push(record),
+    );
+    store.set(
+      'btc-checkout:outbox',
+      JSON.stringify([
+        { ...delivery('refused', null, timers.now - 200_000), body: '{"id":"refused"}', attempt: 4, due: timers.now + 405_000 },
+      ]),
+    );
     outbox.add(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ ...delivery(id, null, timers.now), body: `{"id":"${id}"}` })));
     await timers.advance(0);
     expect(records.filter((record) => record.id === 'refused').map((record) => record.attempt)).to.deep.equal([5]);
@@ -267,10 +429,13 @@ describe('webhook outbox', () => {
 
   it('a call that failed on its own (500) is not hurried when the receiver takes another: only an away receiver (no answer, 502, 503, 504) is', async () => {
     const { timers, outbox, records, store } = setup([{ status: 200 }, { status: 200 }]);
-    store.set('btc-checkout:outbox', JSON.stringify([
-      { ...delivery('broken', null, timers.now - 200_000), attempt: 4, status: 500, due: timers.now + 405_000 },
-      { ...delivery('away', null, timers.now - 200_000), attempt: 4, status: 0, due: timers.now + 405_000 },
-    ]));
+    store.set(
+      'btc-checkout:outbox',
+      JSON.stringify([
+        { ...delivery('broken', null, timers.now - 200_000), attempt: 4, status: 500, due: timers.now + 405_000 },
+        { ...delivery('away', null, timers.now - 200_000), attempt: 4, status: 0, due: timers.now + 405_000 },
+      ]),
+    );
     outbox.add([delivery('new', null, timers.now)]);
     await timers.advance(0);
     expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['new delivered', 'away delivered']);
@@ -283,7 +448,10 @@ describe('webhook outbox', () => {
     const fetch = scriptedFetch({ [URL_]: { status: 503 } });
     const records: DeliveryRecord[] = [];
     const tab = (skew: number) =>
-      createOutbox({ fetch, store, now: () => timers.now + skew, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout }, (record) => records.push(record));
+      createOutbox(
+        { fetch, store, now: () => timers.now + skew, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout },
+        (record) => records.push(record),
+      );
     const behind = tab(-5 * 3_600_000);
     const ahead = tab(8 * 24 * 3_600_000);
     behind.add([delivery('shared', null, timers.now - 5 * 3_600_000)]);
@@ -305,7 +473,10 @@ describe('webhook outbox', () => {
     let calls = 0;
     const fetch = scriptedFetch({ [URL_]: () => (++calls === 1 ? new Promise<Answer>(() => undefined) : { status: 200 }) });
     const records: DeliveryRecord[] = [];
-    const outbox = createOutbox({ fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout }, (record) => records.push(record));
+    const outbox = createOutbox(
+      { fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout },
+      (record) => records.push(record),
+    );
     outbox.add([delivery('hung', null, timers.now), delivery('next', null, timers.now)]);
     await timers.advance(REQUEST_TIMEOUT_MS);
     expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['hung retry', 'next delivered']);
@@ -322,7 +493,10 @@ describe('webhook outbox', () => {
   });
 
   it('records an *ok* for blockchain-info, and a plain 200 as delivered but not acknowledged', async () => {
-    const { timers, outbox, records } = setup([{ status: 200, body: 'waiting' }, { status: 200, body: '*ok*\n' }]);
+    const { timers, outbox, records } = setup([
+      { status: 200, body: 'waiting' },
+      { status: 200, body: '*ok*\n' },
+    ]);
     outbox.add([delivery('c0', 'tx1')]);
     await timers.advance(0);
     expect(outbox.acked().has('tx1')).to.equal(false);
@@ -351,7 +525,10 @@ describe('webhook outbox', () => {
     let release: (answer: Answer) => void = () => undefined;
     const pending = new Promise<Answer>((resolve) => (release = resolve));
     const fetchA = scriptedFetch({ [URL_]: () => pending });
-    const outboxA = createOutbox({ fetch: fetchA, store, now: () => slow.timers.now, setTimeout: slow.timers.setTimeout, clearTimeout: slow.timers.clearTimeout }, () => undefined);
+    const outboxA = createOutbox(
+      { fetch: fetchA, store, now: () => slow.timers.now, setTimeout: slow.timers.setTimeout, clearTimeout: slow.timers.clearTimeout },
+      () => undefined,
+    );
     outboxA.add([delivery()]);
     await slow.timers.advance(0);
     const other = setup([], store);
@@ -376,17 +553,31 @@ describe('webhook outbox', () => {
 
 describe('storage', () => {
   it('falls back to memory when storage throws (Safari private mode) or is full', () => {
-    const broken: StorageLike = { getItem: () => { throw new Error('SecurityError'); }, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => undefined };
+    const broken: StorageLike = {
+      getItem: () => {
+        throw new Error('SecurityError');
+      },
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => undefined,
+    };
     const store = safeStore(() => broken);
     store.set('k', 'v');
     expect(store.get('k')).to.equal('v');
-    const missing = safeStore(() => { throw new Error('no localStorage'); });
+    const missing = safeStore(() => {
+      throw new Error('no localStorage');
+    });
     missing.set('a', 'b');
     expect(missing.get('a')).to.equal('b');
   });
   it('uses the storage when it works', () => {
     const backing = new Map<string, string>();
-    const storage: StorageLike = { getItem: (k) => backing.get(k) ?? null, setItem: (k, v) => void backing.set(k, v), removeItem: (k) => void backing.delete(k) };
+    const storage: StorageLike = {
+      getItem: (k) => backing.get(k) ?? null,
+      setItem: (k, v) => void backing.set(k, v),
+      removeItem: (k) => void backing.delete(k),
+    };
     const store = safeStore(() => storage);
     store.set('k', 'v');
     expect(backing.get('k')).to.equal('v');

@@ -14,7 +14,6 @@ import { part, text, untilStatus } from '../helpers/element.js';
 import { control, newChain } from '../helpers/devnet.js';
 import { addressAt, seed, VPUB } from '../helpers/shop.js';
 
-
 const frames: HTMLIFrameElement[] = [];
 afterEach(() => frames.splice(0).forEach((frame) => frame.remove()));
 
@@ -53,7 +52,9 @@ describe('allocation (shipped bundle, devnet)', () => {
       expect(el.amountSats! - 100_000).to.be.within(1, 99);
       pairs.add(`${el.address} ${el.amountSats}`);
       // The buyer is told about the tag, and the wallet link asks for the tagged amount.
-      expect(text(el, 'tag')).to.equal(`Includes ${el.amountSats! - 100_000} sats that mark this payment as yours. Please pay the exact amount.`);
+      expect(text(el, 'tag')).to.equal(
+        `Includes ${el.amountSats! - 100_000} sats that mark this payment as yours. Please pay the exact amount.`,
+      );
       expect(el.uri).to.include(`amount=${formatBtc(el.amountSats!)}`);
     }
     expect(new Set(buyers.map((el) => el.address)).size).to.be.below(24); // some share an address…
@@ -63,18 +64,24 @@ describe('allocation (shipped bundle, devnet)', () => {
   it('gap-limit="5" keeps every index within 5 of the last used', async () => {
     const chain = await newChain();
     await seed(chain, [0, 2, 4]);
-    const buyers = await Promise.all(Array.from({ length: 10 }, (_, n) => buyerOnDevice({ api: chain.api, amount: '0.001', 'gap-limit': '5' }, 50 + n)));
+    const buyers = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => buyerOnDevice({ api: chain.api, amount: '0.001', 'gap-limit': '5' }, 50 + n)),
+    );
     await Promise.all(buyers.map((el) => untilStatus(el, 'awaiting', 10_000)));
     for (const el of buyers) expect(el.index).to.be.within(5, 9);
   });
 
-  it('exact-amount asks for exactly the amount on an address of the buyer\'s own, and is refused on a shared one', async () => {
+  it("exact-amount asks for exactly the amount on an address of the buyer's own, and is refused on a shared one", async () => {
     const chain = await newChain();
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="0.001" index="3" exact-amount></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="0.001" index="3" exact-amount></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     expect(el.amountSats).to.equal(100_000);
     expect(part(el, 'tag')).to.equal(null);
-    const shared = await fixture<BtcCheckout>(html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="0.001" exact-amount></btc-checkout>`);
+    const shared = await fixture<BtcCheckout>(
+      html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="0.001" exact-amount></btc-checkout>`,
+    );
     await untilStatus(shared, 'error');
     expect(shared.error).to.include({ source: 'exact-amount', code: 'conflict' });
   });
@@ -85,7 +92,15 @@ describe('allocation (shipped bundle, devnet)', () => {
     // gap-limit 2: without giving back, the third checkout would find both addresses held.
     for (let n = 0; n < 5; n++) {
       const el = document.createElement('btc-checkout') as BtcCheckout;
-      for (const [name, value] of Object.entries({ xpub: VPUB, network: 'regtest', api: chain.api, amount: '0.001', 'order-id': `abandoned-${n}`, 'gap-limit': '2' })) el.setAttribute(name, value);
+      for (const [name, value] of Object.entries({
+        xpub: VPUB,
+        network: 'regtest',
+        api: chain.api,
+        amount: '0.001',
+        'order-id': `abandoned-${n}`,
+        'gap-limit': '2',
+      }))
+        el.setAttribute(name, value);
       el.effects = { store, random: seededRandom(900 + n) };
       document.body.append(el);
       await untilStatus(el, 'awaiting', 10_000);
@@ -125,7 +140,13 @@ describe('allocation (shipped bundle, devnet)', () => {
     const second = frame.contentDocument!.querySelector('btc-checkout') as BtcCheckout;
     expect(second).not.to.equal(first);
     await untilStatus(second, 'awaiting');
-    expect(second.invoice).to.include({ id: before.id, address: before.address, index: before.index, expectedSats: before.expectedSats, createdAt: before.createdAt });
+    expect(second.invoice).to.include({
+      id: before.id,
+      address: before.address,
+      index: before.index,
+      expectedSats: before.expectedSats,
+      createdAt: before.createdAt,
+    });
     await control(chain, 'pay', { address: second.address, sats: before.expectedSats });
     await untilStatus(second, 'unconfirmed');
   });
@@ -150,7 +171,9 @@ describe('fiat (shipped bundle, devnet)', () => {
   it('25 USD at 97,123 USD/BTC is 25,741 sats, shown beside the price in USD', async () => {
     const chain = await newChain();
     await control(chain, 'prices', { USD: 97123 });
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="25" currency="USD" index="0" lang="en-US"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="25" currency="USD" index="0" lang="en-US"></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     expect(el.amountSats).to.equal(25741);
     expect(el.invoice!.fiat).to.deep.equal({ currency: 'USD', amount: '25', rate: '97123' });
@@ -162,7 +185,9 @@ describe('fiat (shipped bundle, devnet)', () => {
   it('with allocation the tag is added to the converted amount, never taken from it', async () => {
     const chain = await newChain();
     await control(chain, 'prices', { EUR: 80000 });
-    const el = await fixture<BtcCheckout>(html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="19.99" currency="EUR" lang="de-DE"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout xpub=${VPUB} network="regtest" api=${chain.api} amount="19.99" currency="EUR" lang="de-DE"></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     expect(el.amountSats! - 24988).to.be.within(1, 99); // 19.99 / 80 000 BTC = 24 987.5 → 24 988 sats
     expect(text(el, 'fiat')).to.equal('19,99 €');
@@ -173,12 +198,24 @@ describe('fiat (shipped bundle, devnet)', () => {
     await control(chain, 'prices', { USD: -1 });
     const host = await fixture<HTMLDivElement>(html`<div></div>`);
     const el = document.createElement('btc-checkout');
-    for (const [name, value] of Object.entries({ xpub: VPUB, network: 'regtest', api: chain.api, amount: '10', currency: 'USD', index: '0' })) el.setAttribute(name, value);
+    for (const [name, value] of Object.entries({
+      xpub: VPUB,
+      network: 'regtest',
+      api: chain.api,
+      amount: '10',
+      currency: 'USD',
+      index: '0',
+    }))
+      el.setAttribute(name, value);
     // Retries come after 5 s, 10 s…: squeezed here.
     el.effects = { setTimeout: (fn: () => void, ms: number) => setTimeout(fn, Math.min(ms, 200)) };
     const error = oneEvent(el, 'btc-checkout-error');
     host.append(el);
-    expect((await error).detail).to.include({ source: 'rates', code: 'unavailable', message: 'No price for USD right now (the source marks it unavailable).' });
+    expect((await error).detail).to.include({
+      source: 'rates',
+      code: 'unavailable',
+      message: 'No price for USD right now (the source marks it unavailable).',
+    });
     await el.updateComplete;
     expect(el.status).to.equal('loading');
     expect(el.amountSats).to.equal(null);

@@ -23,12 +23,14 @@ const HEX_SECRET = PRIVATE_MATERIAL.find((m) => m.name.startsWith('raw 32-byte')
 /** BIP 32 test vector 1's master private key on testnet (tprv) and a vprv (SLIP-0132), same payload. */
 const TPRV = 'tprv8ZgxMBicQKsPeDgjzdC36fs6bMjGApWDNLR9erAXMs5skhMv36j9MV5ecvfavji5khqjWaWSFhN3YcCUUdiKH6isR4Pwy3U5y5egddBr16m';
 const LEGAL_WINNER_12 = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
-const LEGAL_WINNER_24 = 'legal winner thank year wave sausage worth useful legal winner thank year wave sausage worth useful legal winner thank year wave sausage worth title';
+const LEGAL_WINNER_24 =
+  'legal winner thank year wave sausage worth useful legal winner thank year wave sausage worth useful legal winner thank year wave sausage worth title';
 /** The first twelve words of the Spanish and French BIP 39 lists. */
 const SPANISH = 'ábaco abdomen abeja abierto abogado abono aborto abrazo abrir abuelo abuso acabar';
 const FRENCH = 'abaisser abandon abdiquer abeille abolir aborder aboutir aboyer abrasif abreuver abriter abroger';
 /** BIP 39's seed of "abandon … about" with the passphrase TREZOR (its test vectors). */
-const HEX_SEED = 'c55257c360c07c72029aebc1b53c05ed0362ada38ead3e3e9efa3708e53495531f09a6987599d18264c1e1c92f2cf141630c7a3c4ab7c81b2f001698e7463b04';
+const HEX_SEED =
+  'c55257c360c07c72029aebc1b53c05ed0362ada38ead3e3e9efa3708e53495531f09a6987599d18264c1e1c92f2cf141630c7a3c4ab7c81b2f001698e7463b04';
 /** A Casascius mini private key (the Bitcoin wiki's example). */
 const MINI_KEY = 'S6c56bnXQiBjk9mqSYE7ykVQ7NzrRy';
 const ADDRESS = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu';
@@ -55,14 +57,37 @@ const ROWS: Row[] = [
   ['A11', 'another 12-word seed phrase', { xpub: LEGAL_WINNER_12, amount: '0.001' }, refused('xpub', 'seed-phrase')],
   ['A12', 'a 32-byte hex secret', { xpub: HEX_SECRET, amount: '0.001' }, refused()],
   ['A13', 'a 0x hex secret as the address', { address: `0x${HEX_SECRET}`, amount: '0.001' }, refused('address')],
-  ['A14', 'an xpub version over private key data', { xpub: 'xpub661MyMwAqRbcEYS8w7XLSVeEsBXy79zSzH1J8vCdxAZningWLdN3zgtU6LBpB85b3D2yc8sfvZU521AAwdZafEz7mnzBBsz4wKY5fTtTQBm', amount: '0.001' }, refused()],
+  [
+    'A14',
+    'an xpub version over private key data',
+    {
+      xpub: 'xpub661MyMwAqRbcEYS8w7XLSVeEsBXy79zSzH1J8vCdxAZningWLdN3zgtU6LBpB85b3D2yc8sfvZU521AAwdZafEz7mnzBBsz4wKY5fTtTQBm',
+      amount: '0.001',
+    },
+    refused(),
+  ],
   ['A29', 'a WIF in a pkh descriptor', { xpub: `pkh(${WIF})`, amount: '0.001' }, refused()],
   ['A30', 'an xprv in a tr descriptor', { xpub: `tr([deadbeef/86h/0h/0h]${XPRV}/0/*)`, amount: '0.001' }, refused()],
   // Private keys in disguise (A15–A28).
   ['A15', 'an xprv with a zero-width space', { xpub: `${XPRV.slice(0, 10)}\u200b${XPRV.slice(10)}`, amount: '0.001' }, refused()],
-  ['A16', 'an xprv broken by a space and a line break', { xpub: `${XPRV.slice(0, 12)} ${XPRV.slice(12, 40)}\n${XPRV.slice(40)}`, amount: '0.001' }, refused()],
+  [
+    'A16',
+    'an xprv broken by a space and a line break',
+    { xpub: `${XPRV.slice(0, 12)} ${XPRV.slice(12, 40)}\n${XPRV.slice(40)}`, amount: '0.001' },
+    refused(),
+  ],
   ['A17', 'an xprv with a Cyrillic х', { xpub: `\u0445${XPRV.slice(1)}`, amount: '0.001' }, refused()],
-  ['A18', 'a numbered seed phrase', { xpub: SEED_PHRASE.split(' ').map((word, n) => `${n + 1}. ${word}`).join(' '), amount: '0.001' }, refused('xpub', 'seed-phrase')],
+  [
+    'A18',
+    'a numbered seed phrase',
+    {
+      xpub: SEED_PHRASE.split(' ')
+        .map((word, n) => `${n + 1}. ${word}`)
+        .join(' '),
+      amount: '0.001',
+    },
+    refused('xpub', 'seed-phrase'),
+  ],
   ['A19', 'a comma-separated seed phrase', { xpub: SEED_PHRASE.split(' ').join(','), amount: '0.001' }, refused('xpub', 'seed-phrase')],
   ['A20', 'a Spanish seed phrase', { xpub: SPANISH, amount: '0.001' }, refused('xpub', 'seed-phrase')],
   ['A21', 'a 24-word seed phrase', { xpub: LEGAL_WINNER_24, amount: '0.001' }, refused('xpub', 'seed-phrase')],
@@ -75,9 +100,29 @@ const ROWS: Row[] = [
   ['A28', 'a hex secret written in pairs', { xpub: HEX_SECRET.match(/../g)!.join(' '), amount: '0.001' }, refused()],
   // Our own: more disguises, and secrets in other attributes.
   ['X01', 'a French seed phrase', { xpub: FRENCH, amount: '0.001' }, refused('xpub', 'seed-phrase')],
-  ['X02', 'a 25th word (a passphrase) after a seed phrase', { xpub: `${LEGAL_WINNER_24} hunter2`, amount: '0.001' }, refused('xpub', 'seed-phrase')],
-  ['X03', 'a seed phrase on lines with numbers in brackets', { xpub: SEED_PHRASE.split(' ').map((word, n) => `(${n + 1}) ${word}`).join('\n'), amount: '0.001' }, refused('xpub', 'seed-phrase')],
-  ['X04', 'an xprv in fullwidth letters', { xpub: [...XPRV].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join(''), amount: '0.001' }, refused()],
+  [
+    'X02',
+    'a 25th word (a passphrase) after a seed phrase',
+    { xpub: `${LEGAL_WINNER_24} hunter2`, amount: '0.001' },
+    refused('xpub', 'seed-phrase'),
+  ],
+  [
+    'X03',
+    'a seed phrase on lines with numbers in brackets',
+    {
+      xpub: SEED_PHRASE.split(' ')
+        .map((word, n) => `(${n + 1}) ${word}`)
+        .join('\n'),
+      amount: '0.001',
+    },
+    refused('xpub', 'seed-phrase'),
+  ],
+  [
+    'X04',
+    'an xprv in fullwidth letters',
+    { xpub: [...XPRV].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join(''), amount: '0.001' },
+    refused(),
+  ],
   ['X05', 'a WIF in the label', key({ label: WIF, index: '0' }), refused('label')],
   ['X06', 'an xprv inside a sentence of the message', key({ message: `Thanks! key: ${XPRV} bye`, index: '0' }), refused('message')],
   ['X07', 'an xprv in the order id', key({ 'order-id': XPRV }), refused('order-id')],
@@ -86,13 +131,31 @@ const ROWS: Row[] = [
   ['X10', 'an xprv wrapped in quotes', { xpub: `"${XPRV}"`, amount: '0.001' }, refused()],
   // Keys and descriptors that are public but wrong (A31–A52).
   ['A31', 'a zpub with one letter changed', key({ xpub: ZPUB.replace('Y', 'Z') }), error('xpub', 'checksum')],
-  ['A32', 'a Litecoin Ltub', key({ xpub: 'Ltub2SSUS19CirucWFod2ZsYA2J4v4U76YiCXHdcQttnoiy5aGanFHCPDBX7utfG6f95u1cUbZJNafmvzNCzZZJTw1EmyFoL8u1gJbGM8ipu491' }), error('xpub', 'version')],
+  [
+    'A32',
+    'a Litecoin Ltub',
+    key({ xpub: 'Ltub2SSUS19CirucWFod2ZsYA2J4v4U76YiCXHdcQttnoiy5aGanFHCPDBX7utfG6f95u1cUbZJNafmvzNCzZZJTw1EmyFoL8u1gJbGM8ipu491' }),
+    error('xpub', 'version'),
+  ],
   ['A33', 'a zpub cut short', key({ xpub: ZPUB.slice(0, -4) }), error('xpub', 'checksum')],
   ['A34', 'a zpub with spaces around it', key({ xpub: `  ${ZPUB}\n`, index: '0' }), 'awaiting'],
   ['A35', 'a zpub with a space inside', key({ xpub: `${ZPUB.slice(0, 40)} ${ZPUB.slice(40)}` }), error('xpub', 'checksum')],
   ['A36', 'a zpub with a Cyrillic р', key({ xpub: `z\u0440${ZPUB.slice(2)}` }), error('xpub', 'checksum')],
-  ['A37', 'a multisig Zpub', key({ xpub: 'Zpub74kbYv5LXvBaJRcbSiihEEwuDiBSDztjtpSVmt6C6nB3ntbcEy4pLP3cJGVWsKbYKaAynfCwXnkuVncPGQ9Y4XwWJDWrDMUwTztdxBe7GcM' }), error('xpub', 'multisig')],
-  ['A38', 'a testnet vpub on mainnet', key({ xpub: 'vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc', network: 'mainnet' }), error('xpub', 'network-mismatch')],
+  [
+    'A37',
+    'a multisig Zpub',
+    key({ xpub: 'Zpub74kbYv5LXvBaJRcbSiihEEwuDiBSDztjtpSVmt6C6nB3ntbcEy4pLP3cJGVWsKbYKaAynfCwXnkuVncPGQ9Y4XwWJDWrDMUwTztdxBe7GcM' }),
+    error('xpub', 'multisig'),
+  ],
+  [
+    'A38',
+    'a testnet vpub on mainnet',
+    key({
+      xpub: 'vpub5Y6cjg78GGuNLsaPhmYsiw4gYX3HoQiRBiSwDaBXKUafCt9bNwWQiitDk5VZ5BVxYnQdwoTyXSs2JHRPAgjAvtbBrf8ZhDYe2jWAqvZVnsc',
+      network: 'mainnet',
+    }),
+    error('xpub', 'network-mismatch'),
+  ],
   ['A39', 'a mainnet zpub on regtest', key({ network: 'regtest' }), error('xpub', 'network-mismatch')],
   ['A40', 'a descriptor with a wrong checksum', key({ xpub: `wpkh(${XPUB_86}/0/*)#aaaaaaaa` }), error('xpub', 'checksum')],
   ['A41', 'a wsh(sortedmulti) descriptor', key({ xpub: `wsh(sortedmulti(2,${XPUB_86}/0/*,${XPUB_86}/1/*))` }), error('xpub', 'multisig')],
@@ -118,7 +181,12 @@ const ROWS: Row[] = [
   ['A60', 'Infinity', key({ amount: 'Infinity' }), error('amount', 'invalid')],
   ['A61', 'a fullwidth digit', key({ amount: '１' }), error('amount', 'invalid')],
   ['A62', 'a fraction of a sat', key({ amount: '1.5', currency: 'sats' }), error('amount', 'invalid')],
-  ['A63', 'a fiat amount above 21 million BTC at any plausible price', key({ amount: '100000000000000000000', currency: 'USD' }), error('amount', 'out-of-range')],
+  [
+    'A63',
+    'a fiat amount above 21 million BTC at any plausible price',
+    key({ amount: '100000000000000000000', currency: 'USD' }),
+    error('amount', 'out-of-range'),
+  ],
   ['A64', 'a currency that is markup', key({ amount: '1', currency: '<script>' }), error('currency', 'unsupported')],
   ['A65', 'a negative expiry', key({ expires: '-1' }), error('expires', 'invalid')],
   ['A66', 'an expiry over 30 days', key({ expires: '43201' }), error('expires', 'out-of-range')],
@@ -143,8 +211,23 @@ const ROWS: Row[] = [
   ['X11', 'an index-url with credentials', key({ 'index-url': 'https://user:pw@shop.example/next' }), error('index-url', 'credentials')],
   ['X12', 'a ws: socket with credentials', key({ ws: 'wss://user:pw@mempool.example/api/v1/ws' }), error('ws', 'credentials')],
   // Text that must stay text, and what must still render (A84–A94, A96).
-  ['A84', 'markup in label, message and order id', key({ index: '0', label: '"><img src=x onerror="window.__xss=1"><script>window.__xss=1</script>', message: '</p><svg onload="window.__xss=1">', 'order-id': 'o<iframe>' }), 'awaiting'],
-  ['A85', 'a label that tries to add a BIP 21 amount', key({ amount: '0.5', index: '0', label: 'Shop&amount=0.00000001&req-evil=1', message: 'a=b?c#d%20' }), 'awaiting'],
+  [
+    'A84',
+    'markup in label, message and order id',
+    key({
+      index: '0',
+      label: '"><img src=x onerror="window.__xss=1"><script>window.__xss=1</script>',
+      message: '</p><svg onload="window.__xss=1">',
+      'order-id': 'o<iframe>',
+    }),
+    'awaiting',
+  ],
+  [
+    'A85',
+    'a label that tries to add a BIP 21 amount',
+    key({ amount: '0.5', index: '0', label: 'Shop&amount=0.00000001&req-evil=1', message: 'a=b?c#d%20' }),
+    'awaiting',
+  ],
   ['A86', 'a message of 200 characters', key({ index: '0', message: 'M'.repeat(200) }), 'awaiting'],
   ['A87', 'a label of 10,000 characters', key({ index: '0', label: 'L'.repeat(10_000) }), error('label', 'out-of-range')],
   ['A88', 'an order id of 10,000 characters', key({ 'order-id': 'o'.repeat(10_000) }), error('order-id', 'invalid')],
@@ -154,7 +237,12 @@ const ROWS: Row[] = [
   ['A92', 'an address in mixed case', { address: 'bc1qCR8te4kr609gcawutmrza0j4xv80jy8z306fyu' }, error('address', 'invalid')],
   ['A93', 'a bech32 (not bech32m) v1+ address', { address: 'bc1zw508d6qejxtdg4y5r3zarvaryvaxxpcs' }, error('address', 'unsupported')],
   ['A94', 'an address-type that contradicts the address', { address: ADDRESS, 'address-type': 'p2tr' }, error('address-type', 'conflict')],
-  ['A96', '200 Japanese characters of message', key({ index: '0', message: 'ご注文ありがとうございます。'.repeat(15).slice(0, 200) }), 'awaiting'],
+  [
+    'A96',
+    '200 Japanese characters of message',
+    key({ index: '0', message: 'ご注文ありがとうございます。'.repeat(15).slice(0, 200) }),
+    'awaiting',
+  ],
   // Our own: more that is wrong but not secret.
   ['X13', 'an amount with an exponent', key({ amount: '1e-3' }), error('amount', 'invalid')],
   ['X14', 'an empty amount with a currency', key({ amount: '', currency: 'USD' }), error('amount', 'missing')],
@@ -162,7 +250,12 @@ const ROWS: Row[] = [
   ['X16', 'a negative index', key({ index: '-1' }), error('index', 'out-of-range')],
   ['X17', 'an address and an xpub together', key({ address: ADDRESS }), error('address', 'conflict')],
   ['X18', 'no key and no address', { amount: '1' }, error('xpub', 'missing')],
-  ['X19', 'an address of a script hash with a bad checksum', { address: '3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLz' }, error('address', 'checksum')],
+  [
+    'X19',
+    'an address of a script hash with a bad checksum',
+    { address: '3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLz' },
+    error('address', 'checksum'),
+  ],
   ['X20', 'a label of 201 characters', key({ index: '0', label: 'L'.repeat(201) }), error('label', 'out-of-range')],
 ];
 
@@ -172,7 +265,8 @@ describe('every bad input of the adversarial review, and ours (shipped bundle)',
   const pageErrors: string[] = [];
   const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
   const originals = methods.map((m) => console[m]);
-  const onError = (event: ErrorEvent | PromiseRejectionEvent): void => void pageErrors.push(String('reason' in event ? event.reason : event.message));
+  const onError = (event: ErrorEvent | PromiseRejectionEvent): void =>
+    void pageErrors.push(String('reason' in event ? event.reason : event.message));
   before(async () => {
     api = (await newChain()).api;
   });
@@ -239,7 +333,8 @@ describe('every bad input of the adversarial review, and ours (shipped bundle)',
             memory: JSON.stringify([controller.input, controller.inputKey]),
           };
           expect(fragment.length).to.be.at.least(9);
-          for (const [place, content] of Object.entries(everywhere)) expect(squeeze(content).includes(fragment), `a fragment of the secret in ${place}`).to.equal(false);
+          for (const [place, content] of Object.entries(everywhere))
+            expect(squeeze(content).includes(fragment), `a fragment of the secret in ${place}`).to.equal(false);
         } else {
           expect({ source: detail.source, code: detail.code }).to.deep.equal({ source: expected.error[0], code: expected.error[1] });
         }

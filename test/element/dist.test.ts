@@ -41,7 +41,10 @@ describe('dist/btc-checkout.js, the CDN file', () => {
 
 // The CDN file carries its own public-key-only secp256k1 (src/cdn/secp256k1.ts): derive with it.
 describe('derivation in the CDN file', () => {
-  type Derivation = { parseAccount: typeof import('../../src/core/account.js').parseAccount; deriveAddress: typeof import('../../src/core/account.js').deriveAddress };
+  type Derivation = {
+    parseAccount: typeof import('../../src/core/account.js').parseAccount;
+    deriveAddress: typeof import('../../src/core/account.js').deriveAddress;
+  };
   let cdn: Derivation;
   before(async () => {
     cdn = (await import(BUNDLE)) as Derivation;

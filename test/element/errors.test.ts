@@ -21,13 +21,25 @@ async function mount(attributes: Record<string, string>): Promise<{ el: BtcCheck
 describe('<btc-checkout> errors (shipped bundle)', () => {
   const cases: [string, Record<string, string>, string, string, RegExp][] = [
     ['a mistyped xpub', { xpub: ZPUB.replace('Y', 'Z'), amount: '1' }, 'xpub', 'checksum', /bad checksum/],
-    ['a multisig descriptor', { xpub: `wsh(sortedmulti(2,${ZPUB}/0/*,${ZPUB}/1/*))`, amount: '1' }, 'xpub', 'multisig', /not supported yet/],
+    [
+      'a multisig descriptor',
+      { xpub: `wsh(sortedmulti(2,${ZPUB}/0/*,${ZPUB}/1/*))`, amount: '1' },
+      'xpub',
+      'multisig',
+      /not supported yet/,
+    ],
     ['hardened steps after the key', { xpub: `wpkh(${ZPUB}/0'/*)`, amount: '1' }, 'xpub', 'hardened', /cannot be done from a public key/],
     ['an index out of range', { xpub: ZPUB, index: '2147483648', amount: '1' }, 'index', 'out-of-range', /2147483647/],
     ['a negative amount', { xpub: ZPUB, amount: '-5' }, 'amount', 'invalid', /more than zero/],
     ['an amount with an exponent', { xpub: ZPUB, amount: '1e-3' }, 'amount', 'invalid', /exponent/],
     ['a mainnet key on testnet', { xpub: ZPUB, network: 'testnet', amount: '1' }, 'xpub', 'network-mismatch', /mainnet/],
-    ['a testnet address on mainnet', { address: '2Mww8dCYPUpKHofjgcXcBCEGmniw9CoaiD2', network: 'mainnet' }, 'address', 'network-mismatch', /mainnet/],
+    [
+      'a testnet address on mainnet',
+      { address: '2Mww8dCYPUpKHofjgcXcBCEGmniw9CoaiD2', network: 'mainnet' },
+      'address',
+      'network-mismatch',
+      /mainnet/,
+    ],
     ['a bad address checksum', { address: 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyv' }, 'address', 'checksum', /bad checksum/],
     ['no key at all', { amount: '1' }, 'xpub', 'missing', /Set the xpub attribute/],
   ];
@@ -64,7 +76,14 @@ describe('<btc-checkout> errors (shipped bundle)', () => {
           expect(error.detail.code).to.be.oneOf(['private-key', 'seed-phrase']);
           expect(error.detail.message).to.match(/must never be put on a web page/);
           await el.updateComplete;
-          const everywhere = [el.outerHTML, el.shadowRoot!.innerHTML, JSON.stringify(error.detail), JSON.stringify(el.error), logged.join('\n'), document.documentElement.outerHTML];
+          const everywhere = [
+            el.outerHTML,
+            el.shadowRoot!.innerHTML,
+            JSON.stringify(error.detail),
+            JSON.stringify(el.error),
+            logged.join('\n'),
+            document.documentElement.outerHTML,
+          ];
           const fragment = secret!.includes(' ') ? 'abandon abandon' : secret!.replace(/^.*?(\w{40}).*$/s, '$1');
           for (const place of everywhere) expect(place).not.to.include(fragment);
           expect(el.hasAttribute(attribute)).to.equal(false);

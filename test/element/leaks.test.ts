@@ -39,7 +39,15 @@ describe(`${CYCLES} mounts and unmounts with live sockets leave nothing behind (
     for (let n = 0; n < CYCLES; n++) {
       const el = document.createElement('btc-checkout') as BtcCheckout;
       // A fixed index spreads the cycles over 500 addresses.
-      for (const [name, value] of Object.entries({ xpub: ZPUB, index: String(n), amount: '0.001', api: chain.api, ws: chain.ws, expires: '900' })) el.setAttribute(name, value);
+      for (const [name, value] of Object.entries({
+        xpub: ZPUB,
+        index: String(n),
+        amount: '0.001',
+        api: chain.api,
+        ws: chain.ws,
+        expires: '900',
+      }))
+        el.setAttribute(name, value);
       host.append(el);
       await until(() => el.status === 'awaiting', `awaiting (cycle ${n}: ${el.status})`, 10_000);
       const socket = lastSocket();
@@ -51,7 +59,9 @@ describe(`${CYCLES} mounts and unmounts with live sockets leave nothing behind (
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const after = leftovers();
     heapAt[1] = await heap();
-    console.log(`leaks after ${CYCLES} cycles: ${JSON.stringify({ before, after, heapAfter50: heapAt[0], heapAfter500: heapAt[1], growthPerCycleBytes: Math.round((heapAt[1]! - heapAt[0]!) / (CYCLES - 50)), heapMode: typeof (globalThis as { gc?: unknown }).gc, timerSites: pendingTimerSites() })}`);
+    console.log(
+      `leaks after ${CYCLES} cycles: ${JSON.stringify({ before, after, heapAfter50: heapAt[0], heapAfter500: heapAt[1], growthPerCycleBytes: Math.round((heapAt[1]! - heapAt[0]!) / (CYCLES - 50)), heapMode: typeof (globalThis as { gc?: unknown }).gc, timerSites: pendingTimerSites() })}`,
+    );
     expect(after.socketsOpened - before.socketsOpened, 'a socket per cycle at least').to.be.at.least(CYCLES);
     expect(after.openSockets, 'sockets left open').to.equal(before.openSockets);
     expect(after.intervals, 'intervals left running').to.equal(before.intervals);

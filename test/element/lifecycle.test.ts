@@ -23,7 +23,8 @@ async function mount(attributes: Record<string, string> = {}, prepare?: (chain: 
   await prepare?.(chain);
   const host = await fixture<HTMLDivElement>(html`<div></div>`);
   const el = document.createElement('btc-checkout');
-  for (const [name, value] of Object.entries({ xpub: ZPUB, index: '3', amount: '0.001', api: chain.api, ...attributes })) el.setAttribute(name, value);
+  for (const [name, value] of Object.entries({ xpub: ZPUB, index: '3', amount: '0.001', api: chain.api, ...attributes }))
+    el.setAttribute(name, value);
   const statuses: string[] = [];
   const paid: Invoice[] = [];
   const errors: string[] = [];
@@ -37,7 +38,8 @@ async function mount(attributes: Record<string, string> = {}, prepare?: (chain: 
 /** Receive address 3 of the BIP 84 test account (ZPUB). */
 const ADDRESS_3 = 'bc1qgl5vlg0zdl7yvprgxj9fevsc6q6x5dmcyk3cn3';
 const ELSEWHERE = 'bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk';
-const pay = (m: Mounted, sats: number, extra: object = {}) => control<{ txid: string }>(m.chain, 'pay', { address: m.el.address, sats, ...extra });
+const pay = (m: Mounted, sats: number, extra: object = {}) =>
+  control<{ txid: string }>(m.chain, 'pay', { address: m.el.address, sats, ...extra });
 const mine = (m: Mounted, blocks = 1) => control(m.chain, 'mine', { blocks });
 
 describe('invoice lifecycle against the devnet (shipped bundle, real sockets)', () => {

@@ -83,7 +83,9 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
 
   it('from a taproot descriptor with origin and checksum', async () => {
     const body = `tr([73c5da0a/86h/0h/0h]${XPUB_86}/<0;1>/*)`;
-    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${body} amount="25000" currency="sats" index="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout api=${chain.api} xpub=${body} amount="25000" currency="sats" index="1"></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     expect(el.address).to.equal('bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh');
     expect(el.amountSats).to.equal(25000);
@@ -91,7 +93,9 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('shows sats on request, grouped for the page language', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} index="0" amount="0.0125" show-sats lang="en"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout api=${chain.api} xpub=${ZPUB} index="0" amount="0.0125" show-sats lang="en"></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     expect(text(el, 'sats')).to.equal('1,250,000 sats');
   });
@@ -99,7 +103,13 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   it('a fixed address, with label and message shown as text, never as HTML', async () => {
     const label = '<img src=x onerror="window.__pwned=1">';
     const el = await fixture<BtcCheckout>(
-      html`<btc-checkout api=${chain.api} address="bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu" amount="1" label=${label} message="Tip & thanks"></btc-checkout>`,
+      html`<btc-checkout
+        api=${chain.api}
+        address="bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
+        amount="1"
+        label=${label}
+        message="Tip & thanks"
+      ></btc-checkout>`,
     );
     await untilStatus(el, 'awaiting');
     expect(el.index).to.equal(null);
@@ -110,11 +120,15 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     // Every buyer of this price shares the address: the amount carries a tag (1 BTC + 1…99 sats).
     const tag = el.invoice!.tagSats;
     expect(tag).to.be.within(1, 99);
-    expect(el.uri).to.equal(`bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=${formatBtc(100_000_000 + tag)}&label=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E&message=Tip%20%26%20thanks`);
+    expect(el.uri).to.equal(
+      `bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=${formatBtc(100_000_000 + tag)}&label=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E&message=Tip%20%26%20thanks`,
+    );
   });
 
   it('a donation address without an amount', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} address="bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout api=${chain.api} address="bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     expect(el.uri).to.equal('bitcoin:bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk');
     expect(part(el, 'amount')).to.equal(null);
@@ -123,7 +137,14 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('regtest from a vpub-style key with network="regtest"', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub="tr(${'tpubD6NzVbkrYhZ4XgiXtGrdW5XDAPFCL9h7we1vwNCpn8tGbBcgfVYjXyhWo4E1xkh56hjod1RhGjxbaTLV3X4FyWuejifB9jusQ46QzG87VKp'}/0/*)" network="regtest" amount="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout
+        api=${chain.api}
+        xpub="tr(${'tpubD6NzVbkrYhZ4XgiXtGrdW5XDAPFCL9h7we1vwNCpn8tGbBcgfVYjXyhWo4E1xkh56hjod1RhGjxbaTLV3X4FyWuejifB9jusQ46QzG87VKp'}/0/*)"
+        network="regtest"
+        amount="1"
+      ></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     expect(el.address).to.match(/^bcrt1p/);
   });
@@ -181,14 +202,18 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('is accessible (axe)', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.0015" label="Shop" show-sats></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.0015" label="Shop" show-sats></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     await expect(el).to.be.accessible();
   });
 
   it('an unmatched payment: a calm, accessible notice with its transaction id, a copy button and a claim button', async () => {
     const own = await newChain();
-    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${own.api} xpub=${VPUB} network="regtest" amount="0.001" webhook="http://127.0.0.1:9/hook"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout api=${own.api} xpub=${VPUB} network="regtest" amount="0.001" webhook="http://127.0.0.1:9/hook"></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     const arrived = oneEvent(el, 'btc-checkout-unmatched');
     const { txid } = await control<{ txid: string }>(own, 'pay', { address: el.address, sats: 250_000 });
@@ -196,7 +221,9 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     await el.updateComplete;
     expect(el.status).to.equal('awaiting');
     expect(part(el, 'unmatched')!.getAttribute('role')).to.equal('status');
-    expect(text(el, 'unmatched')).to.include('A payment of 0.0025 BTC reached this address, but it is not the exact amount of this request');
+    expect(text(el, 'unmatched')).to.include(
+      'A payment of 0.0025 BTC reached this address, but it is not the exact amount of this request',
+    );
     expect(text(el, 'txid')).to.equal(txid);
     expect(text(el, 'copy-txid')).to.equal('Copy transaction id');
     await expect(el).to.be.accessible();
@@ -221,7 +248,9 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
   });
 
   it('is themable through custom properties and parts', async () => {
-    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} style="--btc-checkout-accent: rgb(1, 2, 3)" xpub=${ZPUB} amount="1"></btc-checkout>`);
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout api=${chain.api} style="--btc-checkout-accent: rgb(1, 2, 3)" xpub=${ZPUB} amount="1"></btc-checkout>`,
+    );
     await untilStatus(el, 'awaiting');
     expect(getComputedStyle(part(el, 'wallet-link')!).backgroundColor).to.equal('rgb(1, 2, 3)');
   });

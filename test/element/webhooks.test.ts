@@ -42,9 +42,20 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     await untilStatus(el, 'paid');
     await until(async () => (await sinkState(sink)).calls.length === 3, 'three calls');
     const bodies = await jsonCalls(sink);
-    expect(bodies.map((body) => `${body.previousStatus}->${body.status}`)).to.deep.equal(['loading->awaiting', 'awaiting->unconfirmed', 'unconfirmed->paid']);
+    expect(bodies.map((body) => `${body.previousStatus}->${body.status}`)).to.deep.equal([
+      'loading->awaiting',
+      'awaiting->unconfirmed',
+      'unconfirmed->paid',
+    ]);
     expect(new Set(bodies.map((body) => body.id)).size).to.equal(3);
-    expect(bodies[2]).to.include({ orderId: 'A-42', index: 10, address: el.address, receivedSats: 100_000, expectedSats: 100_000, network: 'mainnet' });
+    expect(bodies[2]).to.include({
+      orderId: 'A-42',
+      index: 10,
+      address: el.address,
+      receivedSats: 100_000,
+      expectedSats: 100_000,
+      network: 'mainnet',
+    });
     expect((await sinkState(sink)).calls.every((call) => call.method === 'POST')).to.equal(true);
     expect(records.map((record) => record.outcome)).to.deep.equal(['delivered', 'delivered', 'delivered']);
     expect(el.deliveries).to.have.length(3);
@@ -58,7 +69,11 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     await untilStatus(el, 'awaiting');
     await control(chain, 'pay', { address: el.address, sats: 100_000, confirm: true });
     await untilStatus(el, 'paid');
-    await until(async () => new Set((await jsonCalls(sink).catch(() => [])).filter((b) => b?.status).map((b) => b.status)).size === 3, 'all statuses', 15_000);
+    await until(
+      async () => new Set((await jsonCalls(sink).catch(() => [])).filter((b) => b?.status).map((b) => b.status)).size === 3,
+      'all statuses',
+      15_000,
+    );
     expect(records.find((record) => record.outcome === 'retry')).to.include({ status: 503, response: 'down for maintenance' });
     const statuses = (await sinkState(sink)).calls.map((call) => JSON.parse(call.body).status).sort();
     expect(statuses).to.include.members(['awaiting', 'paid']);
@@ -89,7 +104,13 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
   it('blockonomics: the tutorial’s Django view reads status, addr, value and txid unchanged', async () => {
     const chain = await newChain();
     const sink = await newSink({ kind: 'blockonomics' });
-    const { el } = await mount(chain, { index: '14', confirmations: '2', 'webhook-format': 'blockonomics', webhook: `${sink.url}?secret=s3cret`, 'order-id': 'B-1' });
+    const { el } = await mount(chain, {
+      index: '14',
+      confirmations: '2',
+      'webhook-format': 'blockonomics',
+      webhook: `${sink.url}?secret=s3cret`,
+      'order-id': 'B-1',
+    });
     await untilStatus(el, 'awaiting');
     await addInvoiceRow(sink, { address: el.address, status: -1, btcvalue: 100_000 });
     const { txid } = await control<{ txid: string }>(chain, 'pay', { address: el.address, sats: 100_000, rbf: true });
@@ -108,7 +129,11 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
   it('blockchain-info: the docs’ PHP callback is called per confirmation until it echoes *ok*', async () => {
     const chain = await newChain();
     const sink = await newSink({ kind: 'blockchain-info', confirmations: 2 });
-    const { el, records } = await mount(chain, { index: '15', 'webhook-format': 'blockchain-info', webhook: `${sink.url}?invoice_id=058921123&secret=ZzsMLGKe162CfA5EcG6j` });
+    const { el, records } = await mount(chain, {
+      index: '15',
+      'webhook-format': 'blockchain-info',
+      webhook: `${sink.url}?invoice_id=058921123&secret=ZzsMLGKe162CfA5EcG6j`,
+    });
     await untilStatus(el, 'awaiting');
     const { txid } = await control<{ txid: string }>(chain, 'pay', { address: el.address, sats: 100_000 });
     for (const blocks of [1, 1, 1, 1]) {
@@ -119,7 +144,13 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const state = await sinkState(sink);
     expect(state.calls.map((call) => call.query.confirmations)).to.deep.equal(['0', '1', '2']);
-    expect(state.calls[0]!.query).to.include({ invoice_id: '058921123', secret: 'ZzsMLGKe162CfA5EcG6j', transaction_hash: txid, address: el.address!, value: '100000' });
+    expect(state.calls[0]!.query).to.include({
+      invoice_id: '058921123',
+      secret: 'ZzsMLGKe162CfA5EcG6j',
+      transaction_hash: txid,
+      address: el.address!,
+      value: '100000',
+    });
     expect(state.table[0]).to.deep.equal({ invoice_id: '058921123', transaction_hash: txid, value: 0.001 });
     expect(records.map((record) => record.outcome)).to.deep.equal(['delivered', 'delivered', 'acknowledged']);
   });
@@ -181,7 +212,12 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     });
   });
 
-  for (const [attribute, value] of [['webhook', 'javascript:alert(1)'], ['webhook', 'data:text/plain,x'], ['webhook', '/relative/path'], ['webhook-format', 'xml']] as const) {
+  for (const [attribute, value] of [
+    ['webhook', 'javascript:alert(1)'],
+    ['webhook', 'data:text/plain,x'],
+    ['webhook', '/relative/path'],
+    ['webhook-format', 'xml'],
+  ] as const) {
     it(`refuses ${attribute}="${value}"`, async () => {
       const chain = await newChain();
       const { el } = await mount(chain, { webhook: 'https://shop.example/paid', [attribute]: value });

@@ -29,11 +29,12 @@ beforeEach(async () => {
 /** Resolves once the element reports `status` (and has rendered it). */
 export async function untilStatus(el: BtcCheckout, status: string, timeout = 5000): Promise<void> {
   // The live property and the rendered attribute must agree: the attribute lags until the next render.
-  await waitUntil(() => el.status === status && el.getAttribute('status') === status, `status never became ${status} (is ${el.status})`, { timeout });
+  await waitUntil(() => el.status === status && el.getAttribute('status') === status, `status never became ${status} (is ${el.status})`, {
+    timeout,
+  });
   await el.updateComplete;
 }
 
-export const part = (el: Element, name: string): HTMLElement | null =>
-  el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+export const part = (el: Element, name: string): HTMLElement | null => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
 export const text = (el: Element, name: string): string => (part(el, name)?.textContent ?? '').replace(/\s+/g, ' ').trim();

@@ -102,7 +102,12 @@ export function scriptedFetch(
     const status = answer.status ?? 200;
     const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? '');
-    return { ok: status >= 200 && status < 300, status, headers: { get: (name) => headers[name.toLowerCase()] ?? null }, text: async () => text };
+    return {
+      ok: status >= 200 && status < 300,
+      status,
+      headers: { get: (name) => headers[name.toLowerCase()] ?? null },
+      text: async () => text,
+    };
   };
   return Object.assign(fetch, { requests });
 }

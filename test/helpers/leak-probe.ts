@@ -18,7 +18,12 @@ const sockets: WeakRef<WebSocket>[] = [];
 let newest: WebSocket | undefined;
 const listeners = new Map<string, number>();
 
-const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout, setInterval: realSetInterval, clearInterval: realClearInterval } = globalThis;
+const {
+  setTimeout: realSetTimeout,
+  clearTimeout: realClearTimeout,
+  setInterval: realSetInterval,
+  clearInterval: realClearInterval,
+} = globalThis;
 globalThis.setTimeout = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
   const id = realSetTimeout(() => {
     pendingTimers.delete(id);
@@ -50,7 +55,10 @@ globalThis.WebSocket = class extends RealWebSocket {
   }
 } as typeof WebSocket;
 
-for (const [target, name] of [[window, 'window'], [document, 'document']] as const) {
+for (const [target, name] of [
+  [window, 'window'],
+  [document, 'document'],
+] as const) {
   const add = target.addEventListener.bind(target);
   const remove = target.removeEventListener.bind(target);
   const keyOf = (type: string, listener: unknown): string => `${name}:${type}:${listenerId(listener)}`;
@@ -77,7 +85,9 @@ export function leftovers(): Leftovers {
     // The test's own helpers (waitUntil) leave their timeouts pending; only the element's count.
     timers: [...pendingTimers.values()].filter((site) => site.includes('btc-checkout')).length,
     intervals: intervals.size,
-    openSockets: sockets.map((ref) => ref.deref()).filter((socket) => socket && (socket.readyState === RealWebSocket.CONNECTING || socket.readyState === RealWebSocket.OPEN)).length,
+    openSockets: sockets
+      .map((ref) => ref.deref())
+      .filter((socket) => socket && (socket.readyState === RealWebSocket.CONNECTING || socket.readyState === RealWebSocket.OPEN)).length,
     socketsOpened: sockets.length,
     listeners: listeners.size,
   };
@@ -89,6 +99,7 @@ export const lastSocket = (): WebSocket | undefined => newest;
 /** Where the pending timers were set (delay and call site), most common first. */
 export function pendingTimerSites(): [string, number][] {
   const counts = new Map<string, number>();
-  for (const site of [...pendingTimers.values()].filter((site) => site.includes('btc-checkout'))) counts.set(site, (counts.get(site) ?? 0) + 1);
+  for (const site of [...pendingTimers.values()].filter((site) => site.includes('btc-checkout')))
+    counts.set(site, (counts.get(site) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5);
 }

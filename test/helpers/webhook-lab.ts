@@ -54,7 +54,15 @@ export async function startWebhookLab(): Promise<{ url: string; close(): Promise
     if (url.pathname === '/lab/sinks' && request.method === 'POST') {
       const options = JSON.parse(body || '{}');
       const id = randomBytes(4).toString('hex');
-      const sink: Sink = { kind: options.kind ?? 'record', calls: [], failFirst: options.failFirst ?? 0, failStatus: options.failStatus ?? 503, retryAfter: options.retryAfter, table: [], confirmations: options.confirmations ?? 1 };
+      const sink: Sink = {
+        kind: options.kind ?? 'record',
+        calls: [],
+        failFirst: options.failFirst ?? 0,
+        failStatus: options.failStatus ?? 503,
+        retryAfter: options.retryAfter,
+        table: [],
+        confirmations: options.confirmations ?? 1,
+      };
       if (sink.kind === 'reference') {
         sink.receiver = await startReceiver({
           xpub: options.xpub,
@@ -86,7 +94,13 @@ export async function startWebhookLab(): Promise<{ url: string; close(): Promise
     match = /^\/sink\/(\w+)/.exec(url.pathname);
     const sink = match && sinks.get(match[1]!);
     if (!sink) return text(404, 'no sink');
-    sink.calls.push({ method: request.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, time: Date.now() });
+    sink.calls.push({
+      method: request.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      time: Date.now(),
+    });
     if (sink.failFirst > 0) {
       sink.failFirst--;
       return text(sink.failStatus, 'down for maintenance', sink.retryAfter ? { 'retry-after': String(sink.retryAfter) } : {});

@@ -14,7 +14,6 @@ import { seededRandom } from '../helpers/fakes.js';
 import { control, newChain as newDevnetChain, type TestChain } from '../helpers/devnet.js';
 import { addressAt, seed, VPUB } from '../helpers/shop.js';
 
-
 let devnet: Devnet;
 before(async () => {
   devnet = await startDevnet({ profile: 'lenient' });
@@ -43,7 +42,10 @@ function buyer(input: CheckoutInput, device: { store?: Store; seed?: number; fas
   running.push(checkout);
   const until = (test: (state: CheckoutState) => boolean, what: string) =>
     new Promise<CheckoutState>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`never ${what}; now ${checkout.state.status} ${checkout.state.notice?.message ?? ''}`)), 8000);
+      const timer = setTimeout(
+        () => reject(new Error(`never ${what}; now ${checkout.state.status} ${checkout.state.notice?.message ?? ''}`)),
+        8000,
+      );
       const check = (state: CheckoutState) => test(state) && (clearTimeout(timer), resolve(state));
       check(checkout.state);
       checkout.subscribe(check);
@@ -77,7 +79,10 @@ describe('allocation against the devnet', () => {
     const chain = await newChain();
     await seed(chain, [0, 2, 4]);
     const indices = await Promise.all(
-      Array.from({ length: 12 }, async (_, n) => (await buyer({ api: chain.api, amount: '0.001', gapLimit: '5' }, { seed: 100 + n }).awaiting()).invoice!.index!),
+      Array.from(
+        { length: 12 },
+        async (_, n) => (await buyer({ api: chain.api, amount: '0.001', gapLimit: '5' }, { seed: 100 + n }).awaiting()).invoice!.index!,
+      ),
     );
     for (const index of indices) expect(index).to.be.within(5, 9);
   });
@@ -136,7 +141,14 @@ describe('the buyer keeps their invoice', () => {
     await control(chain, 'pay', { address: before.address, sats: before.expectedSats });
     const second = buyer({ api: chain.api, amount: '0.001', orderId: 'A-1' }, { store, seed: 2 });
     const after = (await second.until((state) => state.status === 'unconfirmed', 'unconfirmed')).invoice!;
-    expect(after).to.include({ id: before.id, address: before.address, index: before.index, expectedSats: before.expectedSats, createdAt: before.createdAt, expiresAt: before.expiresAt });
+    expect(after).to.include({
+      id: before.id,
+      address: before.address,
+      index: before.index,
+      expectedSats: before.expectedSats,
+      createdAt: before.createdAt,
+      expiresAt: before.expiresAt,
+    });
     expect((await control<ChainStats>(chain, 'stats')).rest.byRoute['addresses-txs']).to.equal(undefined);
   });
 
@@ -190,7 +202,13 @@ describe('fiat prices against the devnet', () => {
     const chain = await newChain();
     const prices = await newChain();
     await control(prices, 'prices', { EUR: 80000 });
-    const { invoice } = await buyer({ api: chain.api, amount: '19.99', currency: 'eur', index: '0', rates: `${prices.api}/v1/prices` }).awaiting();
+    const { invoice } = await buyer({
+      api: chain.api,
+      amount: '19.99',
+      currency: 'eur',
+      index: '0',
+      rates: `${prices.api}/v1/prices`,
+    }).awaiting();
     expect(invoice).to.include({ expectedSats: 24988 }); // 19.99 / 80 000 BTC = 24 987.5 sats → 24 988
   });
 
@@ -212,9 +230,17 @@ describe('fiat prices against the devnet', () => {
   it('an unknown currency is a configuration error; an unreachable source a notice, retried', async () => {
     const chain = await newChain();
     const unknown = buyer({ api: chain.api, amount: '5', currency: 'XYZ', index: '0' }, { fastRetries: true });
-    expect((await unknown.until((state) => state.status === 'error', 'an error')).error).to.include({ source: 'currency', code: 'unsupported' });
-    const unreachable = buyer({ api: chain.api, amount: '5', currency: 'USD', index: '0', rates: 'http://127.0.0.1:9/v1/prices' }, { fastRetries: true });
-    expect((await unreachable.until((state) => state.notice !== null, 'a notice')).notice!.message).to.match(/^No price for USD: Cannot reach http:\/\/127\.0\.0\.1:9/);
+    expect((await unknown.until((state) => state.status === 'error', 'an error')).error).to.include({
+      source: 'currency',
+      code: 'unsupported',
+    });
+    const unreachable = buyer(
+      { api: chain.api, amount: '5', currency: 'USD', index: '0', rates: 'http://127.0.0.1:9/v1/prices' },
+      { fastRetries: true },
+    );
+    expect((await unreachable.until((state) => state.notice !== null, 'a notice')).notice!.message).to.match(
+      /^No price for USD: Cannot reach http:\/\/127\.0\.0\.1:9/,
+    );
     expect(unreachable.checkout.state.invoice).to.equal(null);
   });
 });

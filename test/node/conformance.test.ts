@@ -64,7 +64,15 @@ function buyer(input: CheckoutInput, seed = 1) {
   running.push(checkout);
   const until = (test: (state: CheckoutState) => boolean, what: string, timeout = 20_000) =>
     new Promise<CheckoutState>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`never ${what}; now ${checkout.state.status} ${checkout.state.connection} ${checkout.state.notice?.message ?? checkout.state.error?.message ?? ''}`)), timeout);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `never ${what}; now ${checkout.state.status} ${checkout.state.connection} ${checkout.state.notice?.message ?? checkout.state.error?.message ?? ''}`,
+            ),
+          ),
+        timeout,
+      );
       const check = (state: CheckoutState) => test(state) && (clearTimeout(timer), resolve(state));
       check(checkout.state);
       checkout.subscribe(check);
@@ -104,10 +112,16 @@ for (const { profile, latencyMs } of MATRIX) {
       expect(paid.invoice).to.include({ receivedSats: invoice!.expectedSats, confirmations: 1 });
       expect(checkout.state.connection).to.equal(profile === 'esplora' ? 'polling' : 'live');
       // At least once, possibly more: the receiver sees every status.
-      for (let attempt = 0; attempt < 50 && !(await sinkCalls(sink.id)).some((call) => call.status === 'paid'); attempt++) await new Promise((done) => setTimeout(done, 100));
+      for (let attempt = 0; attempt < 50 && !(await sinkCalls(sink.id)).some((call) => call.status === 'paid'); attempt++)
+        await new Promise((done) => setTimeout(done, 100));
       const statuses = (await sinkCalls(sink.id)).map((call) => call.status);
       expect(statuses).to.include.members(['awaiting', 'unconfirmed', 'paid']);
-      const result = await verifyPayment({ xpub: ZPUB, api: apiOf(chain), payload: { ...paid.invoice, txids: paid.invoice!.txids }, expectedSats: invoice!.expectedSats });
+      const result = await verifyPayment({
+        xpub: ZPUB,
+        api: apiOf(chain),
+        payload: { ...paid.invoice, txids: paid.invoice!.txids },
+        expectedSats: invoice!.expectedSats,
+      });
       expect(result).to.include({ ok: true, status: 'paid' });
     });
 
@@ -136,9 +150,13 @@ for (const { profile, latencyMs } of MATRIX) {
       // Blockstream limits each client address, and here every buyer comes from 127.0.0.1: one
       // stands for the many a real shop's buyers would be, each under their own limit.
       const count = profile === 'esplora' ? 1 : 6;
-      const buyers = Array.from({ length: count }, (_, n) => buyer({ xpub: VPUB, network: 'regtest', api: apiOf(chain), amount: '0.001' }, 10 + n));
+      const buyers = Array.from({ length: count }, (_, n) =>
+        buyer({ xpub: VPUB, network: 'regtest', api: apiOf(chain), amount: '0.001' }, 10 + n),
+      );
       const started = Date.now();
-      const invoices = (await Promise.all(buyers.map((b) => b.until((state) => state.status === 'awaiting', 'awaiting', 45_000)))).map((state) => state.invoice!);
+      const invoices = (await Promise.all(buyers.map((b) => b.until((state) => state.status === 'awaiting', 'awaiting', 45_000)))).map(
+        (state) => state.invoice!,
+      );
       // Paced under the limit, a fresh window needs no 30 s rest after a 429.
       expect(Date.now() - started).to.be.below(15_000);
       for (const invoice of invoices) expect(invoice.index).to.be.within(3, 22);
@@ -149,9 +167,19 @@ for (const { profile, latencyMs } of MATRIX) {
       if (profile === 'esplora') {
         // Blockstream has no prices (B2): alone, a configuration error; in a list, the mempool base answers.
         const alone = buyer({ xpub: ZPUB, api: apiOf(chainFor({ network: 'mainnet' })), amount: '25', currency: 'USD', index: '0' });
-        expect((await alone.until((state) => state.status === 'error', 'an error')).error).to.include({ source: 'rates', code: 'unsupported' });
+        expect((await alone.until((state) => state.status === 'error', 'an error')).error).to.include({
+          source: 'rates',
+          code: 'unsupported',
+        });
         const mempool = devnet.createChain({ profile: 'mempool', network: 'mainnet' });
-        const mixed = buyer({ xpub: ZPUB, api: `${apiOf(chainFor({ network: 'mainnet' }))} ${apiOf(mempool)}`, amount: '25', currency: 'USD', index: '0', ws: 'none' });
+        const mixed = buyer({
+          xpub: ZPUB,
+          api: `${apiOf(chainFor({ network: 'mainnet' }))} ${apiOf(mempool)}`,
+          amount: '25',
+          currency: 'USD',
+          index: '0',
+          ws: 'none',
+        });
         expect((await mixed.until((state) => state.status === 'awaiting', 'awaiting')).invoice!.fiat).to.include({ currency: 'USD' });
         return;
       }
@@ -170,7 +198,10 @@ for (const { profile, latencyMs } of MATRIX) {
       if (profile === 'lenient') return this.skip(); // the lenient devnet serves every network
       const chain = chainFor({ network: 'mainnet' });
       const wrong = buyer({ xpub: VPUB, network: 'regtest', api: apiOf(chain), amount: '0.001', index: '0' });
-      expect((await wrong.until((state) => state.status === 'error', 'an error')).error).to.include({ source: 'api', code: 'network-mismatch' });
+      expect((await wrong.until((state) => state.status === 'error', 'an error')).error).to.include({
+        source: 'api',
+        code: 'network-mismatch',
+      });
     });
 
     it('verifyPayment and the watcher page through a busy address, whatever the page size (B4, C23)', async () => {
@@ -181,7 +212,9 @@ for (const { profile, latencyMs } of MATRIX) {
       for (let n = 0; n < (FULL ? 60 : 30); n++) chain.chain.pay([{ address, sats: 1_000 + n }]);
       chain.chain.mine(1);
       const payload = { status: 'paid', index: 9, address, network: 'mainnet', expectedSats: 100_000, receivedSats: 100_000 };
-      expect(await verifyPayment({ xpub: ZPUB, api: apiOf(chain), payload: { ...payload, txids: [first] }, expectedSats: 100_000 })).to.include({ ok: true });
+      expect(
+        await verifyPayment({ xpub: ZPUB, api: apiOf(chain), payload: { ...payload, txids: [first] }, expectedSats: 100_000 }),
+      ).to.include({ ok: true });
       expect(await verifyPayment({ xpub: ZPUB, api: apiOf(chain), payload, expectedSats: 100_000 })).to.include({ ok: true });
     });
 

@@ -113,11 +113,18 @@ async function until(page: Page, status: string, n = 0): Promise<Invoice> {
   return (await handle.jsonValue()) as Invoice;
 }
 
-const invoiceOf = (page: Page, n = 0): Promise<Invoice | null> => page.evaluate((n) => (document.querySelectorAll('btc-checkout')[n] as any).invoice, n);
+const invoiceOf = (page: Page, n = 0): Promise<Invoice | null> =>
+  page.evaluate((n) => (document.querySelectorAll('btc-checkout')[n] as any).invoice, n);
 const events = (page: Page): Promise<Logged[]> => page.evaluate(() => (window as any).events);
 /** The text of the unmatched-payment notices of checkout `n`. */
 const notices = (page: Page, n = 0): Promise<string[]> =>
-  page.evaluate((n) => [...(document.querySelectorAll('btc-checkout')[n]!.shadowRoot!.querySelectorAll('[part~=unmatched] li'))].map((li) => li.textContent!.replace(/\s+/g, ' ').trim()), n);
+  page.evaluate(
+    (n) =>
+      [...document.querySelectorAll('btc-checkout')[n]!.shadowRoot!.querySelectorAll('[part~=unmatched] li')].map((li) =>
+        li.textContent!.replace(/\s+/g, ' ').trim(),
+      ),
+    n,
+  );
 
 async function newSink(): Promise<{ id: string; url: string }> {
   return (await fetch(`${lab.url}/lab/sinks`, { method: 'POST', body: JSON.stringify({ kind: 'record' }) })).json();
@@ -154,7 +161,19 @@ describe('buyers on separate devices sharing an address (Chromium, shipped bundl
       const pages = await Promise.all(
         prices.map(async (amount, n) => {
           const page = await tab(await device());
-          await mount(page, { xpub: VPUB, network: 'regtest', api: apiOf(chain), amount, 'gap-limit': '1', webhook: `${sink.url}`, 'order-id': `order-${n}` }, 100 + n);
+          await mount(
+            page,
+            {
+              xpub: VPUB,
+              network: 'regtest',
+              api: apiOf(chain),
+              amount,
+              'gap-limit': '1',
+              webhook: `${sink.url}`,
+              'order-id': `order-${n}`,
+            },
+            100 + n,
+          );
           return page;
         }),
       );
@@ -169,7 +188,12 @@ describe('buyers on separate devices sharing an address (Chromium, shipped bundl
       // Every page has heard of every payment (a slow machine takes a while), and had a moment to get anything wrong.
       for (const [n, page] of pages.entries()) {
         const count = [...paidBy.keys()].filter((payer) => payer !== n).length;
-        await eventually(() => invoiceOf(page), (invoice) => (invoice?.unmatched.length ?? 0) >= count, `buyer ${n} told of ${count} other payments`, 20_000);
+        await eventually(
+          () => invoiceOf(page),
+          (invoice) => (invoice?.unmatched.length ?? 0) >= count,
+          `buyer ${n} told of ${count} other payments`,
+          20_000,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
       for (const [n, page] of pages.entries()) {
@@ -187,13 +211,22 @@ describe('buyers on separate devices sharing an address (Chromium, shipped bundl
         }
         // Every other buyer's payment is listed, announced and shown, as not this invoice's.
         expect(invoice.unmatched.map((payment) => payment.txid).sort()).to.deep.equal(others.sort());
-        expect(log.filter((event) => event.type === 'unmatched').map((event) => event.txid).sort()).to.deep.equal(others.sort());
+        expect(
+          log
+            .filter((event) => event.type === 'unmatched')
+            .map((event) => event.txid)
+            .sort(),
+        ).to.deep.equal(others.sort());
         const shown = await notices(page);
         expect(shown).to.have.length(Math.min(others.length, 3));
         for (const text of shown) expect(text).to.match(/is not the exact amount of this request, so it does not count for it/);
       }
       // The merchant hears of each: an `unmatched` call per (invoice, other buyer's payment) at least.
-      const calls = await eventually(() => hooks(sink), (list) => list.filter((call) => call.status === 'paid').length === payers.length, 'all paid calls');
+      const calls = await eventually(
+        () => hooks(sink),
+        (list) => list.filter((call) => call.status === 'paid').length === payers.length,
+        'all paid calls',
+      );
       for (const [n, invoice] of invoices.entries()) {
         const theirs = calls.filter((call) => call.invoiceId === invoice.id);
         const reported = new Set(theirs.flatMap((call) => call.unmatched.map((payment: { txid: string }) => payment.txid)));
@@ -213,7 +246,13 @@ describe('buyers on separate devices sharing an address (Chromium, shipped bundl
           else expect(result, `buyer ${n} claiming buyer ${payer}'s payment`).to.include({ ok: false, contradicted: true });
         }
         // Naming no transaction at all does not help either.
-        const bare = await verifyPayment({ xpub: VPUB, network: 'regtest', api, payload: { ...awaitingCall, status: 'paid', txids: undefined }, expectedSats: invoice.expectedSats });
+        const bare = await verifyPayment({
+          xpub: VPUB,
+          network: 'regtest',
+          api,
+          payload: { ...awaitingCall, status: 'paid', txids: undefined },
+          expectedSats: invoice.expectedSats,
+        });
         expect(bare.ok, `buyer ${n} naming nothing`).to.equal(paidBy.has(n));
       }
     });
@@ -221,13 +260,21 @@ describe('buyers on separate devices sharing an address (Chromium, shipped bundl
 
   it('an open amount (a tip jar) on a fixed address thanks nobody for a payment it cannot attribute', async () => {
     const chain = devnet.createChain();
-    const pages = await Promise.all([0, 1].map(async () => tab(await device(), { address: addressAt(5), api: apiOf(chain), expires: '0' })));
+    const pages = await Promise.all(
+      [0, 1].map(async () => tab(await device(), { address: addressAt(5), api: apiOf(chain), expires: '0' })),
+    );
     await Promise.all(pages.map((page) => until(page, 'awaiting')));
     const tip = chain.chain.pay([{ address: addressAt(5), sats: 21_000 }]).txid;
     chain.chain.mine(1);
     for (const page of pages) {
-      await eventually(() => notices(page), (shown) => shown.length === 1, 'a notice');
-      expect((await notices(page))[0]).to.match(/^A payment of 0\.00021 BTC reached this address\. Other visitors are shown this address too, so this page cannot tell whether it was yours/);
+      await eventually(
+        () => notices(page),
+        (shown) => shown.length === 1,
+        'a notice',
+      );
+      expect((await notices(page))[0]).to.match(
+        /^A payment of 0\.00021 BTC reached this address\. Other visitors are shown this address too, so this page cannot tell whether it was yours/,
+      );
       expect(await invoiceOf(page)).to.include({ status: 'awaiting', receivedSats: 0 });
       expect((await invoiceOf(page))!.unmatched.map((payment) => payment.txid)).to.deep.equal([tip]);
       expect((await events(page)).filter((event) => event.type === 'paid')).to.deep.equal([]);
@@ -240,32 +287,57 @@ describe('buyers on separate devices sharing an address (Chromium, shipped bundl
     const page = await tab(await device(), { xpub: VPUB, network: 'regtest', api: apiOf(chain), amount: '0.001', webhook: sink.url });
     const invoice = await until(page, 'awaiting');
     const typo = chain.chain.pay([{ address: invoice.address, sats: invoice.expectedSats + 3 }]).txid;
-    await eventually(() => notices(page), (shown) => shown.length === 1, 'the notice');
+    await eventually(
+      () => notices(page),
+      (shown) => shown.length === 1,
+      'the notice',
+    );
     await page.locator('btc-checkout').locator('[part~=claim]').click();
-    await eventually(() => notices(page), (shown) => /The shop has been told this payment is yours/.test(shown[0] ?? ''), 'the claim acknowledged');
-    const claims = await eventually(() => hooks(sink), (list) => list.some((call) => call.event === 'claimed'), 'the claimed call');
-    expect(claims.find((call) => call.event === 'claimed')).to.deep.include({ claimedTxid: typo, status: 'awaiting', receivedSats: 0, txids: [] });
+    await eventually(
+      () => notices(page),
+      (shown) => /The shop has been told this payment is yours/.test(shown[0] ?? ''),
+      'the claim acknowledged',
+    );
+    const claims = await eventually(
+      () => hooks(sink),
+      (list) => list.some((call) => call.event === 'claimed'),
+      'the claimed call',
+    );
+    expect(claims.find((call) => call.event === 'claimed')).to.deep.include({
+      claimedTxid: typo,
+      status: 'awaiting',
+      receivedSats: 0,
+      txids: [],
+    });
     expect((await events(page)).filter((event) => event.type === 'claim').map((event) => event.txid)).to.deep.equal([typo]);
     expect(await page.locator('btc-checkout').locator('[part~=claim]').count()).to.equal(0);
     expect(await invoiceOf(page)).to.include({ status: 'awaiting' });
   });
 });
 
-describe('index-url: the shop\'s server gives every buyer their own address (Chromium, shipped bundle)', function () {
+describe("index-url: the shop's server gives every buyer their own address (Chromium, shipped bundle)", function () {
   this.timeout(60_000);
 
-  it('six buyers on six devices at the same moment get six addresses; payments in parts add up on an address of one\'s own', async () => {
+  it("six buyers on six devices at the same moment get six addresses; payments in parts add up on an address of one's own", async () => {
     const chain = devnet.createChain();
     const receiver = await startReceiver({ xpub: VPUB, network: 'regtest', api: apiOf(chain), recheckMs: 3_600_000, database: ':memory:' });
     try {
       const pages = await Promise.all(
         Array.from({ length: 6 }, async (_, n) =>
-          tab(await device(), { xpub: VPUB, network: 'regtest', api: apiOf(chain), amount: '0.001', 'index-url': `${receiver.url}/index`, 'order-id': `s-${n}` }),
+          tab(await device(), {
+            xpub: VPUB,
+            network: 'regtest',
+            api: apiOf(chain),
+            amount: '0.001',
+            'index-url': `${receiver.url}/index`,
+            'order-id': `s-${n}`,
+          }),
         ),
       );
       const invoices = await Promise.all(pages.map((page) => until(page, 'awaiting')));
       expect(invoices.map((invoice) => invoice.index).sort()).to.deep.equal([0, 1, 2, 3, 4, 5]);
-      for (const invoice of invoices) expect(invoice).to.include({ shared: false, tagSats: 0, expectedSats: 100_000, address: addressAt(invoice.index!) });
+      for (const invoice of invoices)
+        expect(invoice).to.include({ shared: false, tagSats: 0, expectedSats: 100_000, address: addressAt(invoice.index!) });
       chain.chain.pay([{ address: invoices[2]!.address, sats: 30_000 }]);
       await until(pages[2]!, 'underpaid');
       chain.chain.pay([{ address: invoices[2]!.address, sats: 70_000 }]);
@@ -285,7 +357,14 @@ describe('prices the buyer cannot change (Chromium, shipped bundle, reference re
     const chain = devnet.createChain();
     const key = newPriceKey();
     const token = signPrice({ amount: '0.001', currency: 'BTC', item: 'mug' }, key);
-    const receiver = await startReceiver({ xpub: VPUB, network: 'regtest', api: apiOf(chain), recheckMs: 3_600_000, priceKey: key, store: memoryReceiverStore() });
+    const receiver = await startReceiver({
+      xpub: VPUB,
+      network: 'regtest',
+      api: apiOf(chain),
+      recheckMs: 3_600_000,
+      priceKey: key,
+      store: memoryReceiverStore(),
+    });
     try {
       const shop = { xpub: VPUB, network: 'regtest', api: apiOf(chain), 'price-token': token, webhook: `${receiver.url}/json` };
       const [honest, dropped, forged] = await Promise.all([0, 1, 2].map(async () => tab(await device())));
@@ -302,7 +381,11 @@ describe('prices the buyer cannot change (Chromium, shipped bundle, reference re
       chain.chain.mine(1);
       // Every page believes it was paid: the page is the buyer's.
       await Promise.all([honest, dropped, forged].map((page) => until(page!, 'paid')));
-      const log = await eventually(() => receiver.log(), (entries) => entries.filter((entry) => entry.claim === 'paid').length === 3, 'three paid calls');
+      const log = await eventually(
+        () => receiver.log(),
+        (entries) => entries.filter((entry) => entry.claim === 'paid').length === 3,
+        'three paid calls',
+      );
       const verdict = (orderId: string) => log.find((entry) => entry.claim === 'paid' && entry.orderId === orderId)!;
       expect(verdict('o-0')).to.include({ paid: true, verified: true });
       expect(verdict('o-1')).to.include({ paid: false });
@@ -311,7 +394,10 @@ describe('prices the buyer cannot change (Chromium, shipped bundle, reference re
       // An amount written beside the token, differing from it, is refused by the page itself.
       const mixed = await tab(await device(), { ...shop, amount: '0.00000001' });
       await mixed.waitForFunction(() => document.querySelector('btc-checkout')?.getAttribute('status') === 'error');
-      expect(await mixed.evaluate(() => (document.querySelector('btc-checkout') as any).error)).to.include({ source: 'price-token', code: 'conflict' });
+      expect(await mixed.evaluate(() => (document.querySelector('btc-checkout') as any).error)).to.include({
+        source: 'price-token',
+        code: 'conflict',
+      });
     } finally {
       await receiver.close();
     }
@@ -325,9 +411,12 @@ describe('one device, many checkouts (Chromium, shipped bundle)', function () {
     const chain = devnet.createChain();
     const page = await tab(await device());
     // One evaluate, so they all start in the same task; the same seed for all.
-    await page.evaluate(([api, xpub]) => {
-      for (let n = 0; n < 12; n++) (window as any).mount({ xpub, network: 'regtest', api, amount: '0.001', 'order-id': `o-${n}` }, 7);
-    }, [apiOf(chain), VPUB] as const);
+    await page.evaluate(
+      ([api, xpub]) => {
+        for (let n = 0; n < 12; n++) (window as any).mount({ xpub, network: 'regtest', api, amount: '0.001', 'order-id': `o-${n}` }, 7);
+      },
+      [apiOf(chain), VPUB] as const,
+    );
     const invoices = await Promise.all(Array.from({ length: 12 }, (_, n) => until(page, 'awaiting', n)));
     expect(new Set(invoices.map((invoice) => invoice.address)).size).to.equal(12);
   });
@@ -338,9 +427,13 @@ describe('one device, many checkouts (Chromium, shipped bundle)', function () {
     const pages = await Promise.all([0, 1, 2].map(() => tab(context)));
     await Promise.all(
       pages.map((page, t) =>
-        page.evaluate(([api, xpub, t]) => {
-          for (let n = 0; n < 4; n++) (window as any).mount({ xpub, network: 'regtest', api, amount: '0.001', 'order-id': `t${t}-${n}` }, 7);
-        }, [apiOf(chain), VPUB, t] as const),
+        page.evaluate(
+          ([api, xpub, t]) => {
+            for (let n = 0; n < 4; n++)
+              (window as any).mount({ xpub, network: 'regtest', api, amount: '0.001', 'order-id': `t${t}-${n}` }, 7);
+          },
+          [apiOf(chain), VPUB, t] as const,
+        ),
       ),
     );
     const invoices = (await Promise.all(pages.map((page) => Promise.all([0, 1, 2, 3].map((n) => until(page, 'awaiting', n)))))).flat();

@@ -27,7 +27,7 @@ async function connect(url: string): Promise<{ socket: WebSocket; frames: any[];
   socket.on('message', (data) => {
     const frame = JSON.parse(String(data));
     frames.push(frame);
-    for (const waiter of [...waiters]) if (waiter.key in frame) waiters.splice(waiters.indexOf(waiter), 1), waiter.resolve(frame);
+    for (const waiter of [...waiters]) if (waiter.key in frame) (waiters.splice(waiters.indexOf(waiter), 1), waiter.resolve(frame));
   });
   await new Promise((resolve) => socket.once('open', resolve));
   const next = (key: string) => {
@@ -68,7 +68,11 @@ describe('devnet REST (docs/protocol.md §2)', () => {
     expect(stats.mempool_stats.funded_txo_sum).to.equal(2000);
   });
   it('answers the batch POST /addresses/txs whatever the content type, up to 300 addresses', async () => {
-    const ok = await fetch(`${devnet.url}/api/addresses/txs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify([OTHER, ADDRESS]) });
+    const ok = await fetch(`${devnet.url}/api/addresses/txs`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify([OTHER, ADDRESS]),
+    });
     expect((await ok.json()).length).to.be.at.least(2);
     const tooMany = await fetch(`${devnet.url}/api/addresses/txs`, { method: 'POST', body: JSON.stringify(Array(301).fill(OTHER)) });
     expect([tooMany.status, await tooMany.text()]).to.deep.equal([422, 'body too long']);
@@ -110,9 +114,13 @@ describe('devnet websocket (docs/protocol.md §1)', () => {
     socket.send(JSON.stringify({ action: 'want', data: ['blocks'], 'track-address': ADDRESS }));
     await next('blocks');
     await fetch(`${chain.control}/pay`, { method: 'POST', body: JSON.stringify({ address: OTHER, sats: 5 }) });
-    const { txid } = await (await fetch(`${chain.control}/pay`, { method: 'POST', body: JSON.stringify({ address: ADDRESS, sats: 777, rbf: true }) })).json();
+    const { txid } = await (
+      await fetch(`${chain.control}/pay`, { method: 'POST', body: JSON.stringify({ address: ADDRESS, sats: 777, rbf: true }) })
+    ).json();
     expect((await next('address-transactions'))['address-transactions'][0]).to.deep.include({ txid });
-    const { txid: replacement } = await (await fetch(`${chain.control}/replace`, { method: 'POST', body: JSON.stringify({ txid, address: ADDRESS, sats: 777 }) })).json();
+    const { txid: replacement } = await (
+      await fetch(`${chain.control}/replace`, { method: 'POST', body: JSON.stringify({ txid, address: ADDRESS, sats: 777 }) })
+    ).json();
     expect((await next('address-removed-transactions'))['address-removed-transactions'][0].txid).to.equal(txid);
     expect((await next('address-transactions'))['address-transactions'][0].txid).to.equal(replacement);
     await fetch(`${chain.control}/mine`, { method: 'POST', body: '{}' });

@@ -77,10 +77,15 @@ describe('test/fixtures/oracle-addresses.json', () => {
     for (let seedNumber = 0; seedNumber < 2; seedNumber++) {
       for (const networkName of ['mainnet', 'testnet', 'signet', 'regtest'] as NetworkName[]) {
         const network = NETWORKS[networkName]!;
-        const account = bip32.fromSeed(Buffer.from(sha256(new Uint8Array([seedNumber, 9, 9, 9]))), network).derivePath(`m/86'/1'/${seedNumber}'`);
+        const account = bip32
+          .fromSeed(Buffer.from(sha256(new Uint8Array([seedNumber, 9, 9, 9]))), network)
+          .derivePath(`m/86'/1'/${seedNumber}'`);
         for (const addressType of ['p2pkh', 'p2sh-p2wpkh', 'p2wpkh', 'p2tr'] as ScriptType[]) {
           const addresses = Object.fromEntries(
-            [0, 1, 2, 19, 20, 999, 123456, 0x7fffffff].map((index) => [index, oracleAddress(account.derive(0).derive(index).publicKey, addressType, network)]),
+            [0, 1, 2, 19, 20, 999, 123456, 0x7fffffff].map((index) => [
+              index,
+              oracleAddress(account.derive(0).derive(index).publicKey, addressType, network),
+            ]),
           );
           entries.push({ key: account.neutered().toBase58(), network: networkName, addressType, addresses });
         }

@@ -64,16 +64,30 @@ describe('built package', () => {
 
   it('the README pins this version of the CDN file with its integrity value (node scripts/readme-integrity.mjs writes it)', () => {
     const integrity = readFileSync(join(root, 'dist/btc-checkout.js.sri'), 'utf8').trim();
-    expect(integrity).to.equal(`sha384-${createHash('sha384').update(readFileSync(join(root, 'dist/btc-checkout.js'))).digest('base64')}`);
+    expect(integrity).to.equal(
+      `sha384-${createHash('sha384')
+        .update(readFileSync(join(root, 'dist/btc-checkout.js')))
+        .digest('base64')}`,
+    );
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    expect(readme).to.include(`https://cdn.jsdelivr.net/npm/btc-checkout@${pkg.version}/dist/btc-checkout.js" integrity="${integrity}" crossorigin="anonymous"`);
+    expect(readme).to.include(
+      `https://cdn.jsdelivr.net/npm/btc-checkout@${pkg.version}/dist/btc-checkout.js" integrity="${integrity}" crossorigin="anonymous"`,
+    );
   });
 
   it('btc-checkout/core exports an explicit list: the public API, not every internal', async () => {
     const core = await import(join(root, 'dist/lib/core.js'));
     const names = Object.keys(core);
     expect(names.length).to.be.within(30, 60);
-    expect(names).to.include.members(['parseAccount', 'deriveAddress', 'createCheckout', 'verifyPayment', 'planWebhooks', 'createOutbox', 'parseConfig']);
+    expect(names).to.include.members([
+      'parseAccount',
+      'deriveAddress',
+      'createCheckout',
+      'verifyPayment',
+      'planWebhooks',
+      'createOutbox',
+      'parseConfig',
+    ]);
     expect(names).not.to.include.members(['notEsploraData', 'fetchWithin', 'toChainTx']);
     expect(readFileSync(join(root, 'src/core/index.ts'), 'utf8')).not.to.match(/export \*/);
   });

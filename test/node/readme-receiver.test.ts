@@ -41,10 +41,20 @@ describe("the README's receiver to copy, run verbatim", function () {
     writeFileSync(file, readmeReceiver());
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [file], { cwd: root, env: { ...process.env, SHOP_XPUB: ZPUB, PRICE_KEY: key, API: `${devnet.url}/chains/${chain.id}/api`, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(process.execPath, [file], {
+      cwd: root,
+      env: { ...process.env, SHOP_XPUB: ZPUB, PRICE_KEY: key, API: `${devnet.url}/chains/${chain.id}/api`, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout!.on('data', (data: Buffer) => shipped.push(...String(data).trim().split('\n')));
     for (let attempt = 0; attempt < 100; attempt++) {
-      if (await fetch(url, { method: 'POST', body: '{}' }).then(() => true, () => false)) return;
+      if (
+        await fetch(url, { method: 'POST', body: '{}' }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
       await new Promise((done) => setTimeout(done, 100));
     }
     throw new Error('the README receiver did not start');
@@ -55,27 +65,81 @@ describe("the README's receiver to copy, run verbatim", function () {
     await devnet?.close();
   });
 
-  const call = (payload: Record<string, unknown>) => fetch(url, { method: 'POST', body: JSON.stringify(payload) }).then((response) => response.text());
-  const webhook = (overrides: Record<string, unknown>) => ({ status: 'awaiting', network: 'mainnet', item: 'mug', priceToken: mug, tagSats: 37, expectedSats: 100_037, receivedSats: 0, createdAt: Date.now(), ...overrides });
+  const call = (payload: Record<string, unknown>) =>
+    fetch(url, { method: 'POST', body: JSON.stringify(payload) }).then((response) => response.text());
+  const webhook = (overrides: Record<string, unknown>) => ({
+    status: 'awaiting',
+    network: 'mainnet',
+    item: 'mug',
+    priceToken: mug,
+    tagSats: 37,
+    expectedSats: 100_037,
+    receivedSats: 0,
+    createdAt: Date.now(),
+    ...overrides,
+  });
 
   it('ships nothing for a 1-sat order (C21), a copied transaction, a twin, or a bad body; ships an honest order once', async () => {
     // C21: the page was edited to ask 1 sat, and 1 sat was paid.
     await call(webhook({ invoiceId: 'cheap', orderId: 'cheap', index: 1, address: address(1), expectedSats: 1, tagSats: 0 }));
     const dust = chain.chain.pay([{ address: address(1), sats: 1 }]).txid;
     chain.chain.mine(1);
-    await call(webhook({ invoiceId: 'cheap', orderId: 'cheap', index: 1, address: address(1), status: 'paid', expectedSats: 1, tagSats: 0, receivedSats: 1, txids: [dust] }));
+    await call(
+      webhook({
+        invoiceId: 'cheap',
+        orderId: 'cheap',
+        index: 1,
+        address: address(1),
+        status: 'paid',
+        expectedSats: 1,
+        tagSats: 0,
+        receivedSats: 1,
+        txids: [dust],
+      }),
+    );
     // An honest order, paid exactly; its paid call twice.
     await call(webhook({ invoiceId: 'honest', orderId: 'honest', index: 2, address: address(2) }));
     const paid = chain.chain.pay([{ address: address(2), sats: 100_037 }]).txid;
     chain.chain.mine(1);
-    for (let n = 0; n < 2; n++) await call(webhook({ invoiceId: 'honest', orderId: 'honest', index: 2, address: address(2), status: 'paid', receivedSats: 100_037, txids: [paid] }));
+    for (let n = 0; n < 2; n++)
+      await call(
+        webhook({
+          invoiceId: 'honest',
+          orderId: 'honest',
+          index: 2,
+          address: address(2),
+          status: 'paid',
+          receivedSats: 100_037,
+          txids: [paid],
+        }),
+      );
     // Another invoice naming the same payment.
-    await call(webhook({ invoiceId: 'copycat', orderId: 'copycat', index: 2, address: address(2), status: 'paid', receivedSats: 100_037, txids: [paid] }));
+    await call(
+      webhook({
+        invoiceId: 'copycat',
+        orderId: 'copycat',
+        index: 2,
+        address: address(2),
+        status: 'paid',
+        receivedSats: 100_037,
+        txids: [paid],
+      }),
+    );
     // Two invoices of the same amount at the same address: the payment is settled by hand.
     for (const id of ['twin-a', 'twin-b']) await call(webhook({ invoiceId: id, orderId: id, index: 3, address: address(3) }));
     const twin = chain.chain.pay([{ address: address(3), sats: 100_037 }]).txid;
     chain.chain.mine(1);
-    await call(webhook({ invoiceId: 'twin-a', orderId: 'twin-a', index: 3, address: address(3), status: 'paid', receivedSats: 100_037, txids: [twin] }));
+    await call(
+      webhook({
+        invoiceId: 'twin-a',
+        orderId: 'twin-a',
+        index: 3,
+        address: address(3),
+        status: 'paid',
+        receivedSats: 100_037,
+        txids: [twin],
+      }),
+    );
     expect(await fetch(url, { method: 'POST', body: 'null{' }).then((response) => response.status)).to.equal(400);
     await new Promise((done) => setTimeout(done, 200));
     expect(shipped).to.deep.equal(['SHIP honest']);

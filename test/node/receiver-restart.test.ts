@@ -41,11 +41,37 @@ describe('the reference receiver killed mid-payment', function () {
 
   /** Starts the CLI on the same database; resolves once it answers. */
   async function start(port: number): Promise<string> {
-    const args = ['--import', 'tsx', 'tools/receiver/cli.ts', '--xpub', ZPUB, '--api', `${devnet.url}/chains/${chain.id}/api`, '--database', join(directory, 'receiver.db'), '--price-key-file', join(directory, 'price.key'), '--port', String(port), '--recheck-ms', '300', '--recheck-after-ms', '500', '--api-per-minute', '600'];
+    const args = [
+      '--import',
+      'tsx',
+      'tools/receiver/cli.ts',
+      '--xpub',
+      ZPUB,
+      '--api',
+      `${devnet.url}/chains/${chain.id}/api`,
+      '--database',
+      join(directory, 'receiver.db'),
+      '--price-key-file',
+      join(directory, 'price.key'),
+      '--port',
+      String(port),
+      '--recheck-ms',
+      '300',
+      '--recheck-after-ms',
+      '500',
+      '--api-per-minute',
+      '600',
+    ];
     child = spawn(process.execPath, args, { cwd: root, stdio: 'ignore' });
     const url = `http://127.0.0.1:${port}`;
     for (let attempt = 0; attempt < 200; attempt++) {
-      if (await fetch(`${url}/log`).then((response) => response.ok, () => false)) return url;
+      if (
+        await fetch(`${url}/log`).then(
+          (response) => response.ok,
+          () => false,
+        )
+      )
+        return url;
       await new Promise((done) => setTimeout(done, 100));
     }
     throw new Error('the receiver did not start');
@@ -67,7 +93,11 @@ describe('the reference receiver killed mid-payment', function () {
     expiresAt: Date.now() + 900_000,
     ...overrides,
   });
-  const post = (url: string, payload: object) => fetch(`${url}/json`, { method: 'POST', body: JSON.stringify(payload) }).then((response) => response.status, () => 0);
+  const post = (url: string, payload: object) =>
+    fetch(`${url}/json`, { method: 'POST', body: JSON.stringify(payload) }).then(
+      (response) => response.status,
+      () => 0,
+    );
   /** As the widget's outbox does: again, until the receiver takes it. */
   const deliver = async (url: string, payload: object): Promise<void> => {
     for (let attempt = 0; attempt < 20 && (await post(url, payload)) !== 200; attempt++) await new Promise((done) => setTimeout(done, 200));
@@ -100,10 +130,15 @@ describe('the reference receiver killed mid-payment', function () {
     const settlements = db.prepare('SELECT txid, invoice_id FROM settlements').all() as { txid: string; invoice_id: string }[];
     const states = db.prepare('SELECT id, state FROM invoices ORDER BY id').all() as { id: string; state: string }[];
     db.close();
-    expect(answered.some((status) => status !== 200), 'the kill interrupted some calls').to.equal(true);
+    expect(
+      answered.some((status) => status !== 200),
+      'the kill interrupted some calls',
+    ).to.equal(true);
     // Every order paid, by its own payment, once; the copycat by none.
     expect(settlements).to.have.length(ORDERS);
-    expect(new Map(settlements.map((row) => [row.invoice_id, row.txid]))).to.deep.equal(new Map(txids.map((txid, n) => [`inv-${n}`, txid])));
+    expect(new Map(settlements.map((row) => [row.invoice_id, row.txid]))).to.deep.equal(
+      new Map(txids.map((txid, n) => [`inv-${n}`, txid])),
+    );
     expect(states.filter((row) => row.state === 'paid')).to.have.length(ORDERS);
     expect(states.some((row) => row.id === 'inv-999' && row.state === 'paid')).to.equal(false);
   });

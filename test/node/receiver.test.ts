@@ -38,13 +38,24 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<ReceiverOptions> = {}): Promise<Receiver> {
-  const receiver = await startReceiver({ xpub: ZPUB, api, recheckMs: 3_600_000, recheckAfterMs: 0, lookahead: 100, priceKey: KEY, database: ':memory:', ...options });
+  const receiver = await startReceiver({
+    xpub: ZPUB,
+    api,
+    recheckMs: 3_600_000,
+    recheckAfterMs: 0,
+    lookahead: 100,
+    priceKey: KEY,
+    database: ':memory:',
+    ...options,
+  });
   receivers.push(receiver);
   return receiver;
 }
 
-const post = (receiver: Receiver, path: string, body: string) => fetch(`${receiver.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
-const call = async (receiver: Receiver, payload: Record<string, unknown>) => (await post(receiver, '/json', JSON.stringify(payload))).text();
+const post = (receiver: Receiver, path: string, body: string) =>
+  fetch(`${receiver.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+const call = async (receiver: Receiver, payload: Record<string, unknown>) =>
+  (await post(receiver, '/json', JSON.stringify(payload))).text();
 const last = async (receiver: Receiver) => (await receiver.log()).at(-1)!;
 /** An honest `json` call, as the widget sends it. */
 const webhook = (overrides: Record<string, unknown> = {}) => ({
@@ -78,7 +89,11 @@ describe('the reference receiver', () => {
       await call(receiver, webhook({ expectedSats: 1, tagSats: 0 }));
       const txid = pay(5, 1);
       await call(receiver, webhook({ status: 'paid', expectedSats: 1, tagSats: 0, receivedSats: 1, txids: [txid] }));
-      expect(await last(receiver)).to.include({ paid: false, verified: false, reason: 'The call asks 1 sats; your price with its tag is 100000.' });
+      expect(await last(receiver)).to.include({
+        paid: false,
+        verified: false,
+        reason: 'The call asks 1 sats; your price with its tag is 100000.',
+      });
     });
 
     it('an edited token, a missing one, or an item not in the price list: no price, no sale', async () => {
@@ -89,10 +104,24 @@ describe('the reference receiver', () => {
       const keyed = await start({ priceKey: KEY });
       const [prefix, , mac] = MUG.split('.');
       const edited = `${prefix}.${Buffer.from(JSON.stringify({ amount: '0.00000037', currency: 'BTC', item: 'mug' })).toString('base64url')}.${mac}`;
-      await call(keyed, webhook({ invoiceId: 'inv-edited', status: 'paid', expectedSats: 74, receivedSats: 74, txids: [pay(5, 74)], priceToken: edited }));
+      await call(
+        keyed,
+        webhook({ invoiceId: 'inv-edited', status: 'paid', expectedSats: 74, receivedSats: 74, txids: [pay(5, 74)], priceToken: edited }),
+      );
       expect(await last(keyed)).to.include({ paid: false, reason: 'The price token is not signed with your key: the price was changed.' });
       // A price list entry by item pays at its price.
-      await call(receiver, webhook({ invoiceId: 'inv-poster', item: 'poster', priceToken: undefined, status: 'paid', expectedSats: 200_037, receivedSats: 200_037, txids: [pay(5, 200_037)] }));
+      await call(
+        receiver,
+        webhook({
+          invoiceId: 'inv-poster',
+          item: 'poster',
+          priceToken: undefined,
+          status: 'paid',
+          expectedSats: 200_037,
+          receivedSats: 200_037,
+          txids: [pay(5, 200_037)],
+        }),
+      );
       expect(await last(receiver)).to.include({ paid: true, verified: true });
     });
 
@@ -100,7 +129,17 @@ describe('the reference receiver', () => {
       const receiver = await start();
       await call(receiver, webhook());
       const txid = pay(5, 37);
-      await call(receiver, webhook({ status: 'paid', expectedSats: 37, tagSats: 0, receivedSats: 37, txids: [txid], priceToken: signPrice({ amount: '0.00000037', currency: 'BTC' }, newPriceKey()) }));
+      await call(
+        receiver,
+        webhook({
+          status: 'paid',
+          expectedSats: 37,
+          tagSats: 0,
+          receivedSats: 37,
+          txids: [txid],
+          priceToken: signPrice({ amount: '0.00000037', currency: 'BTC' }, newPriceKey()),
+        }),
+      );
       expect(await last(receiver)).to.include({ paid: false });
     });
   });
@@ -109,7 +148,8 @@ describe('the reference receiver', () => {
     it('R02: invoices forged ahead for an address cannot take an honest buyer’s payment', async () => {
       const receiver = await start();
       // The forger registers the mug at address 5 with 20 tags (the per-address cap), before anyone pays.
-      for (let tag = 1; tag <= 20; tag++) await call(receiver, webhook({ invoiceId: `evil-${tag}`, orderId: 'attacker', tagSats: tag, expectedSats: 100_000 + tag }));
+      for (let tag = 1; tag <= 20; tag++)
+        await call(receiver, webhook({ invoiceId: `evil-${tag}`, orderId: 'attacker', tagSats: tag, expectedSats: 100_000 + tag }));
       // An honest buyer with tag 37 (not forged) and one with tag 7 (forged ahead) pay.
       await call(receiver, webhook({ invoiceId: 'honest-37' }));
       await call(receiver, webhook({ invoiceId: 'honest-7', tagSats: 7, expectedSats: 100_007 }));
@@ -118,7 +158,10 @@ describe('the reference receiver', () => {
       // The re-check runs first, then the buyers' own calls arrive.
       await receiver.recheck();
       await call(receiver, webhook({ invoiceId: 'honest-37', status: 'paid', receivedSats: 100_037, txids: [t37] }));
-      await call(receiver, webhook({ invoiceId: 'honest-7', status: 'paid', tagSats: 7, expectedSats: 100_007, receivedSats: 100_007, txids: [t7] }));
+      await call(
+        receiver,
+        webhook({ invoiceId: 'honest-7', status: 'paid', tagSats: 7, expectedSats: 100_007, receivedSats: 100_007, txids: [t7] }),
+      );
       const log = await receiver.log();
       // The untouched tag pays its buyer; the forged one is set aside for the merchant, never the forger's.
       expect(log.filter((entry) => entry.paid).map((entry) => entry.orderId)).to.deep.equal(['order-1']);
@@ -133,7 +176,10 @@ describe('the reference receiver', () => {
       const txid = pay(5, 100_037);
       await call(receiver, webhook({ status: 'paid', receivedSats: 100_037, txids: [txid] }));
       await call(receiver, webhook({ invoiceId: 'copycat', orderId: 'order-2', status: 'paid', receivedSats: 100_037, txids: [txid] }));
-      expect((await receiver.log()).map((entry) => [entry.orderId, entry.paid])).to.deep.equal([['order-1', true], ['order-2', false]]);
+      expect((await receiver.log()).map((entry) => [entry.orderId, entry.paid])).to.deep.equal([
+        ['order-1', true],
+        ['order-2', false],
+      ]);
     });
 
     it('R08: a restart forgets nothing: a settled payment cannot pay a second order afterwards', async () => {
@@ -166,7 +212,10 @@ describe('the reference receiver', () => {
       const old = pay(5, 100_037);
       await call(receiver, webhook());
       await call(receiver, webhook({ status: 'paid', receivedSats: 100_037, txids: [old] }));
-      expect(await last(receiver)).to.include({ paid: false, reason: `${old} was paid before the invoice was created: it is another order's payment.` });
+      expect(await last(receiver)).to.include({
+        paid: false,
+        reason: `${old} was paid before the invoice was created: it is another order's payment.`,
+      });
     });
   });
 
@@ -174,7 +223,10 @@ describe('the reference receiver', () => {
     it('R03: a Blockonomics call on an address this receiver did not hand out is refused, whatever it replays', async () => {
       const receiver = await start();
       const txid = pay(5, 100_037);
-      for (const order of ['A', 'B']) await fetch(`${receiver.url}/blockonomics?status=2&addr=${address(5)}&value=100037&txid=${txid}&order_id=${order}&item=mug&price_token=${MUG}`);
+      for (const order of ['A', 'B'])
+        await fetch(
+          `${receiver.url}/blockonomics?status=2&addr=${address(5)}&value=100037&txid=${txid}&order_id=${order}&item=mug&price_token=${MUG}`,
+        );
       const log = await receiver.log();
       expect(log.map((entry) => entry.paid)).to.deep.equal([false, false]);
       expect(log[0]!.reason).to.match(/was not handed out by this receiver/);
@@ -184,15 +236,27 @@ describe('the reference receiver', () => {
       const receiver = await start();
       const { index } = await (await post(receiver, '/index', JSON.stringify({ orderId: 'expensive-order' }))).json();
       const dust = pay(index, 1);
-      const answer = await (await fetch(`${receiver.url}/blockchain-info?invoice_id=x&secret=s&transaction_hash=${dust}&address=${address(index)}&confirmations=1&value=1&order_id=expensive-order&price_token=${MUG}`)).text();
+      const answer = await (
+        await fetch(
+          `${receiver.url}/blockchain-info?invoice_id=x&secret=s&transaction_hash=${dust}&address=${address(index)}&confirmations=1&value=1&order_id=expensive-order&price_token=${MUG}`,
+        )
+      ).text();
       expect(answer).to.equal('waiting');
       expect(await last(receiver)).to.include({ paid: false });
       // The real payment, in two parts on the order's own address: *ok*.
       const rest = pay(index, 99_999);
-      const ok = await (await fetch(`${receiver.url}/blockchain-info?invoice_id=x&secret=s&transaction_hash=${rest}&address=${address(index)}&confirmations=1&value=99999&order_id=expensive-order&price_token=${MUG}`)).text();
+      const ok = await (
+        await fetch(
+          `${receiver.url}/blockchain-info?invoice_id=x&secret=s&transaction_hash=${rest}&address=${address(index)}&confirmations=1&value=99999&order_id=expensive-order&price_token=${MUG}`,
+        )
+      ).text();
       expect(ok).to.equal('*ok*');
       // Another order cannot claim that address.
-      const other = await (await fetch(`${receiver.url}/blockchain-info?transaction_hash=${rest}&address=${address(index)}&confirmations=1&value=99999&order_id=cheap-order&price_token=${MUG}`)).text();
+      const other = await (
+        await fetch(
+          `${receiver.url}/blockchain-info?transaction_hash=${rest}&address=${address(index)}&confirmations=1&value=99999&order_id=cheap-order&price_token=${MUG}`,
+        )
+      ).text();
       expect(other).to.equal('waiting');
     });
   });
@@ -227,7 +291,20 @@ describe('the reference receiver', () => {
         const answers = await Promise.all(
           Array.from({ length: 100 }, (_, n) => {
             const index = (batch * 100 + n) % 100;
-            return post(receiver, '/json', JSON.stringify(webhook({ invoiceId: `forged-${batch}-${n}`, orderId: 'attacker', index, address: address(index), tagSats: n % 99 + 1, expectedSats: 100_000 + (n % 99) + 1 })));
+            return post(
+              receiver,
+              '/json',
+              JSON.stringify(
+                webhook({
+                  invoiceId: `forged-${batch}-${n}`,
+                  orderId: 'attacker',
+                  index,
+                  address: address(index),
+                  tagSats: (n % 99) + 1,
+                  expectedSats: 100_000 + (n % 99) + 1,
+                }),
+              ),
+            );
           }),
         );
         for (const answer of answers) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
@@ -248,7 +325,9 @@ describe('the reference receiver', () => {
       chain.chain.pay([0, 1, 4].map((index) => ({ address: address(index), sats: 1_000 })));
       chain.chain.mine(1);
       const receiver = await start();
-      const answers = await Promise.all(Array.from({ length: 10 }, async (_, n) => (await post(receiver, '/index', JSON.stringify({ orderId: `order-${n}` }))).json()));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, async (_, n) => (await post(receiver, '/index', JSON.stringify({ orderId: `order-${n}` }))).json()),
+      );
       expect(answers.map((answer) => answer.index).sort((a, b) => a - b)).to.deep.equal([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
       for (const answer of answers) expect(answer.address).to.equal(address(answer.index));
     });
@@ -277,7 +356,19 @@ describe('the reference receiver', () => {
       expect(await last(receiver)).to.include({ paid: false });
       // The same parts at an address it did not hand out do not add up.
       const elsewhere = [60_000, 40_000].map((sats) => pay(index + 5, sats));
-      await call(receiver, webhook({ invoiceId: 'inv-2', index: index + 5, address: address(index + 5), tagSats: 0, expectedSats: 100_000, status: 'paid', receivedSats: 100_000, txids: elsewhere }));
+      await call(
+        receiver,
+        webhook({
+          invoiceId: 'inv-2',
+          index: index + 5,
+          address: address(index + 5),
+          tagSats: 0,
+          expectedSats: 100_000,
+          status: 'paid',
+          receivedSats: 100_000,
+          txids: elsewhere,
+        }),
+      );
       expect(await last(receiver)).to.include({ verified: false, paid: false });
     });
   });

@@ -10,7 +10,8 @@ import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { secp256k1 as ours } from '../../src/cdn/secp256k1.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-const scalar = (seed: number): bigint => (bytesToNumberBE(sha256(new Uint8Array([seed >> 8, seed & 255, 42]))) % (noble.Point.CURVE().n - 1n)) + 1n;
+const scalar = (seed: number): bigint =>
+  (bytesToNumberBE(sha256(new Uint8Array([seed >> 8, seed & 255, 42]))) % (noble.Point.CURVE().n - 1n)) + 1n;
 
 describe('src/cdn/secp256k1.ts, the public-key-only curve in the CDN bundle', () => {
   it('has the domain parameters of noble secp256k1', () => {
@@ -30,7 +31,13 @@ describe('src/cdn/secp256k1.ts, the public-key-only curve in the CDN bundle', ()
       const lifted = ours.Point.fromBytes(mine.toBytes(true));
       expect(lifted.equals(mine)).to.equal(true);
       const sum = lifted.add(previous);
-      expect(hex(sum.toBytes(true))).to.equal(hex(noble.Point.fromBytes(theirs.toBytes(true)).add(noble.Point.fromBytes(previous.toBytes(true))).toBytes(true)));
+      expect(hex(sum.toBytes(true))).to.equal(
+        hex(
+          noble.Point.fromBytes(theirs.toBytes(true))
+            .add(noble.Point.fromBytes(previous.toBytes(true)))
+            .toBytes(true),
+        ),
+      );
       previous = mine;
     }
   });

@@ -60,11 +60,20 @@ describe('the packed packages, installed into a fresh project', function () {
 
   before(async () => {
     project = mkdtempSync(join(tmpdir(), 'btc-checkout-tarball-'));
-    const packed = JSON.parse(await sh(root, 'npm', ['pack', '--json', '--workspaces', '--include-workspace-root', '--pack-destination', project])) as { filename: string }[];
+    const packed = JSON.parse(
+      await sh(root, 'npm', ['pack', '--json', '--workspaces', '--include-workspace-root', '--pack-destination', project]),
+    ) as { filename: string }[];
     const tarballs = packed.map((entry) => join(project, entry.filename.replace(/^@.*\//, '')));
     writeFileSync(
       join(project, 'package.json'),
-      JSON.stringify({ name: 'fresh-shop', private: true, type: 'module', dependencies: Object.fromEntries(tarballs.map((file, n) => [packed[n]!.filename.replace(/-\d+\.\d+\.\d+\.tgz$/, ''), `file:${file}`])) }),
+      JSON.stringify({
+        name: 'fresh-shop',
+        private: true,
+        type: 'module',
+        dependencies: Object.fromEntries(
+          tarballs.map((file, n) => [packed[n]!.filename.replace(/-\d+\.\d+\.\d+\.tgz$/, ''), `file:${file}`]),
+        ),
+      }),
     );
     // The registry, or npm's cache of it: what `npm install btc-checkout` would fetch.
     await sh(project, 'npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline']);
@@ -80,9 +89,13 @@ describe('the packed packages, installed into a fresh project', function () {
   });
 
   it('installs no dev dependency, and the element package none of the tools’ (ws, btc-signer, SQLite)', async () => {
-    const tree = JSON.parse(await sh(project, 'npm', ['ls', '--all', '--json', '--omit=dev'])) as { dependencies: Record<string, { dependencies?: Record<string, unknown> }> };
+    const tree = JSON.parse(await sh(project, 'npm', ['ls', '--all', '--json', '--omit=dev'])) as {
+      dependencies: Record<string, { dependencies?: Record<string, unknown> }>;
+    };
     expect(Object.keys(tree.dependencies).sort()).to.deep.equal(['btc-checkout', 'btc-checkout-tools']);
-    const element = JSON.parse(readFileSync(join(project, 'node_modules/btc-checkout/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const element = JSON.parse(readFileSync(join(project, 'node_modules/btc-checkout/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys(element.dependencies)).not.to.include.members(['ws', '@scure/btc-signer', 'better-sqlite3']);
     expect(Object.keys(element.dependencies)).to.include.members(['lit', '@scure/bip32', 'qrcode']);
     const everything = await sh(project, 'npm', ['ls', '--all', '--parseable']);
@@ -108,23 +121,38 @@ describe('the packed packages, installed into a fresh project', function () {
     servers.push(site);
     const tab = await browser.newPage();
     await tab.goto(site.url);
-    await tab.waitForFunction(() => (document.querySelector('btc-checkout') as unknown as { address?: string } | null)?.address, undefined, { timeout: 30_000 });
+    await tab.waitForFunction(
+      () => (document.querySelector('btc-checkout') as unknown as { address?: string } | null)?.address,
+      undefined,
+      { timeout: 30_000 },
+    );
     return tab;
   }
-  const shownAddress = (tab: Page): Promise<string> => tab.evaluate(() => (document.querySelector('btc-checkout') as unknown as { address: string }).address);
+  const shownAddress = (tab: Page): Promise<string> =>
+    tab.evaluate(() => (document.querySelector('btc-checkout') as unknown as { address: string }).address);
 
   it('the CDN file, served from node_modules, shows the address on a page, and its integrity value is the one beside it', async () => {
     const cdn = join(project, 'node_modules/btc-checkout/dist/btc-checkout.js');
     const integrity = readFileSync(`${cdn}.sri`, 'utf8').trim();
     expect(integrity).to.equal(`sha384-${createHash('sha384').update(readFileSync(cdn)).digest('base64')}`);
-    const tab = await shopPage(`<script type="module" src="/node_modules/btc-checkout/dist/btc-checkout.js" integrity="${integrity}" crossorigin="anonymous"></script>`);
+    const tab = await shopPage(
+      `<script type="module" src="/node_modules/btc-checkout/dist/btc-checkout.js" integrity="${integrity}" crossorigin="anonymous"></script>`,
+    );
     expect(await shownAddress(tab)).to.equal(FIRST);
     await tab.close();
   });
 
   it("import 'btc-checkout' works through a bundler (vite) from the installed package", async () => {
-    writeFileSync(join(project, 'shop.js'), "import 'btc-checkout';\nimport { BtcCheckout } from 'btc-checkout';\nwindow.registered = customElements.get('btc-checkout') === BtcCheckout;\n");
-    await build({ root: project, configFile: false, logLevel: 'silent', build: { outDir: join(project, 'out'), lib: { entry: join(project, 'shop.js'), formats: ['es'], fileName: () => 'shop.js' } } });
+    writeFileSync(
+      join(project, 'shop.js'),
+      "import 'btc-checkout';\nimport { BtcCheckout } from 'btc-checkout';\nwindow.registered = customElements.get('btc-checkout') === BtcCheckout;\n",
+    );
+    await build({
+      root: project,
+      configFile: false,
+      logLevel: 'silent',
+      build: { outDir: join(project, 'out'), lib: { entry: join(project, 'shop.js'), formats: ['es'], fileName: () => 'shop.js' } },
+    });
     const tab = await shopPage('<script type="module" src="/out/shop.js"></script>');
     expect(await tab.evaluate(() => (window as unknown as { registered: boolean }).registered)).to.equal(true);
     expect(await shownAddress(tab)).to.equal(FIRST);
@@ -132,8 +160,22 @@ describe('the packed packages, installed into a fresh project', function () {
   });
 
   it('the bins run through npx: the devnet answers REST, the receiver answers, the price tool makes a key', async () => {
-    expect(Number(await (await fetch(`${devnet.url}/api/blocks/tip/height`)).text())).to.be.a('number').and.at.least(0);
-    const receiver = await startBin(project, ['btc-checkout-receiver', '--xpub', VPUB, '--network', 'regtest', '--api', `${devnet.url}/api`, '--port', '0', '--database', ':memory:']);
+    expect(Number(await (await fetch(`${devnet.url}/api/blocks/tip/height`)).text()))
+      .to.be.a('number')
+      .and.at.least(0);
+    const receiver = await startBin(project, [
+      'btc-checkout-receiver',
+      '--xpub',
+      VPUB,
+      '--network',
+      'regtest',
+      '--api',
+      `${devnet.url}/api`,
+      '--port',
+      '0',
+      '--database',
+      ':memory:',
+    ]);
     try {
       const answer = await fetch(`${receiver.url}/index`, { method: 'POST', body: JSON.stringify({ orderId: 'o-1', network: 'regtest' }) });
       expect(answer.status).to.equal(200);

@@ -13,7 +13,15 @@ describe('fault soak, bounded (Chromium, shipped bundle, every devnet profile)',
 
   it('misses no payment, credits no one wrongly, loses no webhook and throws nothing', async () => {
     const seed = Number(process.env.SOAK_SEED ?? 20261129);
-    const report = await runSoak({ seed, profiles: PROFILES, invoicesPerProfile: 4, faultsPerProfile: 25, faultEveryMs: 250, settleMs: 240_000, log: () => undefined });
+    const report = await runSoak({
+      seed,
+      profiles: PROFILES,
+      invoicesPerProfile: 4,
+      faultsPerProfile: 25,
+      faultEveryMs: 250,
+      settleMs: 240_000,
+      log: () => undefined,
+    });
     const summary = JSON.stringify({ ...report, failures: report.failures.slice(0, 3) }, null, 1).slice(0, 6_000);
     expect(report.faults, summary).to.be.at.least(PROFILES.length * 25);
     // Every profile showed most of its checkouts while the faults ran (a slow allocation under a rate limit may show one late).

@@ -20,6 +20,11 @@ console.log(JSON.stringify(report, null, 2));
 // The bar: no payment missed, no wrong final status, no false credit, no webhook event lost, no
 // uncaught error. Invoices never shown while the faults ran (allocation waiting out a rate limit)
 // were not paid, and are reported, not failed.
-const failed = report.missedPayments.length + report.wrongFinalStatuses.length + report.falseCredits.length + report.lostWebhookEvents.length + report.uncaughtErrors.length;
+const failed =
+  report.missedPayments.length +
+  report.wrongFinalStatuses.length +
+  report.falseCredits.length +
+  report.lostWebhookEvents.length +
+  report.uncaughtErrors.length;
 if (report.neverShown.length) console.error(`never shown while the faults ran: ${report.neverShown.join(', ')}`);
 process.exit(failed ? 1 : 0);

@@ -97,13 +97,22 @@ const SOAK_PAGE = `<!doctype html><meta charset="utf-8"><body>
 </script>`;
 
 /** A webhook receiver that records every json call, and can be down for a while. */
-async function startSink(): Promise<{ url: string; calls: { invoiceId: string; status: string; event: string; id: string }[]; down(ms: number, how: 'reset' | '503'): void; close(): Promise<void> }> {
+async function startSink(): Promise<{
+  url: string;
+  calls: { invoiceId: string; status: string; event: string; id: string }[];
+  down(ms: number, how: 'reset' | '503'): void;
+  close(): Promise<void>;
+}> {
   const calls: { invoiceId: string; status: string; event: string; id: string }[] = [];
   let downUntil = 0;
   let downHow: 'reset' | '503' = '503';
   const server: Server = createServer((request, response) => {
     if (request.method === 'OPTIONS') {
-      response.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' });
+      response.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': 'content-type',
+      });
       return void response.end();
     }
     if (Date.now() < downUntil) {
@@ -199,7 +208,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     );
     const all = runs.flat();
     const owed = new Set(all.flatMap((invoice) => [...invoice.seen]));
-    const received = new Set(sinks.flatMap((sink) => sink.calls.filter((call) => call.event === 'status').map((call) => `${call.invoiceId} ${call.status}`)));
+    const received = new Set(
+      sinks.flatMap((sink) => sink.calls.filter((call) => call.event === 'status').map((call) => `${call.invoiceId} ${call.status}`)),
+    );
     const finals = new Map(all.map((invoice) => [invoice.order, invoice]));
     const paying = all.filter((invoice) => invoice.plan !== 'none' && invoice.paidSats > 0);
     const wrongFinalStatuses: string[] = [];
@@ -214,9 +225,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const wrong = !shown.length || shown.some((status) => status !== expected);
       if (wrong) wrongFinalStatuses.push(`${invoice.order}: ${shown.join(', ') || 'not shown'}, expected ${expected}`);
       const unheard = [...invoice.seen].some((event) => !received.has(event));
-      if (wrong || unheard || (!payer && [...invoice.statuses].some((status) => ['underpaid', 'unconfirmed', 'confirming', 'paid'].includes(status)))) {
-        const profile = options.profiles.find((name) => invoice.order.startsWith(`soak-${name}-`) && /^\d+$/.test(invoice.order.slice(`soak-${name}-`.length)));
-        failures.push({ order: invoice.order, plan: invoice.plan, index: invoice.attributes.index ?? null, paidTo: invoice.address, paidAmount: invoice.amountSats, paidSats: invoice.paidSats, txids: invoice.txids, history: invoice.history, final: invoice.final, inspected: invoice.inspected, owed: [...invoice.seen], heard: [...received].filter((event) => [...invoice.seen].some((owed) => owed.split(' ')[0] === event.split(' ')[0])), faults: timeline.filter((line) => line.includes(` ${profile} `)) });
+      if (
+        wrong ||
+        unheard ||
+        (!payer && [...invoice.statuses].some((status) => ['underpaid', 'unconfirmed', 'confirming', 'paid'].includes(status)))
+      ) {
+        const profile = options.profiles.find(
+          (name) => invoice.order.startsWith(`soak-${name}-`) && /^\d+$/.test(invoice.order.slice(`soak-${name}-`.length)),
+        );
+        failures.push({
+          order: invoice.order,
+          plan: invoice.plan,
+          index: invoice.attributes.index ?? null,
+          paidTo: invoice.address,
+          paidAmount: invoice.amountSats,
+          paidSats: invoice.paidSats,
+          txids: invoice.txids,
+          history: invoice.history,
+          final: invoice.final,
+          inspected: invoice.inspected,
+          owed: [...invoice.seen],
+          heard: [...received].filter((event) => [...invoice.seen].some((owed) => owed.split(' ')[0] === event.split(' ')[0])),
+          faults: timeline.filter((line) => line.includes(` ${profile} `)),
+        });
       }
       if (payer) {
         if (shown.length && invoice.final.every((view) => view.status === 'paid' && view.receivedSats === invoice.paidSats)) detected++;
@@ -252,7 +283,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
 
   /** One profile's shop: its own chain, two devices with two tabs each, its own webhook receiver. */
-  async function soakProfile(profile: ProfileName, p: number, devnet: Devnet, browser: Browser, siteUrl: string, sink: Awaited<ReturnType<typeof startSink>>): Promise<Invoice[]> {
+  async function soakProfile(
+    profile: ProfileName,
+    p: number,
+    devnet: Devnet,
+    browser: Browser,
+    siteUrl: string,
+    sink: Awaited<ReturnType<typeof startSink>>,
+  ): Promise<Invoice[]> {
     const chain: DevnetChain = devnet.createChain({ profile, latencyMs: 20 });
     // Each device reaches the servers from an address of its own, as buyers do: a per-client
     // rate limit (Blockstream's nginx) counts each device apart, not the whole soak as one.
@@ -260,7 +298,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     closers.push(...proxies.map((proxy) => proxy.close));
     const apiOf = (device: number): string => `${proxies[device]!.url}/chains/${chain.id}/api`;
     const control = async (action: string, body: object = {}): Promise<void> => {
-      await fetch(`${devnet.url}/chains/${chain.id}/control/${action}`, { method: 'POST', body: JSON.stringify(body) }).catch(() => undefined);
+      await fetch(`${devnet.url}/chains/${chain.id}/control/${action}`, { method: 'POST', body: JSON.stringify(body) }).catch(
+        () => undefined,
+      );
     };
     const invoices = new Map<string, Invoice>();
     for (let i = 0; i < options.invoicesPerProfile; i++) {
@@ -280,7 +320,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         expires: '0',
         ...(own ? { index: String(200 + p * 1000 + i) } : {}),
       };
-      invoices.set(order, { order, attributes, plan, rbf: random() < 0.4, device: i % 2, address: null, amountSats: null, paidSats: 0, txids: [], seen: new Set(), statuses: new Set(), final: [], history: [], inspected: [] });
+      invoices.set(order, {
+        order,
+        attributes,
+        plan,
+        rbf: random() < 0.4,
+        device: i % 2,
+        address: null,
+        amountSats: null,
+        paidSats: 0,
+        txids: [],
+        seen: new Set(),
+        statuses: new Set(),
+        final: [],
+        history: [],
+        inspected: [],
+      });
     }
 
     const contexts: BrowserContext[] = [];
@@ -291,7 +346,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const report = (event: { order: string; status: string; invoiceId: string | null; receivedSats: number }): void => {
       const invoice = invoices.get(event.order);
       if (!invoice) return;
-      invoice.history.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${event.status} ${event.invoiceId?.slice(0, 6)} ${event.receivedSats}`);
+      invoice.history.push(
+        `${((Date.now() - started) / 1000).toFixed(1)}s ${event.status} ${event.invoiceId?.slice(0, 6)} ${event.receivedSats}`,
+      );
       invoice.statuses.add(event.status);
       if (event.invoiceId && !['loading', 'error'].includes(event.status)) invoice.seen.add(`${event.invoiceId} ${event.status}`);
     };
@@ -307,7 +364,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
     const mountAll = async (tab: Tab): Promise<void> => {
       for (const order of tab.orders) {
-        await tab.page.evaluate(([order, attributes]) => (window as any).mount(order, attributes), [order, invoices.get(order)!.attributes] as const).catch(() => undefined);
+        await tab.page
+          .evaluate(([order, attributes]) => (window as any).mount(order, attributes), [order, invoices.get(order)!.attributes] as const)
+          .catch(() => undefined);
       }
     };
     for (let d = 0; d < 2; d++) {
@@ -315,13 +374,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       await context.exposeFunction('soakReport', report);
       contexts.push(context);
       const mine = [...invoices.values()].filter((invoice) => invoice.device === d).map((invoice) => invoice.order);
-      await openTab(context, mine.filter((_, n) => n % 2 === 0));
-      await openTab(context, mine.filter((_, n) => n % 2 === 1));
+      await openTab(
+        context,
+        mine.filter((_, n) => n % 2 === 0),
+      );
+      await openTab(
+        context,
+        mine.filter((_, n) => n % 2 === 1),
+      );
     }
 
     /** What every open tab shows of every order (a second tab shows the same order again). */
-    const views = async (): Promise<Map<string, { status: string; address: string | null; amountSats: number | null; invoiceId: string | null; receivedSats: number }[]>> => {
-      const found = new Map<string, { status: string; address: string | null; amountSats: number | null; invoiceId: string | null; receivedSats: number }[]>();
+    const views = async (): Promise<
+      Map<string, { status: string; address: string | null; amountSats: number | null; invoiceId: string | null; receivedSats: number }[]>
+    > => {
+      const found = new Map<
+        string,
+        { status: string; address: string | null; amountSats: number | null; invoiceId: string | null; receivedSats: number }[]
+      >();
       for (const tab of tabs) {
         if (tab.frozen || tab.page.isClosed()) continue;
         const list = await tab.page.evaluate(() => (window as any).checkouts()).catch(() => []);
@@ -336,10 +406,17 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (!seen?.address || !seen.amountSats) return;
       invoice.address = seen.address;
       invoice.amountSats = seen.amountSats;
-      const parts = invoice.plan === 'split' ? [Math.floor(seen.amountSats / 3), seen.amountSats - Math.floor(seen.amountSats / 3)] : invoice.plan === 'over' ? [seen.amountSats + 1_234] : [seen.amountSats];
+      const parts =
+        invoice.plan === 'split'
+          ? [Math.floor(seen.amountSats / 3), seen.amountSats - Math.floor(seen.amountSats / 3)]
+          : invoice.plan === 'over'
+            ? [seen.amountSats + 1_234]
+            : [seen.amountSats];
       for (const sats of parts) {
         const tx = chain.chain.pay([{ address: seen.address, sats }], { rbf: invoice.rbf });
-        timeline.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${profile} pay ${invoice.order} ${sats} to ${seen.address.slice(-6)} ${tx.txid.slice(0, 6)}`);
+        timeline.push(
+          `${((Date.now() - started) / 1000).toFixed(1)}s ${profile} pay ${invoice.order} ${sats} to ${seen.address.slice(-6)} ${tx.txid.slice(0, 6)}`,
+        );
         invoice.txids.push(tx.txid);
         invoice.paidSats += sats;
         if (parts.length > 1) await sleep(between(200, 1_500));
@@ -350,54 +427,90 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const faults: (() => Promise<string>)[] = [
       async () => (chain.disconnectAll(), 'socket-drop'),
       async () => (await control('down', { ms: between(1_000, 6_000) }), 'backend-down'),
-      async () => (await control('fail', { status: pick([429, 429, 500, 502, 503]), count: between(1, 6), retryAfter: random() < 0.5 ? between(1, 5) : undefined }), 'http-burst'),
+      async () => (
+        await control('fail', {
+          status: pick([429, 429, 500, 502, 503]),
+          count: between(1, 6),
+          retryAfter: random() < 0.5 ? between(1, 5) : undefined,
+        }),
+        'http-burst'
+      ),
       async () => (await control('fail', { kind: 'nocors', status: pick([429, 502, 503]), count: between(1, 6) }), 'http-burst-no-cors'),
       async () => (await control('fail', { kind: 'hang', ms: 25_000, count: 1 }), 'stalled-request'),
       async () => (await control('fail', { kind: 'garbage', count: between(1, 3) }), 'html-instead-of-data'),
       async () => (await control('fail', { kind: 'reset', count: between(1, 3) }), 'connection-reset'),
       async () => {
-        const junk = ['not json', '{"blocks":[null]}', '[]', 'null', '{"address-transactions":[{"txid":5}]}', '{"block":{"height":"x"}}', '{"block-transactions":[null,{}]}', '{"address-removed-transactions":"x"}', '{"blocks":[{"height":-1,"id":""}]}', `{"address-transactions":[{"txid":"${'f'.repeat(64)}","vout":[{"scriptpubkey_address":"${addressAt(0)}","value":1e30}]}]}`];
+        const junk = [
+          'not json',
+          '{"blocks":[null]}',
+          '[]',
+          'null',
+          '{"address-transactions":[{"txid":5}]}',
+          '{"block":{"height":"x"}}',
+          '{"block-transactions":[null,{}]}',
+          '{"address-removed-transactions":"x"}',
+          '{"blocks":[{"height":-1,"id":""}]}',
+          `{"address-transactions":[{"txid":"${'f'.repeat(64)}","vout":[{"scriptpubkey_address":"${addressAt(0)}","value":1e30}]}]}`,
+        ];
         await control('inject', { frames: [pick(junk)] });
         return 'malformed-frame';
       },
-      async () => (await control('inject', { frames: [pick(['{"loadingIndicators":{}}', '{"conversions":{"USD":1}}', '{"mempoolInfo":{"size":1}}', '{"fees":{}}', '{"da":{}}'])] }), 'unknown-frame'),
+      async () => (
+        await control('inject', {
+          frames: [
+            pick(['{"loadingIndicators":{}}', '{"conversions":{"USD":1}}', '{"mempoolInfo":{"size":1}}', '{"fees":{}}', '{"da":{}}']),
+          ],
+        }),
+        'unknown-frame'
+      ),
       async () => (await control('inject', { replay: 1 }), 'duplicate-frame'),
       async () => (await control('inject', { replay: between(2, 6) }), 'out-of-order-frame'),
       async () => {
-        const pending = [...invoices.values()].filter((invoice) => invoice.rbf && invoice.txids.some((txid) => chain.chain.mempool.has(txid)));
+        const pending = [...invoices.values()].filter(
+          (invoice) => invoice.rbf && invoice.txids.some((txid) => chain.chain.mempool.has(txid)),
+        );
         if (!pending.length) return (chain.chain.mine(1), 'block');
         const invoice = pick(pending);
         const old = invoice.txids.find((txid) => chain.chain.mempool.has(txid))!;
         const fresh = chain.chain.replace(old, null);
         invoice.txids = invoice.txids.map((txid) => (txid === old ? fresh.txid : txid));
-        timeline.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${profile} replace ${invoice.order} ${old.slice(0, 6)} by ${fresh.txid.slice(0, 6)}`);
+        timeline.push(
+          `${((Date.now() - started) / 1000).toFixed(1)}s ${profile} replace ${invoice.order} ${old.slice(0, 6)} by ${fresh.txid.slice(0, 6)}`,
+        );
         return 'rbf-replacement';
       },
       async () => (chain.chain.blocks.length > 3 ? (chain.chain.reorg(between(1, 2)), 'reorg') : (chain.chain.mine(1), 'block')),
       async () => (chain.chain.mine(1), 'block'),
       async () => {
-        const tab = (open().length ? pick(open()) : null);
+        const tab = open().length ? pick(open()) : null;
         if (!tab) return 'hide-skipped';
         tab.frozen = true;
         const session = await tab.page.context().newCDPSession(tab.page);
-        await tab.page.evaluate(() => {
-          Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-          document.dispatchEvent(new Event('visibilitychange'));
-        }).catch(() => undefined);
-        await session.send('Page.setWebLifecycleState', { state: 'frozen' }).catch(() => undefined);
-        setTimeout(async () => {
-          await session.send('Page.setWebLifecycleState', { state: 'active' }).catch(() => undefined);
-          await tab.page.evaluate(() => {
-            Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+        await tab.page
+          .evaluate(() => {
+            Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
             document.dispatchEvent(new Event('visibilitychange'));
-          }).catch(() => undefined);
-          await session.detach().catch(() => undefined);
-          tab.frozen = false;
-        }, between(1_000, 5_000));
+          })
+          .catch(() => undefined);
+        await session.send('Page.setWebLifecycleState', { state: 'frozen' }).catch(() => undefined);
+        setTimeout(
+          async () => {
+            await session.send('Page.setWebLifecycleState', { state: 'active' }).catch(() => undefined);
+            await tab.page
+              .evaluate(() => {
+                Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+                document.dispatchEvent(new Event('visibilitychange'));
+              })
+              .catch(() => undefined);
+            await session.detach().catch(() => undefined);
+            tab.frozen = false;
+          },
+          between(1_000, 5_000),
+        );
         return 'tab-hidden';
       },
       async () => {
-        const tab = (open().length ? pick(open()) : null);
+        const tab = open().length ? pick(open()) : null;
         if (!tab) return 'reload-skipped';
         tab.frozen = true;
         await tab.page.reload().catch(() => undefined);
@@ -417,30 +530,38 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       },
       async () => (sink.down(between(1_000, 4_000), random() < 0.5 ? 'reset' : '503'), 'webhook-receiver-down'),
       async () => {
-        const tab = (open().length ? pick(open()) : null);
+        const tab = open().length ? pick(open()) : null;
         if (!tab) return 'storage-skipped';
-        await tab.page.evaluate((which) => {
-          const outbox = (() => {
-            try {
-              return JSON.parse(localStorage.getItem('btc-checkout:outbox') ?? '[]');
-            } catch {
-              return [];
-            }
-          })();
-          const junk: [string, string][] = [
-            ['btc-checkout:outbox', JSON.stringify(Array.isArray(outbox) ? [...outbox, null, 7, { id: 3 }, { url: 'javascript:x' }] : outbox)],
-            ['btc-checkout:acked', '{"not":"a list"}'],
-            ['btc-checkout:invoice:order:someone-else', '{"receiver":"x","base":null}'],
-            [`btc-checkout:account:${Math.random()}`, 'garbage'],
-            ['btc-checkout:claims', '{{{'],
-          ];
-          const [key, value] = junk[which % junk.length]!;
-          localStorage.setItem(key, value);
-        }, between(0, 4)).catch(() => undefined);
+        await tab.page
+          .evaluate(
+            (which) => {
+              const outbox = (() => {
+                try {
+                  return JSON.parse(localStorage.getItem('btc-checkout:outbox') ?? '[]');
+                } catch {
+                  return [];
+                }
+              })();
+              const junk: [string, string][] = [
+                [
+                  'btc-checkout:outbox',
+                  JSON.stringify(Array.isArray(outbox) ? [...outbox, null, 7, { id: 3 }, { url: 'javascript:x' }] : outbox),
+                ],
+                ['btc-checkout:acked', '{"not":"a list"}'],
+                ['btc-checkout:invoice:order:someone-else', '{"receiver":"x","base":null}'],
+                [`btc-checkout:account:${Math.random()}`, 'garbage'],
+                ['btc-checkout:claims', '{{{'],
+              ];
+              const [key, value] = junk[which % junk.length]!;
+              localStorage.setItem(key, value);
+            },
+            between(0, 4),
+          )
+          .catch(() => undefined);
         return 'storage-corrupted';
       },
       async () => {
-        const tab = (open().length ? pick(open()) : null);
+        const tab = open().length ? pick(open()) : null;
         if (!tab) return 'clock-skipped';
         const skew = pick([-5 * 3_600_000, -600_000, 90_000, 3_600_000, 8 * 24 * 3_600_000]);
         await tab.page.evaluate((ms) => (window as any).setSkew(ms), skew).catch(() => undefined);
@@ -485,11 +606,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       let done = true;
       for (const invoice of invoices.values()) {
         const shown = now.get(invoice.order) ?? [];
-        invoice.final = shown.map((view) => ({ status: view.status, receivedSats: view.receivedSats, invoiceId: view.invoiceId, address: view.address, amountSats: view.amountSats }));
+        invoice.final = shown.map((view) => ({
+          status: view.status,
+          receivedSats: view.receivedSats,
+          invoiceId: view.invoiceId,
+          address: view.address,
+          amountSats: view.amountSats,
+        }));
         const expected = invoice.plan === 'none' || invoice.paidSats === 0 ? 'awaiting' : 'paid';
         // Settled means the amounts too: a replayed frame can bring back a replaced payment for a
         // while, until a listing that can be believed about it takes it out again.
-        if (!shown.length || shown.some((view) => view.status !== expected || (expected === 'paid' && view.receivedSats !== invoice.paidSats))) done = false;
+        if (
+          !shown.length ||
+          shown.some((view) => view.status !== expected || (expected === 'paid' && view.receivedSats !== invoice.paidSats))
+        )
+          done = false;
       }
       const received = new Set(sink.calls.map((call) => `${call.invoiceId} ${call.status}`));
       return done && [...invoices.values()].every((invoice) => [...invoice.seen].every((event) => received.has(event)));
@@ -499,7 +630,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (const invoice of invoices.values()) {
       const expected = invoice.plan === 'none' || invoice.paidSats === 0 ? 'awaiting' : 'paid';
       const allHeard = [...invoice.seen].every((event) => heard.has(event));
-      if (allHeard && invoice.final.some((view) => view.status === expected) && invoice.final.every((view) => view.status === expected)) continue;
+      if (allHeard && invoice.final.some((view) => view.status === expected) && invoice.final.every((view) => view.status === expected))
+        continue;
       for (const tab of tabs) {
         if (tab.page.isClosed() || tab.frozen) continue;
         const found = await tab.page.evaluate((order) => (window as any).inspect(order), invoice.order).catch(() => []);

@@ -90,7 +90,13 @@ export class DevChain {
       if (!scriptOf(output.address)) throw new Error(`not an address: ${output.address}`);
       if (!Number.isSafeInteger(output.sats) || output.sats <= 0) throw new Error(`bad amount: ${output.sats}`);
     }
-    const tx: DevTx = { txid: id(), outputs: [...outputs, { address: FAUCET, sats: 1_000_000 }], rbf: options.rbf ?? false, spends: `${id()}:0`, fee: 300 };
+    const tx: DevTx = {
+      txid: id(),
+      outputs: [...outputs, { address: FAUCET, sats: 1_000_000 }],
+      rbf: options.rbf ?? false,
+      spends: `${id()}:0`,
+      fee: 300,
+    };
     this.txs.set(tx.txid, { tx, height: null });
     this.mempool.set(tx.txid, tx);
     this.emit({ type: 'mempool-add', tx });
@@ -101,7 +107,12 @@ export class DevChain {
   replace(txid: string, outputs: readonly Output[] | null): DevTx {
     const old = this.mempool.get(txid);
     if (!old) throw new Error(`not in the mempool: ${txid}`);
-    const tx: DevTx = { ...old, txid: id(), outputs: outputs ? [...outputs, { address: FAUCET, sats: 900_000 }] : old.outputs, fee: old.fee + 500 };
+    const tx: DevTx = {
+      ...old,
+      txid: id(),
+      outputs: outputs ? [...outputs, { address: FAUCET, sats: 900_000 }] : old.outputs,
+      fee: old.fee + 500,
+    };
     this.drop(txid);
     this.txs.set(tx.txid, { tx, height: null });
     this.mempool.set(tx.txid, tx);
@@ -121,7 +132,13 @@ export class DevChain {
   /** Appends a block holding every mempool transaction except `leave`. */
   private appendBlock(leave: readonly string[] = []): { block: Block; txs: DevTx[] } {
     const txs = [...this.mempool.values()].filter((tx) => !leave.includes(tx.txid));
-    const block: Block = { hash: id(), height: this.tip.height + 1, previousHash: this.tip.hash, time: (this.clock += 600), txids: txs.map((tx) => tx.txid) };
+    const block: Block = {
+      hash: id(),
+      height: this.tip.height + 1,
+      previousHash: this.tip.hash,
+      time: (this.clock += 600),
+      txids: txs.map((tx) => tx.txid),
+    };
     this.blocks.push(block);
     for (const tx of txs) {
       this.mempool.delete(tx.txid);
@@ -171,8 +188,14 @@ export class DevChain {
     const touches = (tx: DevTx): boolean => tx.outputs.some((output) => output.address === address);
     const all = [...this.txs.values()].filter(({ tx }) => touches(tx));
     return {
-      mempool: all.filter((entry) => entry.height === null).map((entry) => entry.tx).reverse(),
-      confirmed: all.filter((entry) => entry.height !== null).sort((a, b) => b.height! - a.height!).map((entry) => entry.tx),
+      mempool: all
+        .filter((entry) => entry.height === null)
+        .map((entry) => entry.tx)
+        .reverse(),
+      confirmed: all
+        .filter((entry) => entry.height !== null)
+        .sort((a, b) => b.height! - a.height!)
+        .map((entry) => entry.tx),
     };
   }
 
@@ -182,7 +205,13 @@ export class DevChain {
     const block = entry?.height != null ? this.blocks[entry.height] : undefined;
     const vout = tx.outputs.map((output) => {
       const script = scriptOf(output.address)!;
-      return { scriptpubkey: script.hex, scriptpubkey_asm: '', scriptpubkey_type: script.type, scriptpubkey_address: output.address, value: output.sats };
+      return {
+        scriptpubkey: script.hex,
+        scriptpubkey_asm: '',
+        scriptpubkey_type: script.type,
+        scriptpubkey_address: output.address,
+        value: output.sats,
+      };
     });
     const funding = tx.outputs.reduce((total, output) => total + output.sats, 0) + tx.fee;
     return {
@@ -193,7 +222,13 @@ export class DevChain {
         {
           txid: tx.spends.slice(0, 64),
           vout: 0,
-          prevout: { scriptpubkey: '0014' + '00'.repeat(20), scriptpubkey_asm: '', scriptpubkey_type: 'v0_p2wpkh', scriptpubkey_address: FAUCET, value: funding },
+          prevout: {
+            scriptpubkey: '0014' + '00'.repeat(20),
+            scriptpubkey_asm: '',
+            scriptpubkey_type: 'v0_p2wpkh',
+            scriptpubkey_address: FAUCET,
+            value: funding,
+          },
           scriptsig: '',
           scriptsig_asm: '',
           witness: ['30'.repeat(36), '02'.repeat(33)],
@@ -206,7 +241,9 @@ export class DevChain {
       weight: 561,
       sigops: 1,
       fee: tx.fee,
-      status: block ? { confirmed: true, block_height: block.height, block_hash: block.hash, block_time: block.time } : { confirmed: false },
+      status: block
+        ? { confirmed: true, block_height: block.height, block_hash: block.hash, block_time: block.time }
+        : { confirmed: false },
     };
   }
 

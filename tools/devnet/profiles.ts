@@ -43,7 +43,8 @@ export interface DevnetProfile {
   readonly exposeRetryAfter: boolean;
 }
 
-const NGINX_429 = '<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1></center></body></html>';
+const NGINX_429 =
+  '<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1></center></body></html>';
 
 export const DEVNET_PROFILES: Readonly<Record<ProfileName, DevnetProfile>> = {
   // The devnet as it was: everything served, nothing cached or limited, 429s readable.
@@ -102,7 +103,12 @@ export const DEVNET_PROFILES: Readonly<Record<ProfileName, DevnetProfile>> = {
     // limit_req 5 r/s, burst 10 nodelay, limit_req_status 429 (nginx.conf.in:21-26,69-71).
     rateLimit: { perSecond: 5, burst: 10 },
     // add_header Access-Control-Allow-Origin * always; no Retry-After (esplora#449).
-    tooManyRequests: { cors: true, retryAfter: false, body: '{"message":"Blockstream Explorer API NOTICE: Your request rate exceeds the current limit."}', type: 'application/json' },
+    tooManyRequests: {
+      cors: true,
+      retryAfter: false,
+      body: '{"message":"Blockstream Explorer API NOTICE: Your request rate exceeds the current limit."}',
+      type: 'application/json',
+    },
     internalErrorStatus: 500,
     strictNetwork: true,
     noTestnetPrices: false,

@@ -64,10 +64,39 @@ export interface Client {
 
 /** Prices in the shape of mempool's /api/v1/prices: integer fiat per BTC, -1 when unavailable. */
 export const DEFAULT_PRICES: Readonly<Record<string, number>> = {
-  USD: 100_000, EUR: 92_000, GBP: 79_000, CAD: 137_000, CHF: 88_000, AUD: 153_000, JPY: 15_000_000,
-  BGN: -1, BRL: -1, CNY: 720_000, CZK: -1, DKK: -1, HKD: -1, HRK: -1, HUF: -1, IDR: -1, ILS: -1, INR: -1,
-  ISK: -1, KRW: -1, MXN: -1, MYR: -1, NOK: -1, NZD: -1, PHP: -1, PLN: -1, RON: -1, RUB: -1, SEK: -1,
-  SGD: -1, THB: -1, TRY: -1, ZAR: -1,
+  USD: 100_000,
+  EUR: 92_000,
+  GBP: 79_000,
+  CAD: 137_000,
+  CHF: 88_000,
+  AUD: 153_000,
+  JPY: 15_000_000,
+  BGN: -1,
+  BRL: -1,
+  CNY: 720_000,
+  CZK: -1,
+  DKK: -1,
+  HKD: -1,
+  HRK: -1,
+  HUF: -1,
+  IDR: -1,
+  ILS: -1,
+  INR: -1,
+  ISK: -1,
+  KRW: -1,
+  MXN: -1,
+  MYR: -1,
+  NOK: -1,
+  NZD: -1,
+  PHP: -1,
+  PLN: -1,
+  RON: -1,
+  RUB: -1,
+  SEK: -1,
+  SGD: -1,
+  THB: -1,
+  TRY: -1,
+  ZAR: -1,
 };
 
 export class DevnetChain {
@@ -154,7 +183,8 @@ export class DevnetChain {
     for (const client of this.clients) {
       const frame: Record<string, unknown> = {};
       if (change.type === 'mempool-add' && touches(change.tx, client.address)) frame['address-transactions'] = [chain.esplora(change.tx)];
-      if (change.type === 'mempool-remove' && touches(change.tx, client.address)) frame['address-removed-transactions'] = [chain.esplora(change.tx)];
+      if (change.type === 'mempool-remove' && touches(change.tx, client.address))
+        frame['address-removed-transactions'] = [chain.esplora(change.tx)];
       if (change.type === 'block') {
         if (client.want.has('blocks')) frame.block = chain.blockSummary(change.block);
         const mine = change.txs.filter((tx) => touches(tx, client.address));
@@ -183,7 +213,8 @@ export class DevnetChain {
       const had = client.want.has('blocks');
       client.want = new Set(message.data.filter((item): item is string => typeof item === 'string'));
       // No reply while the backend has no blocks loaded (socketData.blocks unset: ws.ts:172,1396-1400).
-      if (client.want.has('blocks') && !had && this.blocksLoaded) reply.blocks = this.chain.blocks.slice(-8).map((block) => this.chain.blockSummary(block));
+      if (client.want.has('blocks') && !had && this.blocksLoaded)
+        reply.blocks = this.chain.blocks.slice(-8).map((block) => this.chain.blockSummary(block));
     }
     if ('track-address' in message) {
       // An address that fails validation unsubscribes, silently (docs/protocol.md G4).
@@ -237,7 +268,12 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
 
   const links = (chain: DevnetChain): Record<string, string> => {
     const prefix = chain.id === 'main' ? '' : `/chains/${chain.id}`;
-    return { id: chain.id, api: `${baseUrl}${prefix}/api`, ws: `${baseUrl.replace(/^http/, 'ws')}${prefix}/api/v1/ws`, control: `${baseUrl}${prefix}/control` };
+    return {
+      id: chain.id,
+      api: `${baseUrl}${prefix}/api`,
+      ws: `${baseUrl.replace(/^http/, 'ws')}${prefix}/api/v1/ws`,
+      control: `${baseUrl}${prefix}/control`,
+    };
   };
 
   const server: Server = createServer((request, response) => {
@@ -250,7 +286,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://devnet');
     const { chain, rest } = route(url.pathname);
-    const cors = (): Record<string, string> => ({ 'access-control-allow-origin': '*', ...(chain?.profile.exposeRetryAfter ? { 'access-control-expose-headers': 'Retry-After' } : {}) });
+    const cors = (): Record<string, string> => ({
+      'access-control-allow-origin': '*',
+      ...(chain?.profile.exposeRetryAfter ? { 'access-control-expose-headers': 'Retry-After' } : {}),
+    });
     /** The answer, decided when the request arrives and sent after the chain's latency. */
     let answer: Answer | null = null;
     const text = (status: number, body: string, extra: Record<string, string> = {}): void => {
@@ -265,7 +304,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     };
     if (url.pathname === '/health') return send({ status: 200, headers: cors(), body: 'ok' });
     if (!chain) return send({ status: 404, headers: cors(), body: 'No such chain' });
-    if (rest.startsWith('/control')) return control(chain, rest.slice('/control'.length), request, response, (status, body) => send({ status, headers: { ...cors(), 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+    if (rest.startsWith('/control'))
+      return control(chain, rest.slice('/control'.length), request, response, (status, body) =>
+        send({ status, headers: { ...cors(), 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      );
     if (!rest.startsWith('/api/')) return send({ status: 404, headers: cors(), body: 'Not found' });
     if (chain.downUntil > Date.now()) return void request.socket.destroy();
     // Esplora's nginx does not answer preflights (esplora#505): a request that needs one fails
@@ -284,7 +326,11 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       const shape = profile.tooManyRequests;
       return {
         status: 429,
-        headers: { 'content-type': shape.type, ...(shape.cors ? cors() : {}), ...((shape.retryAfter || profile.name === 'lenient') && retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}) },
+        headers: {
+          'content-type': shape.type,
+          ...(shape.cors ? cors() : {}),
+          ...((shape.retryAfter || profile.name === 'lenient') && retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
+        },
         body: shape.body,
       };
     };
@@ -304,8 +350,16 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       }
       answer =
         fault.kind === 'garbage'
-          ? { status: 200, headers: { ...cors(), 'content-type': 'text/html' }, body: '<!doctype html><title>Just a moment…</title><p>Checking your browser.' }
-          : { status: fault.status, headers: { 'content-type': 'text/html' }, body: `<html><body><h1>${fault.status}</h1>nginx</body></html>` };
+          ? {
+              status: 200,
+              headers: { ...cors(), 'content-type': 'text/html' },
+              body: '<!doctype html><title>Just a moment…</title><p>Checking your browser.',
+            }
+          : {
+              status: fault.status,
+              headers: { 'content-type': 'text/html' },
+              body: `<html><body><h1>${fault.status}</h1>nginx</body></html>`,
+            };
     } else if (fault) {
       fault.remaining--;
       // An internal error is a 500, or a 400 on mempool/electrs (m-rest.rs:1986-1996).
@@ -313,13 +367,31 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       answer =
         fault.status === 429
           ? tooMany(fault.retryAfter)
-          : { status, headers: { ...cors(), 'content-type': 'text/plain', ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}) }, body: status === 400 ? 'internal error: electrs connection reset' : `devnet: injected HTTP ${status}` };
+          : {
+              status,
+              headers: {
+                ...cors(),
+                'content-type': 'text/plain',
+                ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}),
+              },
+              body: status === 400 ? 'internal error: electrs connection reset' : `devnet: injected HTTP ${status}`,
+            };
     } else if (cached && Date.now() - cached.at < profile.cacheMs) {
       // Served from the cache: as old as it is, while the socket pushes what is new at once.
-      answer = { status: cached.status, headers: { ...cors(), 'content-type': cached.type, 'cache-control': 'public, max-age=10' }, body: cached.body };
+      answer = {
+        status: cached.status,
+        headers: { ...cors(), 'content-type': cached.type, 'cache-control': 'public, max-age=10' },
+        body: cached.body,
+      };
     } else {
       await api(chain, request, path, url, text, json);
-      if (cacheable && answer) chain.cache.set(key, { at: Date.now(), status: (answer as Answer).status, type: (answer as Answer).headers['content-type']!, body: (answer as Answer).body });
+      if (cacheable && answer)
+        chain.cache.set(key, {
+          at: Date.now(),
+          status: (answer as Answer).status,
+          type: (answer as Answer).headers['content-type']!,
+          body: (answer as Answer).body,
+        });
     }
     // The answer was fixed on arrival; the latency is its way back.
     if (chain.latencyMs) await new Promise((resolve) => setTimeout(resolve, chain.latencyMs));
@@ -341,7 +413,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     // A test network's backend never updates its prices (price-updater.ts:139-143).
     const noPrices = profile.noTestnetPrices && target.network !== 'mainnet';
     /** The address's own network, as electrs checks it (m-rest.rs:1894-1922); null when it is none. */
-    const validAddress = (address: string): boolean => !!scriptOf(address) && (!profile.strictNetwork || networkOf(address) === family(target.network));
+    const validAddress = (address: string): boolean =>
+      !!scriptOf(address) && (!profile.strictNetwork || networkOf(address) === family(target.network));
     if (request.method === 'GET') {
       if (path === '/blocks/tip/height') return text(200, String(chain.tip.height));
       if (path === '/blocks/tip/hash') return text(200, chain.tip.hash);
@@ -357,7 +430,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         const currency = url.searchParams.get('currency');
         const entry = [...target.priceHistory].reverse().find((point) => point.time <= timestamp) ?? target.priceHistory[0]!;
         if (currency && !(currency in entry.prices)) return json(200, null);
-        const point = currency ? { time: entry.time, [currency]: entry.prices[currency], USD: entry.prices.USD } : { time: entry.time, ...entry.prices };
+        const point = currency
+          ? { time: entry.time, [currency]: entry.prices[currency], USD: entry.prices.USD }
+          : { time: entry.time, ...entry.prices };
         return json(200, { prices: [point], exchangeRates: {} });
       }
       if ((match = /^\/address\/([^/]+)(\/txs(?:\/(chain|mempool)(?:\/([0-9a-f]{64}))?)?)?$/.exec(path))) {
@@ -370,9 +445,20 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         // /txs/chain/:last_seen_txid pages on through the confirmed history, 25 at a time.
         const after = match[4] ? confirmed.findIndex((tx) => tx.txid === match![4]) : -1;
         if (match[4] && after < 0) return text(422, 'Transaction not found');
-        if (match[3] === 'chain') return json(200, confirmed.slice(after + 1, after + 26).map((tx) => chain.esplora(tx)));
-        if (match[3] === 'mempool') return json(200, mempool.slice(0, 50).map((tx) => chain.esplora(tx)));
-        return json(200, addressPage(profile, mempool, confirmed, url).map((tx) => chain.esplora(tx)));
+        if (match[3] === 'chain')
+          return json(
+            200,
+            confirmed.slice(after + 1, after + 26).map((tx) => chain.esplora(tx)),
+          );
+        if (match[3] === 'mempool')
+          return json(
+            200,
+            mempool.slice(0, 50).map((tx) => chain.esplora(tx)),
+          );
+        return json(
+          200,
+          addressPage(profile, mempool, confirmed, url).map((tx) => chain.esplora(tx)),
+        );
       }
       if ((match = /^\/tx\/([0-9a-f]{64})(\/status)?$/.exec(path))) {
         const entry = chain.txs.get(match[1]!);
@@ -413,7 +499,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
         if (at < 0) return text(422, 'after_txid not found');
         list = list.slice(at + 1);
       }
-      return json(200, list.slice(0, maxTxs).map((tx) => chain.esplora(tx)));
+      return json(
+        200,
+        list.slice(0, maxTxs).map((tx) => chain.esplora(tx)),
+      );
     }
     return text(404, 'Not found');
   }
@@ -427,7 +516,11 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   ): Promise<void> {
     // The control API is for tests and the demo page, which call it from the browser with JSON.
     if (request.method === 'OPTIONS') {
-      response.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type' });
+      response.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'content-type',
+      });
       return void response.end();
     }
     const body: Record<string, unknown> = request.method === 'POST' ? JSON.parse((await readBody(request, 1_000_000)) || '{}') : {};
@@ -437,7 +530,16 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     try {
       switch (action) {
         case '/chains':
-          return json(200, links(createChain({ profile: body.profile as ProfileName | undefined, network: body.network as ChainOptions['network'], latencyMs: body.latencyMs as number | undefined })));
+          return json(
+            200,
+            links(
+              createChain({
+                profile: body.profile as ProfileName | undefined,
+                network: body.network as ChainOptions['network'],
+                latencyMs: body.latencyMs as number | undefined,
+              }),
+            ),
+          );
         case '/profile':
           target.setProfile(String(body.name) as ProfileName);
           return json(200, { profile: target.profile.name });
@@ -449,14 +551,25 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
           return json(200, { restarted: true });
         case '':
         case '/state':
-          return json(200, { ...links(target), profile: target.profile.name, network: target.network, height: chain.tip.height, mempool: [...chain.mempool.keys()], sockets: target.clients.size, stats: target.stats });
+          return json(200, {
+            ...links(target),
+            profile: target.profile.name,
+            network: target.network,
+            height: chain.tip.height,
+            mempool: [...chain.mempool.keys()],
+            sockets: target.clients.size,
+            stats: target.stats,
+          });
         case '/pay': {
           const tx = chain.pay(outputs(), { rbf: body.rbf === true });
           if (body.confirm === true) chain.mine(1);
           return json(200, { txid: tx.txid, height: chain.tip.height });
         }
         case '/mine':
-          return json(200, { blocks: chain.mine(Number(body.blocks ?? 1), (body.leave as string[]) ?? []).map((block) => block.hash), height: chain.tip.height });
+          return json(200, {
+            blocks: chain.mine(Number(body.blocks ?? 1), (body.leave as string[]) ?? []).map((block) => block.hash),
+            height: chain.tip.height,
+          });
         case '/replace':
           return json(200, { txid: chain.replace(String(body.txid), body.address || body.outputs ? outputs() : null).txid });
         case '/drop':
@@ -473,7 +586,14 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
           if (!target.wsEnabled) target.disconnectAll();
           return json(200, { enabled: target.wsEnabled });
         case '/fail':
-          target.faults.push({ status: Number(body.status ?? 500), remaining: Number(body.count ?? 1), retryAfter: body.retryAfter as number | undefined, match: body.match as string | undefined, kind: body.kind as Fault['kind'], ms: body.ms as number | undefined });
+          target.faults.push({
+            status: Number(body.status ?? 500),
+            remaining: Number(body.count ?? 1),
+            retryAfter: body.retryAfter as number | undefined,
+            match: body.match as string | undefined,
+            kind: body.kind as Fault['kind'],
+            ms: body.ms as number | undefined,
+          });
           return json(200, { faults: target.faults.length });
         case '/heal':
           // Every fault pending is dropped and the backend is up again.
@@ -501,7 +621,10 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
           const { time, ...prices } = body as Record<string, number>;
           if (time === undefined) target.prices = { ...target.prices, ...prices };
           const at = time ?? Math.floor(Date.now() / 1000);
-          target.priceHistory = [...target.priceHistory.filter((point) => point.time !== at), { time: at, prices: { ...(time === undefined ? target.prices : { ...target.priceHistory.at(-1)!.prices, ...prices }) } }].sort((a, b) => a.time - b.time);
+          target.priceHistory = [
+            ...target.priceHistory.filter((point) => point.time !== at),
+            { time: at, prices: { ...(time === undefined ? target.prices : { ...target.priceHistory.at(-1)!.prices, ...prices }) } },
+          ].sort((a, b) => a.time - b.time);
           return json(200, target.prices);
         }
         case '/stats':
@@ -524,7 +647,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     if (!chain || !['/api/v1/ws', '/ws'].includes(rest) || chain.downUntil > Date.now()) return socket.destroy();
     if (!chain.wsEnabled) {
       // No websocket behind this API: the upgrade is answered as a plain GET, with a 404.
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 24\r\nconnection: close\r\n\r\nendpoint does not exist\n');
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 24\r\nconnection: close\r\n\r\nendpoint does not exist\n',
+      );
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -560,7 +685,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
 function routeName(method: string, path: string): string {
   if (method === 'POST') return path.slice(1).replace(/\//g, '-');
   if (path.startsWith('/blocks/tip/')) return `tip-${path.slice('/blocks/tip/'.length)}`;
-  if (path.startsWith('/address/')) return path.endsWith('/txs') ? 'address-txs' : path.includes('/txs/') ? `address-txs-${path.split('/').pop()}` : 'address';
+  if (path.startsWith('/address/'))
+    return path.endsWith('/txs') ? 'address-txs' : path.includes('/txs/') ? `address-txs-${path.split('/').pop()}` : 'address';
   if (path.startsWith('/tx/')) return path.endsWith('/status') ? 'tx-status' : 'tx';
   if (path === '/v1/prices') return 'prices';
   if (path === '/v1/historical-price') return 'historical-price';
@@ -570,7 +696,13 @@ function routeName(method: string, path: string): string {
 function addressStats(address: string, mempool: DevTx[], confirmed: DevTx[]): Record<string, unknown> {
   const stats = (txs: DevTx[]) => {
     const funded = txs.flatMap((tx) => tx.outputs.filter((output) => output.address === address));
-    return { funded_txo_count: funded.length, funded_txo_sum: funded.reduce((total, output) => total + output.sats, 0), spent_txo_count: 0, spent_txo_sum: 0, tx_count: txs.length };
+    return {
+      funded_txo_count: funded.length,
+      funded_txo_sum: funded.reduce((total, output) => total + output.sats, 0),
+      spent_txo_count: 0,
+      spent_txo_sum: 0,
+      tx_count: txs.length,
+    };
   };
   return { address, chain_stats: stats(confirmed), mempool_stats: stats(mempool) };
 }
@@ -580,7 +712,8 @@ function networkOf(address: string): 'mainnet' | 'test' | 'regtest' {
   if (/^bcrt1/i.test(address)) return 'regtest';
   return /^(bc1|[13])/i.test(address) ? 'mainnet' : 'test';
 }
-const family = (network: string): 'mainnet' | 'test' | 'regtest' => (network === 'mainnet' ? 'mainnet' : network === 'regtest' ? 'regtest' : 'test');
+const family = (network: string): 'mainnet' | 'test' | 'regtest' =>
+  network === 'mainnet' ? 'mainnet' : network === 'regtest' ? 'regtest' : 'test';
 
 /** `GET /address/:a/txs` as the profile's backend pages it (newest first). */
 function addressPage(profile: DevnetProfile, mempool: DevTx[], confirmed: DevTx[], url: URL): DevTx[] {

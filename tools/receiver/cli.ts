@@ -21,7 +21,8 @@ if (!xpub || !api) {
 }
 const keyFile = argument('price-key-file');
 const priceKey = keyFile ? readFileSync(keyFile, 'utf8').trim() : process.env.BTC_CHECKOUT_PRICE_KEY;
-if (!priceKey && !argument('prices')) console.warn('receiver: no price key and no price list: no order can be paid until one gives its price.');
+if (!priceKey && !argument('prices'))
+  console.warn('receiver: no price key and no price list: no order can be paid until one gives its price.');
 const receiver = await startReceiver({
   xpub,
   api,
@@ -40,7 +41,9 @@ const receiver = await startReceiver({
   port: Number(argument('port') ?? 8990),
   host: argument('host'),
 });
-console.log(`receiver: POST ${receiver.url}/json, GET ${receiver.url}/blockonomics, GET ${receiver.url}/blockchain-info, POST ${receiver.url}/index; log at ${receiver.url}/log`);
+console.log(
+  `receiver: POST ${receiver.url}/json, GET ${receiver.url}/blockonomics, GET ${receiver.url}/blockchain-info, POST ${receiver.url}/index; log at ${receiver.url}/log`,
+);
 const stop = (): void => void receiver.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -18,7 +18,9 @@ const keyFile = argument('key-file');
 const key = keyFile ? readFileSync(keyFile, 'utf8').trim() : process.env.BTC_CHECKOUT_PRICE_KEY;
 const amount = argument('amount');
 if (!key || !amount) {
-  console.error('usage: btc-checkout-price --new-key | --key-file <file> --amount <decimal> [--currency BTC|sats|USD…] [--item <reference>] [--expires <date>]');
+  console.error(
+    'usage: btc-checkout-price --new-key | --key-file <file> --amount <decimal> [--currency BTC|sats|USD…] [--item <reference>] [--expires <date>]',
+  );
   process.exit(2);
 }
 const expires = argument('expires');
@@ -28,7 +30,17 @@ if (expires && !Number.isSafeInteger(expiresAt)) {
   process.exit(2);
 }
 try {
-  console.log(signPrice({ amount, currency: argument('currency') ?? 'BTC', ...(argument('item') ? { item: argument('item')! } : {}), ...(expiresAt ? { expires: expiresAt } : {}) }, key));
+  console.log(
+    signPrice(
+      {
+        amount,
+        currency: argument('currency') ?? 'BTC',
+        ...(argument('item') ? { item: argument('item')! } : {}),
+        ...(expiresAt ? { expires: expiresAt } : {}),
+      },
+      key,
+    ),
+  );
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);

@@ -137,14 +137,22 @@ function loadPrices(prices: ReceiverOptions['prices']): Record<string, Price> {
   if (!prices) return {};
   const list = typeof prices === 'string' ? (JSON.parse(readFileSync(prices, 'utf8')) as Record<string, Price>) : prices;
   for (const [reference, price] of Object.entries(list)) {
-    if (!price || typeof price.amount !== 'string' || typeof price.currency !== 'string') throw new Error(`The price of ${reference} needs an amount and a currency, as text.`);
+    if (!price || typeof price.amount !== 'string' || typeof price.currency !== 'string')
+      throw new Error(`The price of ${reference} needs an amount and a currency, as text.`);
   }
   return list;
 }
 
 export async function startReceiver(options: ReceiverOptions): Promise<Receiver> {
   const now = options.now ?? Date.now;
-  const limits: ReceiverLimits = { openPerAddress: 20, open: 10_000, apiPerMinute: 120, rechecksPerPass: 20, log: 5_000, ...options.limits };
+  const limits: ReceiverLimits = {
+    openPerAddress: 20,
+    open: 10_000,
+    apiPerMinute: 120,
+    rechecksPerPass: 20,
+    log: 5_000,
+    ...options.limits,
+  };
   const account = parseAccount(options.xpub, { network: options.network, addressType: options.addressType });
   const prices = loadPrices(options.prices);
   const lookahead = options.lookahead ?? 1000;
@@ -161,7 +169,16 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
   };
   const rest = createRestClient([options.api], { fetch: fetchWithin, now });
   const confirmations = options.confirmations ?? 1;
-  const verifyBase = { xpub: options.xpub, network: options.network, addressType: options.addressType, api: options.api, confirmations, maxIndex: lookahead, fetch: fetchWithin, now };
+  const verifyBase = {
+    xpub: options.xpub,
+    network: options.network,
+    addressType: options.addressType,
+    api: options.api,
+    confirmations,
+    maxIndex: lookahead,
+    fetch: fetchWithin,
+    now,
+  };
   // The GET formats say which address was paid, not its index: look it up.
   const indexOf = new Map<string, number>();
   for (let index = 0; index <= lookahead; index++) indexOf.set(deriveAddress(account, index), index);
@@ -170,14 +187,18 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
 
   /** Whether the chain shows at least what the call claims (`claimed`, a status), and whether the order is paid. */
   const outcome = (result: VerifyResult, claimed: string, paid: boolean) => {
-    const verified = (result.ok || (!result.contradicted && claimed !== 'paid' && (PROGRESS[result.status] ?? -1) >= (PROGRESS[claimed] ?? 99)));
+    const verified =
+      result.ok || (!result.contradicted && claimed !== 'paid' && (PROGRESS[result.status] ?? -1) >= (PROGRESS[claimed] ?? 99));
     return { verified, paid, status: result.status, reason: result.reason };
   };
 
   /** The merchant's price for a call: its signed token, or the price list by item, then order. */
   const priceOf = (payload: Record<string, unknown>): Pick<VerifyOptions, 'price' | 'priceKey'> | null => {
     if (options.priceKey && typeof payload.priceToken === 'string') return { priceKey: options.priceKey };
-    const listed = (typeof payload.item === 'string' && prices[payload.item]) || (typeof payload.orderId === 'string' && prices[payload.orderId]) || null;
+    const listed =
+      (typeof payload.item === 'string' && prices[payload.item]) ||
+      (typeof payload.orderId === 'string' && prices[payload.orderId]) ||
+      null;
     if (listed) return { price: listed };
     return options.priceKey ? { priceKey: options.priceKey } : null;
   };
@@ -199,7 +220,11 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
    * transaction is set aside for the merchant; or it already paid another invoice. `invoice` may
    * be one that was not registered (caps): it is settled all the same, durably, once.
    */
-  async function settle(invoice: Pick<StoredInvoice, 'id' | 'address' | 'expectedSats' | 'exclusive'>, result: VerifyResult, registered: boolean): Promise<VerifyResult> {
+  async function settle(
+    invoice: Pick<StoredInvoice, 'id' | 'address' | 'expectedSats' | 'exclusive'>,
+    result: VerifyResult,
+    registered: boolean,
+  ): Promise<VerifyResult> {
     if (!result.ok) return result;
     if (!invoice.exclusive) {
       const twins = await store.twins({ ...(invoice as StoredInvoice), closesAt: Infinity }, now());
@@ -207,11 +232,20 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         for (const id of [invoice.id, ...twins.map((twin) => twin.id)]) await store.updateInvoice(id, { state: 'review' });
         // Set aside, so that no later call or re-check can take it for one of them.
         await store.settle(DISPUTED, result.txids, now());
-        return { ...result, ok: false, reason: `Its payment ${result.txids.join(', ')} matches invoice ${twins.map((twin) => twin.id).join(', ')} too (the same amount at the same address): settle it by hand.` };
+        return {
+          ...result,
+          ok: false,
+          reason: `Its payment ${result.txids.join(', ')} matches invoice ${twins.map((twin) => twin.id).join(', ')} too (the same amount at the same address): settle it by hand.`,
+        };
       }
     }
     const taken = await store.settle(invoice.id, result.txids, now());
-    if (taken === DISPUTED) return { ...result, ok: false, reason: `${result.txids.join(', ')} matches several invoices alike: it waits for the merchant to settle it by hand.` };
+    if (taken === DISPUTED)
+      return {
+        ...result,
+        ok: false,
+        reason: `${result.txids.join(', ')} matches several invoices alike: it waits for the merchant to settle it by hand.`,
+      };
     if (taken) return { ...result, ok: false, reason: `${result.txids.join(', ')} already paid invoice ${taken}.` };
     if (registered) await store.updateInvoice(invoice.id, { state: 'paid' });
     return result;
@@ -223,7 +257,13 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
    * asks the same amount at the same address as one open invoice: then it must be, so that a
    * payment matching both is seen to match both.
    */
-  async function invoiceFor(payload: Record<string, unknown>, id: string, result: VerifyResult, createdAtHeight: number | null, createdAt: number): Promise<StoredInvoice | null> {
+  async function invoiceFor(
+    payload: Record<string, unknown>,
+    id: string,
+    result: VerifyResult,
+    createdAtHeight: number | null,
+    createdAt: number,
+  ): Promise<StoredInvoice | null> {
     const known = await store.invoice(id);
     if (known) return known;
     if (result.expectedSats === null || result.address === null || (result.contradicted && result.status === 'error')) return null;
@@ -247,23 +287,54 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       checks: 0,
     };
     const twins = invoice.exclusive ? [] : await store.twins(invoice, time);
-    const withinCaps = (await store.countOpen(time, invoice.address)) < limits.openPerAddress && (await store.countOpen(time)) < limits.open;
+    const withinCaps =
+      (await store.countOpen(time, invoice.address)) < limits.openPerAddress && (await store.countOpen(time)) < limits.open;
     if (!(withinCaps || twins.length === 1)) return null;
     return store.addInvoice(invoice);
   }
 
   /** Terms to check a call with: the stored invoice's, or on first sight the merchant's price. */
-  async function check(payload: Record<string, unknown>, invoice: StoredInvoice | null, createdAtHeight: number | null, createdAt: number): Promise<VerifyResult> {
+  async function check(
+    payload: Record<string, unknown>,
+    invoice: StoredInvoice | null,
+    createdAtHeight: number | null,
+    createdAt: number,
+  ): Promise<VerifyResult> {
     if (invoice) {
-      return verifyPayment({ ...verifyBase, payload, expectedSats: invoice.expectedSats, exclusive: invoice.exclusive, createdAt: invoice.createdAt, createdAtHeight: invoice.createdAtHeight ?? undefined });
+      return verifyPayment({
+        ...verifyBase,
+        payload,
+        expectedSats: invoice.expectedSats,
+        exclusive: invoice.exclusive,
+        createdAt: invoice.createdAt,
+        createdAtHeight: invoice.createdAtHeight ?? undefined,
+      });
     }
     const price = priceOf(payload);
     const index = typeof payload.index === 'number' ? payload.index : null;
     const issued = index === null ? null : await store.issued(index);
     if (!price) {
-      return { ok: false, status: 'error', address: null, expectedSats: null, receivedSats: 0, confirmedSats: 0, confirmations: 0, txids: [], reason: 'No price for this order: it has no price token, and neither its item nor its order reference is in the price list.', contradicted: false };
+      return {
+        ok: false,
+        status: 'error',
+        address: null,
+        expectedSats: null,
+        receivedSats: 0,
+        confirmedSats: 0,
+        confirmations: 0,
+        txids: [],
+        reason: 'No price for this order: it has no price token, and neither its item nor its order reference is in the price list.',
+        contradicted: false,
+      };
     }
-    return verifyPayment({ ...verifyBase, payload, ...price, exclusive: issued !== null && (issued.invoiceId === null || issued.invoiceId === payload.invoiceId), createdAt: issued?.at ?? createdAt, createdAtHeight: issued?.height ?? createdAtHeight ?? undefined });
+    return verifyPayment({
+      ...verifyBase,
+      payload,
+      ...price,
+      exclusive: issued !== null && (issued.invoiceId === null || issued.invoiceId === payload.invoiceId),
+      createdAt: issued?.at ?? createdAt,
+      createdAtHeight: issued?.height ?? createdAtHeight ?? undefined,
+    });
   }
 
   async function onJson(body: string): Promise<string> {
@@ -273,7 +344,13 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     } catch {
       throw new BadRequest('not JSON');
     }
-    if (!payload || typeof payload !== 'object' || Array.isArray(payload) || typeof payload.invoiceId !== 'string' || !/^[\w-]{1,64}$/.test(payload.invoiceId)) {
+    if (
+      !payload ||
+      typeof payload !== 'object' ||
+      Array.isArray(payload) ||
+      typeof payload.invoiceId !== 'string' ||
+      !/^[\w-]{1,64}$/.test(payload.invoiceId)
+    ) {
       throw new BadRequest('not a btc-checkout webhook');
     }
     const id = payload.invoiceId;
@@ -295,10 +372,23 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       const index = typeof payload.index === 'number' ? payload.index : null;
       const issued = index === null ? null : await store.issued(index);
       // An index another invoice took is not this one's to be paid on.
-      if (issued && issued.invoiceId !== null && issued.invoiceId !== id) result = { ...result, ok: false, contradicted: true, reason: `Index ${index} was handed out to invoice ${issued.invoiceId}.` };
-      else result = await settle({ id, address: result.address, expectedSats: result.expectedSats, exclusive: issued !== null }, result, false);
+      if (issued && issued.invoiceId !== null && issued.invoiceId !== id)
+        result = { ...result, ok: false, contradicted: true, reason: `Index ${index} was handed out to invoice ${issued.invoiceId}.` };
+      else
+        result = await settle(
+          { id, address: result.address, expectedSats: result.expectedSats, exclusive: issued !== null },
+          result,
+          false,
+        );
     }
-    await record({ via: 'json', claim: claimed, orderId: typeof payload.orderId === 'string' ? payload.orderId : null, address: typeof payload.address === 'string' ? payload.address : null, ...outcome(result, claimed, result.ok), answer: 'ok' });
+    await record({
+      via: 'json',
+      claim: claimed,
+      orderId: typeof payload.orderId === 'string' ? payload.orderId : null,
+      address: typeof payload.address === 'string' ? payload.address : null,
+      ...outcome(result, claimed, result.ok),
+      answer: 'ok',
+    });
     return 'ok';
   }
 
@@ -307,24 +397,71 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
    * servers gave each order its own address): accepted only for an address this receiver handed
    * out, for the order it handed it to, at the merchant's price.
    */
-  async function onGet(via: 'blockonomics' | 'blockchain-info', query: URLSearchParams, address: string, txid: string | null, claimed: string): Promise<VerifyResult> {
+  async function onGet(
+    via: 'blockonomics' | 'blockchain-info',
+    query: URLSearchParams,
+    address: string,
+    txid: string | null,
+    claimed: string,
+  ): Promise<VerifyResult> {
     const orderId = query.get('order_id') ?? query.get('invoice_id');
     const index = indexOf.get(address);
     const issued = index === undefined ? null : await store.issued(index);
-    const refuse = (reason: string): VerifyResult => ({ ok: false, status: 'error', address, expectedSats: null, receivedSats: 0, confirmedSats: 0, confirmations: 0, txids: [], reason, contradicted: true });
-    if (!issued) return refuse(`${address} was not handed out by this receiver: a ${via} callback names its order by its address, so it needs index-url.`);
-    if (issued.orderId !== null && query.get('order_id') !== null && issued.orderId !== query.get('order_id')) return refuse(`${address} was handed out for order ${issued.orderId}, not ${query.get('order_id')}.`);
+    const refuse = (reason: string): VerifyResult => ({
+      ok: false,
+      status: 'error',
+      address,
+      expectedSats: null,
+      receivedSats: 0,
+      confirmedSats: 0,
+      confirmations: 0,
+      txids: [],
+      reason,
+      contradicted: true,
+    });
+    if (!issued)
+      return refuse(
+        `${address} was not handed out by this receiver: a ${via} callback names its order by its address, so it needs index-url.`,
+      );
+    if (issued.orderId !== null && query.get('order_id') !== null && issued.orderId !== query.get('order_id'))
+      return refuse(`${address} was handed out for order ${issued.orderId}, not ${query.get('order_id')}.`);
     const id = `${via}:${index}`;
     const stored = await store.invoice(id);
-    const payload = { address, index, network: account.network, txids: txid ? [txid] : undefined, status: claimed, orderId, item: query.get('item') ?? undefined, priceToken: query.get('price_token') ?? undefined };
+    const payload = {
+      address,
+      index,
+      network: account.network,
+      txids: txid ? [txid] : undefined,
+      status: claimed,
+      orderId,
+      item: query.get('item') ?? undefined,
+      priceToken: query.get('price_token') ?? undefined,
+    };
     const price = priceOf(payload);
     if (!stored && !price) return refuse('No price for this order: a price token or a price list entry is needed.');
     // On an address of its own, every payment to it since it was handed out counts.
     let result = stored
-      ? await verifyPayment({ ...verifyBase, payload: { ...payload, txids: undefined }, expectedSats: stored.expectedSats, exclusive: true, createdAt: stored.createdAt, createdAtHeight: stored.createdAtHeight ?? undefined })
-      : await verifyPayment({ ...verifyBase, payload: { ...payload, txids: undefined }, ...price, exclusive: true, createdAt: issued.at, createdAtHeight: issued.height ?? undefined });
-    if (result.ok && txid && !result.txids.includes(txid)) result = refuse(`${txid} is not a payment to ${address} since it was handed out.`);
-    const invoice = stored ?? (result.expectedSats !== null ? await invoiceFor({ ...payload, invoiceId: id }, id, result, issued.height, issued.at) : null);
+      ? await verifyPayment({
+          ...verifyBase,
+          payload: { ...payload, txids: undefined },
+          expectedSats: stored.expectedSats,
+          exclusive: true,
+          createdAt: stored.createdAt,
+          createdAtHeight: stored.createdAtHeight ?? undefined,
+        })
+      : await verifyPayment({
+          ...verifyBase,
+          payload: { ...payload, txids: undefined },
+          ...price,
+          exclusive: true,
+          createdAt: issued.at,
+          createdAtHeight: issued.height ?? undefined,
+        });
+    if (result.ok && txid && !result.txids.includes(txid))
+      result = refuse(`${txid} is not a payment to ${address} since it was handed out.`);
+    const invoice =
+      stored ??
+      (result.expectedSats !== null ? await invoiceFor({ ...payload, invoiceId: id }, id, result, issued.height, issued.at) : null);
     if (invoice) result = await settle(invoice, result, true);
     return result;
   }
@@ -335,7 +472,14 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     // Status 0 claims an unconfirmed payment, 1 a partly confirmed one, 2 a confirmed one.
     const claimed = ({ 0: 'unconfirmed', 1: 'confirming', 2: 'paid' } as Record<string, string>)[query.get('status') ?? ''] ?? 'paid';
     const result = await onGet('blockonomics', query, address, query.get('txid'), claimed);
-    await record({ via: 'blockonomics', claim: `status ${query.get('status')}, ${query.get('value')} sats`, orderId: query.get('order_id'), address, ...outcome(result, claimed, result.ok), answer: 'ok' });
+    await record({
+      via: 'blockonomics',
+      claim: `status ${query.get('status')}, ${query.get('value')} sats`,
+      orderId: query.get('order_id'),
+      address,
+      ...outcome(result, claimed, result.ok),
+      answer: 'ok',
+    });
     return 'ok';
   }
 
@@ -346,7 +490,14 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     const claimed = depth >= confirmations ? 'paid' : depth >= 1 ? 'confirming' : 'unconfirmed';
     const result = await onGet('blockchain-info', query, address, query.get('transaction_hash'), claimed);
     const answer = result.ok ? '*ok*' : 'waiting';
-    await record({ via: 'blockchain-info', claim: `${depth} confirmations, ${query.get('value')} sats`, orderId: query.get('order_id') ?? query.get('invoice_id'), address, ...outcome(result, claimed, result.ok), answer });
+    await record({
+      via: 'blockchain-info',
+      claim: `${depth} confirmations, ${query.get('value')} sats`,
+      orderId: query.get('order_id') ?? query.get('invoice_id'),
+      address,
+      ...outcome(result, claimed, result.ok),
+      answer,
+    });
     return answer;
   }
 
@@ -359,8 +510,20 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       throw new BadRequest('not JSON');
     }
     const first = async (): Promise<number> =>
-      1 + (await findLastUsed(rest, { api: options.api, gapLimit: options.gapLimit ?? 20, store: memoryStore(), key: 'receiver', derive: (index) => deriveAddress(account, index), now }));
-    const index = await store.issueIndex(first, { orderId: typeof request.orderId === 'string' ? request.orderId.slice(0, 128) : null, at: now(), height: await tip() });
+      1 +
+      (await findLastUsed(rest, {
+        api: options.api,
+        gapLimit: options.gapLimit ?? 20,
+        store: memoryStore(),
+        key: 'receiver',
+        derive: (index) => deriveAddress(account, index),
+        now,
+      }));
+    const index = await store.issueIndex(first, {
+      orderId: typeof request.orderId === 'string' ? request.orderId.slice(0, 128) : null,
+      at: now(),
+      height: await tip(),
+    });
     if (index > lookahead) throw new Error(`Index ${index} is beyond the lookahead (${lookahead}): raise it, and your wallet's gap limit.`);
     return JSON.stringify({ index, address: deriveAddress(account, index) });
   }
@@ -381,11 +544,25 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         const payload = { address: invoice.address, index: invoice.index, network: account.network };
         const result = await settle(
           invoice,
-          await verifyPayment({ ...verifyBase, payload, expectedSats: invoice.expectedSats, exclusive: invoice.exclusive, createdAt: invoice.createdAt, createdAtHeight: invoice.createdAtHeight ?? undefined }),
+          await verifyPayment({
+            ...verifyBase,
+            payload,
+            expectedSats: invoice.expectedSats,
+            exclusive: invoice.exclusive,
+            createdAt: invoice.createdAt,
+            createdAtHeight: invoice.createdAtHeight ?? undefined,
+          }),
           true,
         );
         if (result.ok || result.reason?.startsWith('Its payment')) {
-          await record({ via: 'recheck', claim: 'no new call', orderId: invoice.orderId, address: invoice.address, ...outcome(result, 'paid', result.ok), answer: '' });
+          await record({
+            via: 'recheck',
+            claim: 'no new call',
+            orderId: invoice.orderId,
+            address: invoice.address,
+            ...outcome(result, 'paid', result.ok),
+            answer: '',
+          });
         }
       }
     } finally {
@@ -393,7 +570,8 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
   }
 
-  const fromThisMachine = (request: IncomingMessage): boolean => ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
+  const fromThisMachine = (request: IncomingMessage): boolean =>
+    ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://receiver');

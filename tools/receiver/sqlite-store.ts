@@ -80,15 +80,23 @@ export async function sqliteReceiverStore(path: string): Promise<ReceiverStore> 
        VALUES (@id, @orderId, @address, @index, @expectedSats, @exclusive, @createdAt, @createdAtHeight, @closesAt, @state, @nextCheck, @checks)`,
     ),
     countOpen: db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM invoices WHERE state = 'open' AND closes_at > ?"),
-    countOpenAt: db.prepare<[number, string], { n: number }>("SELECT COUNT(*) AS n FROM invoices WHERE state = 'open' AND closes_at > ? AND address = ?"),
-    twins: db.prepare<[string, number, string, number], Row>("SELECT * FROM invoices WHERE address = ? AND expected_sats = ? AND id <> ? AND state <> 'paid' AND closes_at > ?"),
-    due: db.prepare<[number, number, number], Row>("SELECT * FROM invoices WHERE state = 'open' AND closes_at > ? AND next_check <= ? ORDER BY next_check LIMIT ?"),
+    countOpenAt: db.prepare<[number, string], { n: number }>(
+      "SELECT COUNT(*) AS n FROM invoices WHERE state = 'open' AND closes_at > ? AND address = ?",
+    ),
+    twins: db.prepare<[string, number, string, number], Row>(
+      "SELECT * FROM invoices WHERE address = ? AND expected_sats = ? AND id <> ? AND state <> 'paid' AND closes_at > ?",
+    ),
+    due: db.prepare<[number, number, number], Row>(
+      "SELECT * FROM invoices WHERE state = 'open' AND closes_at > ? AND next_check <= ? ORDER BY next_check LIMIT ?",
+    ),
     settledBy: db.prepare<[string], { invoice_id: string }>('SELECT invoice_id FROM settlements WHERE txid = ?'),
     addSettlement: db.prepare('INSERT INTO settlements (txid, invoice_id, at) VALUES (?, ?, ?) ON CONFLICT (txid) DO NOTHING'),
     meta: db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     issue: db.prepare('INSERT INTO issued (idx, order_id, at, height, invoice_id) VALUES (?, ?, ?, ?, NULL)'),
-    issued: db.prepare<[number], { idx: number; order_id: string | null; at: number; height: number | null; invoice_id: string | null }>('SELECT * FROM issued WHERE idx = ?'),
+    issued: db.prepare<[number], { idx: number; order_id: string | null; at: number; height: number | null; invoice_id: string | null }>(
+      'SELECT * FROM issued WHERE idx = ?',
+    ),
     bind: db.prepare('UPDATE issued SET invoice_id = ? WHERE idx = ? AND invoice_id IS NULL'),
     appendLog: db.prepare('INSERT INTO log (entry) VALUES (?)'),
     trimLog: db.prepare('DELETE FROM log WHERE seq <= (SELECT MAX(seq) FROM log) - ?'),
@@ -123,7 +131,10 @@ export async function sqliteReceiverStore(path: string): Promise<ReceiverStore> 
       const columns = { state: 'state', nextCheck: 'next_check', checks: 'checks' } as const;
       const entries = Object.entries(changes).filter(([key]) => key in columns) as [keyof typeof columns, unknown][];
       if (!entries.length) return;
-      db.prepare(`UPDATE invoices SET ${entries.map(([key]) => `${columns[key]} = ?`).join(', ')} WHERE id = ?`).run(...entries.map(([, value]) => value), id);
+      db.prepare(`UPDATE invoices SET ${entries.map(([key]) => `${columns[key]} = ?`).join(', ')} WHERE id = ?`).run(
+        ...entries.map(([, value]) => value),
+        id,
+      );
     },
     countOpen: async (now, address) => (address ? statements.countOpenAt.get(now, address)!.n : statements.countOpen.get(now)!.n),
     twins: async (invoice, now) => statements.twins.all(invoice.address, invoice.expectedSats, invoice.id, now).map(fromRow),

@@ -107,9 +107,17 @@ export function memoryReceiverStore(): ReceiverStore {
       const invoice = invoices.get(id);
       if (invoice) invoices.set(id, { ...invoice, ...changes });
     },
-    countOpen: async (now, address) => [...invoices.values()].filter((invoice) => isOpen(invoice, now) && (!address || invoice.address === address)).length,
+    countOpen: async (now, address) =>
+      [...invoices.values()].filter((invoice) => isOpen(invoice, now) && (!address || invoice.address === address)).length,
     twins: async (invoice, now) =>
-      [...invoices.values()].filter((other) => other.id !== invoice.id && other.state !== 'paid' && other.closesAt > now && other.address === invoice.address && other.expectedSats === invoice.expectedSats),
+      [...invoices.values()].filter(
+        (other) =>
+          other.id !== invoice.id &&
+          other.state !== 'paid' &&
+          other.closesAt > now &&
+          other.address === invoice.address &&
+          other.expectedSats === invoice.expectedSats,
+      ),
     due: async (now, limit) =>
       [...invoices.values()]
         .filter((invoice) => isOpen(invoice, now) && invoice.nextCheck <= now)

@@ -27,11 +27,13 @@ export function toChainTx(tx: unknown, address: string): ChainTx | null {
   let valueSats = 0;
   for (const output of candidate.vout) {
     // No output can hold more than all the bitcoin there will ever be (B06).
-    if (output?.scriptpubkey_address === address && Number.isSafeInteger(output.value) && output.value! > 0 && output.value! <= MAX_SATS) valueSats += output.value!;
+    if (output?.scriptpubkey_address === address && Number.isSafeInteger(output.value) && output.value! > 0 && output.value! <= MAX_SATS)
+      valueSats += output.value!;
   }
   if (valueSats > MAX_SATS) return null;
   // Confirmed at no readable height is ill-typed, not a mempool transaction to count.
-  if (candidate.status?.confirmed && !(Number.isSafeInteger(candidate.status.block_height) && candidate.status.block_height! >= 0)) return null;
+  if (candidate.status?.confirmed && !(Number.isSafeInteger(candidate.status.block_height) && candidate.status.block_height! >= 0))
+    return null;
   const height = candidate.status?.confirmed ? candidate.status.block_height! : null;
   const inputs = Array.isArray(candidate.vin) ? candidate.vin : [];
   const rbf = inputs.some((input) => typeof input?.sequence === 'number' && input.sequence < 0xfffffffe);

@@ -59,7 +59,9 @@ export function retryAfterMs(value: string | null, now: number, serverDate: stri
   const date = Date.parse(value);
   if (Number.isNaN(date)) return null;
   const reference = serverDate ? Date.parse(serverDate) : NaN;
-  return Number.isNaN(reference) ? Math.min(Math.max(date - now, 0), MAX_DATE_RETRY_AFTER_MS) : Math.min(Math.max(date - reference, 0), MAX_RETRY_AFTER_MS);
+  return Number.isNaN(reference)
+    ? Math.min(Math.max(date - now, 0), MAX_DATE_RETRY_AFTER_MS)
+    : Math.min(Math.max(date - reference, 0), MAX_RETRY_AFTER_MS);
 }
 
 /** The platform's AbortController (browsers, Node 16+), typed here as the core has no DOM types. */
@@ -122,7 +124,12 @@ export interface RestClientOptions {
  * fail-over: every base would say the same. Errors name `source` (the API is `chain`; a price
  * source `rates`) and never repeat what the server said: it is shown to the buyer.
  */
-export function createRestClient(bases: readonly string[], effects: { fetch: FetchLike } & Clock & Partial<Timers>, source: ErrorSource = 'chain', options: RestClientOptions = {}): RestClient {
+export function createRestClient(
+  bases: readonly string[],
+  effects: { fetch: FetchLike } & Clock & Partial<Timers>,
+  source: ErrorSource = 'chain',
+  options: RestClientOptions = {},
+): RestClient {
   /** Each resting base: from when, until when. */
   const resting = new Map<string, { readonly from: number; readonly until: number }>();
   const rest = (base: string, now: number, ms: number): void => void resting.set(base, { from: now, until: now + ms });
@@ -177,13 +184,22 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
       const detail = status === 400 ? (await response.text().catch(() => '')).trim() : '';
       // The API serves another network than the address's (m-rest.rs:1894-1922): the page's api is wrong.
       if (/^address on invalid network/i.test(detail)) {
-        throw new CheckoutError('api', 'network-mismatch', `${base} serves another network than this checkout's: set api to an API of that network.`);
+        throw new CheckoutError(
+          'api',
+          'network-mismatch',
+          `${base} serves another network than this checkout's: set api to an API of that network.`,
+        );
       }
       const refused = status === 400 && REQUEST_REFUSED.test(detail);
       if (status === 429 || status === 408 || status >= 500 || (status === 400 && !refused)) {
         const restMs = wait ?? (status === 429 ? DEFAULT_COOLDOWN_MS : 2_000);
         rest(base, now, restMs);
-        lastError = new HttpError(status, status === 429 ? `${base} asked to wait (rate limit).` : `${base} answered HTTP ${status}.`, restMs, source);
+        lastError = new HttpError(
+          status,
+          status === 429 ? `${base} asked to wait (rate limit).` : `${base} answered HTTP ${status}.`,
+          restMs,
+          source,
+        );
         continue;
       }
       if (options.failOverOn?.includes(status)) {
@@ -192,7 +208,12 @@ export function createRestClient(bases: readonly string[], effects: { fetch: Fet
         lastError = new HttpError(status, `${base} has no ${path.split('?')[0]}.`, null, source);
         continue;
       }
-      throw new HttpError(status, `${base}${path.replace(/\/(address|tx)\/[^/?]+/, '/$1/…').split('?')[0]} answered HTTP ${status}.`, null, source);
+      throw new HttpError(
+        status,
+        `${base}${path.replace(/\/(address|tx)\/[^/?]+/, '/$1/…').split('?')[0]} answered HTTP ${status}.`,
+        null,
+        source,
+      );
     }
     throw lastError ?? new HttpError(0, 'No API to ask.', null, source);
   }
