@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import type { Devnet, DevnetChain } from '../tools/devnet/server.js';
 import { allocateIndex } from '../src/core/allocate.js';
-import { createRestClient, type RestClient } from '../src/core/chain/http.js';
+import { createRestClient, type RestClient } from '../src/core/http.js';
 import { deriveAddress, parseAccount } from '../src/core/account.js';
 import { amountTag, TAG_MAX_SATS } from '../src/core/invoice.js';
 import { memoryStore, type Store } from '../src/core/store.js';

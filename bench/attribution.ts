@@ -14,7 +14,7 @@
 import type { Browser } from 'playwright-core';
 import type { Devnet, DevnetChain } from '../tools/devnet/server.js';
 import { allocateIndex } from '../src/core/allocate.js';
-import type { RestClient } from '../src/core/chain/http.js';
+import type { RestClient } from '../src/core/http.js';
 import { deriveAddress, parseAccount } from '../src/core/account.js';
 import { amountTag, EMPTY_WATCH, reduceWatch, summarizeInvoice, type InvoicePolicy } from '../src/core/invoice.js';
 import { memoryStore } from '../src/core/store.js';

@@ -9,9 +9,10 @@ export { BtcCheckoutErrorEvent, BtcCheckoutPaidEvent, BtcCheckoutStatusEvent, Bt
 export type { ErrorDetail, StatusDetail } from './element/events.js';
 export type { Messages } from './element/messages.js';
 // Derivation, for pages that want the address a checkout shows (on a receipt, say) without the
-// whole core; the CDN file carries it anyway.
+// whole core; the CDN file carries it anyway, and its tests derive the BIP vectors through it
+// (the CDN file has its own public-key-only curve).
 export { deriveAddress, parseAccount } from './core/account.js';
 export type { ReceiveAccount } from './core/account.js';
 export type { Invoice, InvoiceStatus } from './core/invoice.js';
 export type { CheckoutEffects } from './core/checkout.js';
-export type { DeliveryRecord } from './core/webhook.js';
+export type { DeliveryRecord } from './core/outbox.js';

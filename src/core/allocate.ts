@@ -12,7 +12,7 @@
  * @module
  */
 import { CheckoutError } from './errors.js';
-import { HttpError, notEsploraData, parseApiJson, type RestClient } from './chain/http.js';
+import { HttpError, notEsploraData, parseApiJson, type RestClient } from './http.js';
 import { readJson, type Store } from './store.js';
 import type { LockFn } from './effects.js';
 import { storeClaims, type DeviceClaims } from './claims.js';

@@ -6,10 +6,10 @@
  * @module
  */
 import { formatBip21 } from './bip21.js';
-import { parseConfig, type CheckoutConfig, type CheckoutInput } from './config.js';
+import type { CheckoutConfig } from './config.js';
 import { CheckoutError } from './errors.js';
 import { buriedBefore, reduceWatch, summarizeInvoice, type ChainEvent, type Invoice, type InvoiceStatus } from './invoice.js';
-import { createRestClient, type HttpError } from './chain/http.js';
+import { createRestClient, type HttpError } from './http.js';
 import { memoryStore, type Store } from './store.js';
 import type { LockFn } from './effects.js';
 import {
@@ -25,7 +25,8 @@ import {
 import { storeClaims, type DeviceClaims } from './claims.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { allocationHold, openInvoice } from './open-invoice.js';
-import { createOutbox, planClaim, planWebhooks, snapshotOf, type DeliveryRecord, type OutboxEffects, type Snapshot } from './webhook.js';
+import { planClaim, planWebhooks, snapshotOf, type Snapshot } from './webhook.js';
+import { createOutbox, type DeliveryRecord, type OutboxEffects } from './outbox.js';
 import { watchAddress, type AddressWatcher, type Connection, type WatchEffects } from './chain/watcher.js';
 
 /** What the buyer is asked to pay right now. */
@@ -153,12 +154,16 @@ export function paymentView(invoice: Invoice, config: Pick<CheckoutConfig, 'labe
   return Object.freeze({ ...request, uri: formatBip21(request), qrText: formatBip21(request, true) });
 }
 
-export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): Checkout {
+/**
+ * A checkout for `config`, parsed beforehand with {@link parseConfig}: a mistake in the setup is
+ * the caller's to show at once, before anything starts.
+ */
+export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects): Checkout {
   let state = LOADING;
+  /** Which run is current: work from an earlier one, still in flight after a stop, is dropped. */
   let generation = 0;
-  let watcher: AddressWatcher | null = null;
-  let expiryTimer: unknown = null;
   let claim: (txid: string) => boolean = () => false;
+  /** How to stop everything a run started (socket, polling, timers, the outbox, holds): one list, one way to stop. */
   const cleanups: (() => void)[] = [];
   const listeners = new Set<(state: CheckoutState, previous: CheckoutState) => void>();
 
@@ -176,17 +181,18 @@ export function createCheckout(input: CheckoutInput, effects: CheckoutEffects): 
 
   const halt = (): void => {
     generation++;
-    watcher?.stop();
-    watcher = null;
-    if (expiryTimer !== null) effects.clearTimeout(expiryTimer);
-    expiryTimer = null;
     claim = () => false;
     for (const cleanup of cleanups.splice(0)) cleanup();
   };
 
   async function run(started: number): Promise<void> {
     const alive = (): boolean => started === generation;
-    const config = parseConfig(input);
+    let watcher: AddressWatcher | null = null;
+    let expiryTimer: unknown = null;
+    cleanups.push(() => {
+      watcher?.stop();
+      if (expiryTimer !== null) effects.clearTimeout(expiryTimer);
+    });
     const store = effects.store ?? memoryStore();
     const deviceClaims = effects.claims ?? storeClaims(store, effects.lock);
     const rest = createRestClient(config.apis, effects);

@@ -170,7 +170,7 @@ export interface Invoice extends InvoiceBase {
   /** More than the amount asked for was received. */
   readonly overpaid: boolean;
   /** Blockonomics' code for the received funds. */
-  readonly code: BlockonomicsCode;
+  readonly blockonomicsStatus: BlockonomicsCode;
 }
 
 export const EMPTY_WATCH: WatchState = Object.freeze({
@@ -419,6 +419,6 @@ export function summarizeInvoice(base: InvoiceBase, policy: InvoicePolicy, watch
     expiresAt: policy.expiresAt,
     late: watch.expired && isFull,
     overpaid: policy.expectedSats > 0 && received > policy.expectedSats,
-    code: received === 0 ? -1 : least === 0 ? 0 : least >= required ? 2 : 1,
+    blockonomicsStatus: received === 0 ? -1 : least === 0 ? 0 : least >= required ? 2 : 1,
   });
 }

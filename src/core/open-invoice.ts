@@ -8,7 +8,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { deriveAddress, isChildIndex } from './account.js';
 import { allocateIndex, holdIndex, releaseIndex } from './allocate.js';
 import { formatDecimal, MAX_SATS } from './amount.js';
-import { createRestClient, HttpError, type RestClient } from './chain/http.js';
+import { createRestClient, HttpError, type RestClient } from './http.js';
 import type { CheckoutConfig } from './config.js';
 import type { Clock, FetchLike, Timers } from './effects.js';
 import type { DeviceClaims } from './claims.js';

@@ -5,7 +5,7 @@
  */
 import { parseDecimal, type Decimal } from './amount.js';
 import { CheckoutError } from './errors.js';
-import type { HttpError, RestClient } from './chain/http.js';
+import type { HttpError, RestClient } from './http.js';
 
 /**
  * Satoshis for a fiat amount at a price per BTC, exactly: ⌈amount × 10⁸ ÷ price⌉ in integers, so

@@ -21,7 +21,7 @@ import { deriveAddress, isChildIndex, parseAccount, type ReceiveAccount } from '
 import { parseAddress } from './address.js';
 import { formatDecimal, parseAmount, parseDecimal, sameDecimal } from './amount.js';
 import { fetchAddressTxs, fetchTipHeight, fetchTx, type DatedTx } from './chain/esplora.js';
-import { createRestClient, type RestClient } from './chain/http.js';
+import { createRestClient, type RestClient } from './http.js';
 import type { FetchLike } from './effects.js';
 import { CheckoutError } from './errors.js';
 import { attributePayments, summarizeInvoice, TAG_MAX_SATS, type InvoiceStatus } from './invoice.js';

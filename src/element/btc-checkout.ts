@@ -3,7 +3,7 @@ import type { CheckoutEffects, PaymentView } from '../core/checkout.js';
 import type { CheckoutInput } from '../core/config.js';
 import { formatBtc } from '../core/amount.js';
 import type { Invoice, InvoiceStatus } from '../core/invoice.js';
-import type { DeliveryRecord } from '../core/webhook.js';
+import type { DeliveryRecord } from '../core/outbox.js';
 import { styles } from './btc-checkout.styles.js';
 import { CheckoutController, type CheckoutHost } from './checkout-controller.js';
 import type { ErrorDetail } from './events.js';

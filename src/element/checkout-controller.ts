@@ -6,8 +6,8 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { createCheckout, LOADING, type Checkout, type CheckoutEffects, type CheckoutState } from '../core/checkout.js';
-import { attributeOf, refusePrivateInput, type CheckoutInput } from '../core/config.js';
+import { attributeOf, parseConfig, refusePrivateInput, type CheckoutConfig, type CheckoutInput } from '../core/config.js';
+import { createCheckout, LOADING, toCheckoutError, type Checkout, type CheckoutEffects, type CheckoutState } from '../core/checkout.js';
 import type { CheckoutError } from '../core/errors.js';
 import type { LockFn, SocketLike } from '../core/effects.js';
 import { isPrivateKeyError } from '../core/keys.js';
@@ -97,7 +97,7 @@ export class CheckoutController implements ReactiveController {
   private readonly host: CheckoutHost;
   private checkout: Checkout | null = null;
   private unsubscribe: (() => void) | null = null;
-  private input: CheckoutInput | null = null;
+  private config: CheckoutConfig | null = null;
   private inputKey = '';
   private connected = false;
   /** After a refusal: the attributes as they are once the private material is gone from them. */
@@ -126,7 +126,7 @@ export class CheckoutController implements ReactiveController {
       const { source } = error as CheckoutError;
       const field = Object.keys(input).find((name) => attributeOf(name) === source)!;
       this.refusedKey = JSON.stringify({ ...input, [field]: null });
-      this.input = null;
+      this.config = null;
       this.inputKey = '';
       this.teardown();
       this.setState({ ...LOADING, status: 'error', error: error as CheckoutError });
@@ -134,14 +134,22 @@ export class CheckoutController implements ReactiveController {
       return;
     }
     this.refusedKey = null;
-    this.input = input;
     this.inputKey = key;
+    // The setup is read at once: a mistake in it shows before anything starts, never after.
+    try {
+      this.config = parseConfig(input);
+    } catch (error) {
+      this.config = null;
+      this.teardown();
+      this.setState({ ...LOADING, status: 'error', error: toCheckoutError(error) });
+      return;
+    }
     if (this.connected) this.restart();
   }
 
   hostConnected(): void {
     this.connected = true;
-    if (this.input && !this.checkout) this.restart();
+    if (this.config && !this.checkout) this.restart();
   }
 
   /** A render failed (a QR too large for its data, say): the checkout stops and says so, instead of "Preparing…" forever. */
@@ -177,7 +185,7 @@ export class CheckoutController implements ReactiveController {
     // A store of its own (a test's other device, an embedding) brings claims of its own.
     if (this.host.effects?.store && !this.host.effects.claims) effects.claims = storeClaims(effects.store!, effects.lock);
     this.now = effects.now;
-    const checkout = createCheckout(this.input!, effects);
+    const checkout = createCheckout(this.config!, effects);
     this.checkout = checkout;
     this.unsubscribe = checkout.subscribe((state) => this.setState(state));
     checkout.start();

@@ -5,7 +5,7 @@
  */
 import type { ErrorCode, ErrorSource } from '../core/errors.js';
 import type { Invoice, InvoiceStatus, UnmatchedPayment } from '../core/invoice.js';
-import type { DeliveryRecord } from '../core/webhook.js';
+import type { DeliveryRecord } from '../core/outbox.js';
 
 export interface StatusDetail {
   readonly status: InvoiceStatus;

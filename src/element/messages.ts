@@ -23,7 +23,6 @@ export interface Messages {
   readonly errorHeading: string;
   readonly countdown: (msLeft: number) => string;
   readonly notice: (problem: string) => string;
-  readonly copy: string;
   readonly copied: string;
   readonly copyAddress: string;
   readonly copyAmount: string;
@@ -65,7 +64,6 @@ export const en: Messages = {
     return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} left to pay`;
   },
   notice: (problem) => `${problem} Retrying…`,
-  copy: 'Copy',
   copied: 'Copied',
   copyAddress: 'Copy address',
   copyAmount: 'Copy amount',

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { allocateIndex, releaseIndex, type AllocationOptions } from '../../src/core/allocate.js';
-import { HttpError, type RestClient } from '../../src/core/chain/http.js';
+import { HttpError, type RestClient } from '../../src/core/http.js';
 import { memoryStore, type Store } from '../../src/core/store.js';
 import type { DeviceClaims } from '../../src/core/claims.js';
 

@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import { createCheckout, type CheckoutState } from '../../src/core/checkout.js';
-import { REQUEST_TIMEOUT_MS } from '../../src/core/chain/http.js';
+import { parseConfig } from '../../src/core/config.js';
+import { REQUEST_TIMEOUT_MS } from '../../src/core/http.js';
 import { FakeSocket, ManualTimers, scriptedFetch, type Answer } from '../helpers/fakes.js';
 
 const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
@@ -31,22 +32,19 @@ function world(routes: Record<string, Route>, attributes: Record<string, string>
   const timers = new ManualTimers();
   const sockets: FakeSocket[] = [];
   const fetch = scriptedFetch({ [TIP]: { body: '100' }, [LISTING]: { body: [] }, ...routes });
-  const checkout = createCheckout(
-    { xpub: ZPUB, index: '1', amount: '0.001', ...attributes },
-    {
-      fetch,
-      now: () => timers.now,
-      setTimeout: timers.setTimeout,
-      clearTimeout: timers.clearTimeout,
-      createSocket: (url) => {
-        const socket = new FakeSocket(url);
-        sockets.push(socket);
-        return socket;
-      },
-      random: () => 0.5,
-      randomBytes: (n) => new Uint8Array(n).fill(7),
+  const checkout = createCheckout(parseConfig({ xpub: ZPUB, index: '1', amount: '0.001', ...attributes }), {
+    fetch,
+    now: () => timers.now,
+    setTimeout: timers.setTimeout,
+    clearTimeout: timers.clearTimeout,
+    createSocket: (url) => {
+      const socket = new FakeSocket(url);
+      sockets.push(socket);
+      return socket;
     },
-  );
+    random: () => 0.5,
+    randomBytes: (n) => new Uint8Array(n).fill(7),
+  });
   const seen: CheckoutState[] = [];
   checkout.subscribe((state) => void seen.push(state));
   const statuses = (): string[] => seen.map((state) => state.status).filter((status, i, all) => status !== all[i - 1]);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createRestClient, DEFAULT_COOLDOWN_MS, HttpError, REQUEST_TIMEOUT_MS, retryAfterMs } from '../../src/core/chain/http.js';
+import { createRestClient, DEFAULT_COOLDOWN_MS, HttpError, REQUEST_TIMEOUT_MS, retryAfterMs } from '../../src/core/http.js';
 import { fetchAddressTxs, fetchTipHeight, toChainTx } from '../../src/core/chain/esplora.js';
 import { openAddressSocket, PING_AFTER_MS, PONG_TIMEOUT_MS, type SocketEvents } from '../../src/core/chain/mempool-socket.js';
 import { FakeSocket, fixture, flush, ManualTimers, scriptedFetch } from '../helpers/fakes.js';

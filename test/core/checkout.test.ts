@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createCheckout, type CheckoutEffects } from '../../src/core/checkout.js';
+import { parseConfig } from '../../src/core/config.js';
 import { memoryStore } from '../../src/core/store.js';
 import { FakeSocket, ManualTimers, scriptedFetch } from '../helpers/fakes.js';
 
@@ -29,7 +30,7 @@ function setup(attributes: Record<string, string>, history: unknown[] = [], held
     random: () => 0.5,
     randomBytes: (n) => new Uint8Array(n).fill(0xab),
   };
-  const checkout = createCheckout({ xpub: ZPUB, index: '1', ...attributes }, effects);
+  const checkout = createCheckout(parseConfig({ xpub: ZPUB, index: '1', ...attributes }), effects);
   const statuses: string[] = [];
   checkout.subscribe((state, previous) => state.status !== previous.status && statuses.push(state.status));
   return { checkout, timers, fetch, statuses };
@@ -83,22 +84,19 @@ describe('checkout', () => {
     let release: () => void = () => undefined;
     const slow = new Promise<void>((resolve) => (release = resolve));
     const tab = (wait: Promise<void>, fill: number) =>
-      createCheckout(
-        { xpub: ZPUB, amount: '0.001', orderId: 'order-7' },
-        {
-          fetch: scriptedFetch({
-            [`${API}/blocks/tip/height`]: { body: '100' },
-            [`${API}/addresses/txs`]: async () => (await wait, { body: [] }),
-          }),
-          now: () => timers.now,
-          setTimeout: timers.setTimeout,
-          clearTimeout: timers.clearTimeout,
-          createSocket: (url) => new FakeSocket(url),
-          random: () => 0.5,
-          randomBytes: (n) => new Uint8Array(n).fill(fill),
-          store,
-        },
-      );
+      createCheckout(parseConfig({ xpub: ZPUB, amount: '0.001', orderId: 'order-7' }), {
+        fetch: scriptedFetch({
+          [`${API}/blocks/tip/height`]: { body: '100' },
+          [`${API}/addresses/txs`]: async () => (await wait, { body: [] }),
+        }),
+        now: () => timers.now,
+        setTimeout: timers.setTimeout,
+        clearTimeout: timers.clearTimeout,
+        createSocket: (url) => new FakeSocket(url),
+        random: () => 0.5,
+        randomBytes: (n) => new Uint8Array(n).fill(fill),
+        store,
+      });
     const late = tab(slow, 0xcd);
     late.start();
     await timers.advance(0);
@@ -152,18 +150,15 @@ describe('checkout', () => {
   it('keeps trying and says why while the API is unreachable', async () => {
     const timers = new ManualTimers();
     const fetch = scriptedFetch({});
-    const checkout = createCheckout(
-      { xpub: ZPUB, amount: '1', ws: 'none' },
-      {
-        fetch,
-        now: () => timers.now,
-        setTimeout: timers.setTimeout,
-        clearTimeout: timers.clearTimeout,
-        createSocket: () => new FakeSocket('x'),
-        random: () => 0.5,
-        randomBytes: (n) => new Uint8Array(n),
-      },
-    );
+    const checkout = createCheckout(parseConfig({ xpub: ZPUB, amount: '1', ws: 'none' }), {
+      fetch,
+      now: () => timers.now,
+      setTimeout: timers.setTimeout,
+      clearTimeout: timers.clearTimeout,
+      createSocket: () => new FakeSocket('x'),
+      random: () => 0.5,
+      randomBytes: (n) => new Uint8Array(n),
+    });
     checkout.start();
     await timers.advance(0);
     expect(checkout.state.status).to.equal('loading');
@@ -172,16 +167,14 @@ describe('checkout', () => {
     checkout.stop();
   });
 
-  it('reports a configuration error as state, never as an exception, and watches nothing', async () => {
-    const { checkout, timers, fetch } = setup({
-      xpub: 'xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi',
-    });
-    checkout.start();
-    await timers.advance(10_000);
-    expect(checkout.state.status).to.equal('error');
-    expect(checkout.state.error).to.include({ code: 'private-key', source: 'xpub' });
-    expect(fetch.requests).to.deep.equal([]);
-    expect(FakeSocket.created).to.deep.equal([]);
+  it('a configuration error is found when the setup is parsed, before any checkout exists (the element shows it at once)', () => {
+    expect(() =>
+      parseConfig({
+        xpub: 'xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi',
+      }),
+    )
+      .to.throw()
+      .that.includes({ code: 'private-key', source: 'xpub' });
   });
 
   it('stop() before the work runs cancels it; stop() later closes the socket and clears every timer', async () => {

@@ -81,7 +81,7 @@ describe('invoice reducer', () => {
       dueSats: 0,
       overpaid: false,
       late: false,
-      code: 2,
+      blockonomicsStatus: 2,
     });
     expect(last.txids).to.deep.equal(['a']);
   });
@@ -109,7 +109,7 @@ describe('invoice reducer', () => {
     expect(statuses).to.deep.equal(['awaiting', 'underpaid', 'unconfirmed']);
     expect(last.receivedSats).to.equal(100_000);
     const partial = run([snapshot([]), { type: 'txs', txs: [tx('a', 40_000)] }]).last;
-    expect(partial).to.include({ status: 'underpaid', dueSats: 60_000, code: 0 });
+    expect(partial).to.include({ status: 'underpaid', dueSats: 60_000, blockonomicsStatus: 0 });
   });
 
   it('flags an overpayment', () => {
@@ -391,19 +391,19 @@ describe('invoice reducer', () => {
       [snapshot([], 100), { type: 'tip', height: 110 }, { type: 'txs', txs: [tx('a', 60_000, 101), tx('b', 40_000, 108), tx('c', 5_000)] }],
       terms,
     );
-    expect(last).to.include({ status: 'paid', confirmations: 3, overpaid: true, code: 0 });
+    expect(last).to.include({ status: 'paid', confirmations: 3, overpaid: true, blockonomicsStatus: 0 });
   });
 
   it('Blockonomics codes follow the received funds: −1, 0, 1, 2', () => {
     const terms = policy({ confirmations: 2 });
-    expect(run([snapshot([])], terms).last.code).to.equal(-1);
-    expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }], terms).last.code).to.equal(0);
-    expect(run([snapshot([], 99), { type: 'tip', height: 100 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(
-      1,
-    );
-    expect(run([snapshot([], 99), { type: 'tip', height: 101 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.code).to.equal(
-      2,
-    );
+    expect(run([snapshot([])], terms).last.blockonomicsStatus).to.equal(-1);
+    expect(run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }], terms).last.blockonomicsStatus).to.equal(0);
+    expect(
+      run([snapshot([], 99), { type: 'tip', height: 100 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.blockonomicsStatus,
+    ).to.equal(1);
+    expect(
+      run([snapshot([], 99), { type: 'tip', height: 101 }, { type: 'txs', txs: [tx('a', 100_000, 100)] }], terms).last.blockonomicsStatus,
+    ).to.equal(2);
   });
 
   it('returns the same state object when an event changes nothing', () => {
@@ -435,7 +435,7 @@ describe('invoice reducer', () => {
           shared(),
         );
         expect(statuses, `${sats} sats`).to.deep.equal(['awaiting', 'awaiting', 'awaiting']);
-        expect(last).to.include({ receivedSats: 0, code: -1 });
+        expect(last).to.include({ receivedSats: 0, blockonomicsStatus: -1 });
         expect(last.unmatched.map((payment) => payment.sats)).to.deep.equal([sats]);
       }
     });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fetchPrice, fiatToSats } from '../../src/core/rates.js';
 import { parseDecimal } from '../../src/core/amount.js';
-import { createRestClient } from '../../src/core/chain/http.js';
+import { createRestClient } from '../../src/core/http.js';
 import { scriptedFetch, type Answer } from '../helpers/fakes.js';
 
 const d = (text: string) => parseDecimal(text);

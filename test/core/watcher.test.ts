@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createRestClient } from '../../src/core/chain/http.js';
+import { createRestClient } from '../../src/core/http.js';
 import { watchAddress, SETTLE_MS, SOCKET_GRACE_MS, type WatchOptions } from '../../src/core/chain/watcher.js';
 import type { ChainEvent } from '../../src/core/invoice.js';
 import { FakeSocket, ManualTimers, scriptedFetch, type Answer } from '../helpers/fakes.js';

@@ -56,7 +56,14 @@ describe('invoice lifecycle against the devnet (shipped bundle, real sockets)', 
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(m.statuses).to.deep.equal(['awaiting', 'unconfirmed', 'paid']);
     expect(m.paid).to.have.length(1);
-    expect(m.paid[0]).to.include({ status: 'paid', receivedSats: 100_000, confirmedSats: 100_000, overpaid: false, late: false, code: 2 });
+    expect(m.paid[0]).to.include({
+      status: 'paid',
+      receivedSats: 100_000,
+      confirmedSats: 100_000,
+      overpaid: false,
+      late: false,
+      blockonomicsStatus: 2,
+    });
     expect(m.el.invoice).to.include({ confirmations: 2 });
     expect(text(m.el, 'amount')).to.equal('0.001 BTC');
     expect(part(m.el, 'qr')).to.equal(null);

@@ -5,7 +5,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../dist/btc-checkout.js';
 import type { BtcCheckout } from '../../src/element/btc-checkout.js';
-import type { DeliveryRecord } from '../../src/core/webhook.js';
+import type { DeliveryRecord } from '../../src/core/outbox.js';
 import { untilStatus, ZPUB } from '../helpers/element.js';
 import { addInvoiceRow, control, newChain, newSink, sinkState, type Sink, type TestChain } from '../helpers/devnet.js';
 
@@ -62,7 +62,9 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     expect(el.deliveries[0]).to.include({ format: 'json', attempt: 1, status: 200, response: 'ok', url: sink.url });
   });
 
-  it('a receiver that fails its first attempts still gets every event', async () => {
+  it('a receiver that fails its first attempts still gets every event', async function () {
+    // It waits out a first backoff (5 s), with room for a loaded machine.
+    this.timeout(40_000);
     const chain = await newChain();
     const sink = await newSink({ failFirst: 1, failStatus: 503 });
     const { el, records } = await mount(chain, { index: '11', webhook: sink.url });
@@ -79,7 +81,9 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     expect(statuses).to.include.members(['awaiting', 'paid']);
   });
 
-  it('a delivery pending when its page goes away is sent when another page of the site loads the widget', async () => {
+  it('a delivery pending when its page goes away is sent when another page of the site loads the widget', async function () {
+    // It waits out a first backoff (5 s), with room for a loaded machine.
+    this.timeout(40_000);
     const chain = await newChain();
     const sink = await newSink({ failFirst: 2, failStatus: 503 });
     const page = (attributes: string) => {

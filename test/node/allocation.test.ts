@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { startDevnet, type ChainStats, type Devnet } from '../../tools/devnet/index.js';
 import { createCheckout, type CheckoutEffects, type CheckoutState } from '../../src/core/checkout.js';
-import type { CheckoutInput } from '../../src/core/config.js';
+import { parseConfig, type CheckoutInput } from '../../src/core/config.js';
 import { memoryStore, safeStore, type Store } from '../../src/core/store.js';
 import { TAG_MAX_SATS } from '../../src/core/invoice.js';
 import { seededRandom } from '../helpers/fakes.js';
@@ -38,7 +38,7 @@ function buyer(input: CheckoutInput, device: { store?: Store; seed?: number; fas
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     store: device.store ?? memoryStore(),
   };
-  const checkout = createCheckout({ xpub: VPUB, network: 'regtest', ...input }, effects);
+  const checkout = createCheckout(parseConfig({ xpub: VPUB, network: 'regtest', ...input }), effects);
   running.push(checkout);
   const until = (test: (state: CheckoutState) => boolean, what: string) =>
     new Promise<CheckoutState>((resolve, reject) => {

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { startDevnet, type ChainOptions, type Devnet, type DevnetChain, type ProfileName } from '../../tools/devnet/index.js';
 import { createCheckout, type Checkout, type CheckoutEffects, type CheckoutState } from '../../src/core/checkout.js';
-import type { CheckoutInput } from '../../src/core/config.js';
+import { parseConfig, type CheckoutInput } from '../../src/core/config.js';
 import { memoryStore } from '../../src/core/store.js';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { verifyPayment } from '../../src/core/verify.js';
@@ -60,7 +60,7 @@ function buyer(input: CheckoutInput, seed = 1) {
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     store: memoryStore(),
   };
-  const checkout = createCheckout(input, effects);
+  const checkout = createCheckout(parseConfig(input), effects);
   running.push(checkout);
   const until = (test: (state: CheckoutState) => boolean, what: string, timeout = 20_000) =>
     new Promise<CheckoutState>((resolve, reject) => {

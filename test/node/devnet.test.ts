@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import WebSocket from 'ws';
 import { startDevnet, type Devnet } from '../../tools/devnet/index.js';
 import { createCheckout, type CheckoutState } from '../../src/core/checkout.js';
+import { parseConfig } from '../../src/core/config.js';
 
 const ADDRESS = 'bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk';
 const OTHER = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu';
@@ -145,18 +146,15 @@ describe('core checkout against the devnet (real HTTP and websockets)', () => {
 
   function run(attributes: Record<string, string>) {
     const states: CheckoutState[] = [];
-    const checkout = createCheckout(
-      { xpub: ZPUB, network: 'regtest', index: '0', ...attributes },
-      {
-        fetch: (url, init) => fetch(url, init as RequestInit),
-        createSocket: (url) => new WebSocket(url) as never,
-        now: () => Date.now(),
-        random: Math.random,
-        setTimeout: (fn, ms) => setTimeout(fn, ms),
-        clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-        randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
-      },
-    );
+    const checkout = createCheckout(parseConfig({ xpub: ZPUB, network: 'regtest', index: '0', ...attributes }), {
+      fetch: (url, init) => fetch(url, init as RequestInit),
+      createSocket: (url) => new WebSocket(url) as never,
+      now: () => Date.now(),
+      random: Math.random,
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+      randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+    });
     checkout.subscribe((state) => states.push(state));
     const until = (status: string) =>
       new Promise<CheckoutState>((resolve, reject) => {

@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { findLastUsed } from '../../src/core/allocate.js';
 import { fetchTipHeight } from '../../src/core/chain/esplora.js';
-import { createRestClient } from '../../src/core/chain/http.js';
+import { createRestClient } from '../../src/core/http.js';
 import type { FetchLike } from '../../src/core/effects.js';
 import { readPriceToken, type Price } from '../../src/core/price-token.js';
 import { memoryStore } from '../../src/core/store.js';

@@ -4,7 +4,7 @@
  */
 import type { ChainTx } from '../invoice.js';
 import { MAX_SATS } from '../amount.js';
-import { HttpError, notEsploraData, parseApiJson, type RestClient } from './http.js';
+import { HttpError, notEsploraData, parseApiJson, type RestClient } from '../http.js';
 
 /** The fields of an Esplora transaction the checkout reads; everything else is ignored. */
 export interface EsploraTx {

@@ -9,7 +9,7 @@ import { STALE_MS, type ChainEvent, type ChainTx } from '../invoice.js';
 import type { Clock, FetchLike, SocketLike, Timers } from '../effects.js';
 import { CheckoutError } from '../errors.js';
 import { fetchAddressTxs, fetchTipHeight } from './esplora.js';
-import { HttpError, notEsploraData, type RestClient } from './http.js';
+import { HttpError, notEsploraData, type RestClient } from '../http.js';
 import { openAddressSocket, type AddressSocket } from './mempool-socket.js';
 
 export type Connection = 'connecting' | 'live' | 'polling';

@@ -2,8 +2,8 @@
  * REST access to one or more Esplora / mempool.space API bases, tried in order.
  * @module
  */
-import { CheckoutError, type ErrorSource } from '../errors.js';
-import type { Clock, FetchLike, RequestInitLike, ResponseLike, Timers } from '../effects.js';
+import { CheckoutError, type ErrorSource } from './errors.js';
+import type { Clock, FetchLike, RequestInitLike, ResponseLike, Timers } from './effects.js';
 
 /** An HTTP failure; `retryAfterMs` is set when the server asked to wait (429, 503). */
 export class HttpError extends CheckoutError {
