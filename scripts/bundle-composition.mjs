@@ -1,37 +1,48 @@
-// Attributes the minified bytes of dist/btc-checkout.js to source modules, using its source map.
-// Usage: vite build --mode cdn --sourcemap && node scripts/bundle-composition.mjs
+// Attributes the minified bytes of dist/btc-checkout.js to what they came from, using its source
+// map: by dependency and app module (FILES=1: by dependency file), each with its gzip size alone.
+// With a module path, prints the minified text that came from that module instead.
+// Usage: vite build --mode cdn --sourcemap && node scripts/bundle-composition.mjs [src/core/config.ts]
 import { readFileSync } from 'node:fs';
-import { SourceMapConsumer } from 'source-map-js';
 import { gzipSync } from 'node:zlib';
+import { SourceMapConsumer } from 'source-map-js';
 
 const code = readFileSync('dist/btc-checkout.js', 'utf8');
 const map = new SourceMapConsumer(JSON.parse(readFileSync('dist/btc-checkout.js.map', 'utf8')));
 const lines = code.split('\n');
-const bytes = new Map();
-const text = new Map();
-map.eachMapping((m) => {}, null);
-// Walk every generated position in order; attribute the span until the next mapping.
 const mappings = [];
-map.eachMapping((m) => mappings.push(m));
+map.eachMapping((mapping) => mappings.push(mapping));
 mappings.sort((a, b) => a.generatedLine - b.generatedLine || a.generatedColumn - b.generatedColumn);
-for (let i = 0; i < mappings.length; i++) {
-  const m = mappings[i];
+
+/** Each generated span (from one mapping to the next) with the source it came from. */
+const spans = mappings.map((mapping, i) => {
   const next = mappings[i + 1];
-  const line = lines[m.generatedLine - 1];
-  const end = next && next.generatedLine === m.generatedLine ? next.generatedColumn : line.length;
-  const source = (m.source || '(none)').replace(/^.*node_modules\//, '').replace(/^.*\/src\//, 'src/');
-  const group =
-    process.env.FILES && !source.startsWith('src/')
-      ? source
-      : source.startsWith('src/')
-        ? source
-        : source
+  const line = lines[mapping.generatedLine - 1];
+  const end = next && next.generatedLine === mapping.generatedLine ? next.generatedColumn : line.length;
+  return { source: mapping.source || '(none)', text: line.slice(mapping.generatedColumn, end) };
+});
+
+const wanted = process.argv[2];
+if (wanted) {
+  console.log(
+    spans
+      .filter((span) => span.source.endsWith(wanted))
+      .map((span) => span.text)
+      .join(''),
+  );
+} else {
+  const groups = new Map();
+  for (const { source, text } of spans) {
+    const name = source.replace(/^.*node_modules\//, '').replace(/^.*\/(src|build)\//, '$1/');
+    const group =
+      process.env.FILES || /^(src|build)\//.test(name)
+        ? name
+        : name
             .split('/')
-            .slice(0, source.startsWith('@') ? 2 : 1)
+            .slice(0, name.startsWith('@') ? 2 : 1)
             .join('/');
-  bytes.set(group, (bytes.get(group) || 0) + (end - m.generatedColumn));
-  text.set(group, (text.get(group) || '') + line.slice(m.generatedColumn, end));
+    groups.set(group, (groups.get(group) ?? '') + text);
+  }
+  const rows = [...groups].map(([group, text]) => [group, text.length, gzipSync(text, { level: 9 }).length]).sort((a, b) => b[1] - a[1]);
+  for (const [group, bytes, gzip] of rows) console.log(`${String(bytes).padStart(8)} ${String(gzip).padStart(7)}  ${group}`);
+  console.log('total minified', code.length, 'gzip', gzipSync(code, { level: 9 }).length);
 }
-const rows = [...bytes].map(([k, v]) => [k, v, gzipSync(text.get(k), { level: 9 }).length]).sort((a, b) => b[1] - a[1]);
-for (const [k, v, gz] of rows) console.log(`${String(v).padStart(8)} ${String(gz).padStart(7)}  ${k}`);
-console.log('total minified', code.length, 'gzip', gzipSync(code, { level: 9 }).length);

@@ -4,6 +4,7 @@
  * @module
  */
 import type { IncomingMessage, Server } from 'node:http';
+import { parseArgs } from 'node:util';
 
 /** Reads a request body as text, refusing bodies over `limit` characters. */
 export function readBody(request: IncomingMessage, limit: number): Promise<string> {
@@ -41,8 +42,9 @@ export async function listen(server: Server, port = 0, host = '127.0.0.1'): Prom
   };
 }
 
-/** The value after `--name` on the command line, if any. */
+/** The value of `--name value` (or `--name=value`) on the command line, if any. */
 export function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? process.argv[index + 1] : undefined;
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { [name]: { type: 'string' } } });
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
 }

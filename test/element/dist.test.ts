@@ -39,7 +39,7 @@ describe('dist/btc-checkout.js, the CDN file', () => {
   });
 });
 
-// The CDN file carries its own public-key-only secp256k1 (src/cdn/secp256k1.ts): derive with it.
+// The CDN file carries its own public-key-only secp256k1 (build/secp256k1-public.ts): derive with it.
 describe('derivation in the CDN file', () => {
   type Derivation = {
     parseAccount: typeof import('../../src/core/account.js').parseAccount;

@@ -67,7 +67,7 @@ describe('derivation against an independent implementation (bitcoinjs)', () => {
 
 /**
  * The browser tests derive these with the shipped CDN bundle (which has its own secp256k1 build,
- * src/cdn/secp256k1.ts). They are bitcoinjs's answers; this test keeps the file honest.
+ * build/secp256k1-public.ts). They are bitcoinjs's answers; this test keeps the file honest.
  * `UPDATE_FIXTURES=1` rewrites it.
  */
 describe('test/fixtures/oracle-addresses.json', () => {

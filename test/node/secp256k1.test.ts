@@ -1,5 +1,5 @@
 /**
- * The CDN bundle's public-key-only secp256k1 (src/cdn/secp256k1.ts) against noble's full module:
+ * The CDN bundle's public-key-only secp256k1 (build/secp256k1-public.ts) against noble's full module:
  * the same curve, and the same result for every operation BIP 32 public derivation and the BIP 341
  * tweak use.
  */
@@ -7,13 +7,13 @@ import { expect } from 'chai';
 import { secp256k1 as noble } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
-import { secp256k1 as ours } from '../../src/cdn/secp256k1.js';
+import { secp256k1 as ours } from '../../build/secp256k1-public.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const scalar = (seed: number): bigint =>
   (bytesToNumberBE(sha256(new Uint8Array([seed >> 8, seed & 255, 42]))) % (noble.Point.CURVE().n - 1n)) + 1n;
 
-describe('src/cdn/secp256k1.ts, the public-key-only curve in the CDN bundle', () => {
+describe('build/secp256k1-public.ts, the public-key-only curve in the CDN bundle', () => {
   it('has the domain parameters of noble secp256k1', () => {
     const { p, n, h, a, b, Gx, Gy } = noble.Point.CURVE();
     expect(ours.Point.CURVE()).to.include({ p, n, h, a, b, Gx, Gy });
