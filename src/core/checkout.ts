@@ -12,19 +12,10 @@ import { buriedBefore, reduceWatch, summarizeInvoice, type ChainEvent, type Invo
 import { createRestClient, type HttpError } from './http.js';
 import { memoryStore, type Store } from './store.js';
 import type { LockFn } from './effects.js';
-import {
-  invoiceKey,
-  keepInvoice,
-  newKept,
-  parseKept,
-  receiverIdOf,
-  restoreInvoice,
-  storeNewInvoice,
-  type KeptInvoice,
-} from './kept-invoice.js';
+import { invoiceKey, keepInvoice, type KeptInvoice } from './kept-invoice.js';
 import { storeClaims, type DeviceClaims } from './claims.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { allocationHold, openInvoice } from './open-invoice.js';
+import { allocationHold, restoreOrOpen } from './open-invoice.js';
 import { planClaim, planWebhooks, snapshotOf, type Snapshot } from './webhook.js';
 import { createOutbox, type DeliveryRecord, type OutboxEffects } from './outbox.js';
 import { watchAddress, type AddressWatcher, type Connection, type WatchEffects } from './chain/watcher.js';
@@ -138,8 +129,6 @@ export function toCheckoutError(error: unknown): CheckoutError {
 export const isFinal = (error: unknown): boolean =>
   error instanceof CheckoutError && ['conflict', 'network-mismatch', 'unsupported', 'out-of-range', 'insecure'].includes(error.code);
 
-/** How long the claim on creating an order's invoice lasts: long enough for the other tabs' storage to show it. */
-const CREATION_CLAIM_MS = 10_000;
 /** How long a page's claim to have announced an invoice paid lasts. */
 const PAID_CLAIM_MS = 30 * 24 * 3_600_000;
 
@@ -152,6 +141,37 @@ export function paymentView(invoice: Invoice, config: Pick<CheckoutConfig, 'labe
     message: config.message,
   };
   return Object.freeze({ ...request, uri: formatBip21(request), qrText: formatBip21(request, true) });
+}
+
+/**
+ * Runs tasks until they succeed, telling the buyer why they wait (allocation, prices: never a
+ * guess), backing off to a minute or what the server asks. A setup mistake is not retried, and
+ * stopping ends the wait, so that what was set aside for the invoice is given back.
+ */
+function retryer(
+  effects: Pick<CheckoutEffects, 'setTimeout' | 'clearTimeout'>,
+  alive: () => boolean,
+  onNotice: (notice: CheckoutError | null) => void,
+  onStop: (cleanup: () => void) => void,
+): <T>(task: () => Promise<T>) => Promise<T> {
+  return async (task) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await task();
+        onNotice(null);
+        return result;
+      } catch (error) {
+        if (!alive() || isFinal(error)) throw error;
+        onNotice(toCheckoutError(error));
+        await new Promise<void>((resume) => {
+          const wait = Math.max(Math.min(5_000 * 2 ** attempt, 60_000), (error as HttpError).retryAfterMs ?? 0);
+          const timer = effects.setTimeout(resume, wait);
+          onStop(() => (effects.clearTimeout(timer), resume()));
+        });
+        if (!alive()) throw error;
+      }
+    }
+  };
 }
 
 /**
@@ -202,52 +222,17 @@ export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects)
       throw new CheckoutError('price-token', 'expired', 'The price-token has expired: the shop must publish a new price.');
     }
 
-    /** Runs `task` until it succeeds, saying why it waits (allocation, prices: never a guess). */
-    const retrying = async <T>(task: () => Promise<T>): Promise<T> => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const result = await task();
-          if (state.notice) setState({ notice: null });
-          return result;
-        } catch (error) {
-          if (!alive() || isFinal(error)) throw error;
-          setState({ notice: toCheckoutError(error) });
-          await new Promise<void>((resume) => {
-            const wait = Math.max(Math.min(5_000 * 2 ** attempt, 60_000), (error as HttpError).retryAfterMs ?? 0);
-            const timer = effects.setTimeout(resume, wait);
-            // Stopping ends the wait too, so that what was set aside for this invoice is given back.
-            cleanups.push(() => (effects.clearTimeout(timer), resume()));
-          });
-          if (!alive()) throw error;
-        }
-      }
-    };
+    const retrying = retryer(
+      effects,
+      alive,
+      (notice) => void ((notice || state.notice) && setState({ notice })),
+      (cleanup) => cleanups.push(cleanup),
+    );
 
-    // The buyer's invoice for this order, kept on the device; or a new one. Two tabs opening the
-    // same order at once both prepare one, and the first to claim the order wins: the other
-    // adopts its invoice and gives its own address back.
-    let kept = restoreInvoice(store, config, effects.now());
-    const restored = kept !== null;
-    let scannedUnusedAt: number | null = null;
-    if (!kept) {
-      const sleep = (ms: number): Promise<void> => new Promise((resume) => effects.setTimeout(resume, ms));
-      const opened = await openInvoice(config, { ...effects, rest, store, claims: deviceClaims, retrying, sleep });
-      scannedUnusedAt = opened.scannedUnusedAt;
-      if (!alive()) return opened.release();
-      const fresh = JSON.stringify(newKept(config, opened.base, opened.policy));
-      const now = effects.now();
-      const holder = await deviceClaims.claim(`invoice:${key}`, fresh, now + CREATION_CLAIM_MS, now);
-      // A tab that took long to prepare (allocation waiting out a rate limit) may find that another
-      // one, long since, made this order's invoice and the buyer paid it: that one is kept, never
-      // replaced by a new request (soak, seed 42).
-      const theirs = restoreInvoice(store, config, effects.now()) ?? (holder === fresh ? null : parseKept(holder));
-      kept = theirs && theirs.receiver === receiverIdOf(config) ? theirs : storeNewInvoice(store, key, parseKept(fresh)!);
-      if (kept.base.id !== opened.base.id) {
-        opened.release();
-        scannedUnusedAt = null;
-      }
-      if (!alive()) return;
-    }
+    const sleep = (ms: number): Promise<void> => new Promise((resume) => effects.setTimeout(resume, ms));
+    const opening = await restoreOrOpen(config, { ...effects, rest, store, claims: deviceClaims, retrying, sleep, key, alive });
+    if (!opening) return;
+    const { kept, restored, scannedUnusedAt } = opening;
     const { base, policy } = kept;
     let { watch, finishedAt, claims, paidAnnounced } = kept;
     // The allocation scan just found this address unused: that is its history, and the QR need
@@ -290,7 +275,7 @@ export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects)
       });
     };
 
-    const current = (): KeptInvoice => ({ receiver: kept!.receiver, base, policy, watch, finishedAt, paidAnnounced, claims });
+    const current = (): KeptInvoice => ({ receiver: kept.receiver, base, policy, watch, finishedAt, paidAnnounced, claims });
 
     /** Shows the invoice as it stands, keeps it, and tells the merchant what changed. */
     const publish = (extra: (snapshot: Snapshot) => void = () => undefined): void => {

@@ -14,7 +14,7 @@ import type { Clock, FetchLike, Timers } from './effects.js';
 import type { DeviceClaims } from './claims.js';
 import { CheckoutError } from './errors.js';
 import { amountTag, type FiatPrice, type InvoiceBase, type InvoicePolicy } from './invoice.js';
-import { receiverIdOf } from './kept-invoice.js';
+import { newKept, parseKept, receiverIdOf, restoreInvoice, storeNewInvoice, type KeptInvoice } from './kept-invoice.js';
 import { fetchPrice, fiatToSats } from './rates.js';
 import type { Store } from './store.js';
 
@@ -171,4 +171,43 @@ export async function openInvoice(config: CheckoutConfig, deps: OpenInvoiceDeps)
     release();
     throw error;
   }
+}
+
+/** How long the claim on creating an order's invoice lasts: long enough for the other tabs' storage to show it. */
+const CREATION_CLAIM_MS = 10_000;
+
+export interface Opening {
+  readonly kept: KeptInvoice;
+  /** It was kept on the device already (a reload, another tab, a return visit). */
+  readonly restored: boolean;
+  /** When allocation's scan, asked at this time (Unix ms), found its address unused; null without one. */
+  readonly scannedUnusedAt: number | null;
+}
+
+/**
+ * The buyer's invoice for this order, kept on the device; or a new one. Two tabs opening the same
+ * order at once both prepare one, and the first to claim the order wins: the other adopts its
+ * invoice and gives its own address back. Null when the checkout was stopped meanwhile.
+ */
+export async function restoreOrOpen(
+  config: CheckoutConfig,
+  deps: OpenInvoiceDeps & { readonly key: string; alive(): boolean },
+): Promise<Opening | null> {
+  const { store, key } = deps;
+  const kept = restoreInvoice(store, config, deps.now());
+  if (kept) return { kept, restored: true, scannedUnusedAt: null };
+  const opened = await openInvoice(config, deps);
+  if (!deps.alive()) return (opened.release(), null);
+  const fresh = JSON.stringify(newKept(config, opened.base, opened.policy));
+  const now = deps.now();
+  const holder = await deps.claims.claim(`invoice:${key}`, fresh, now + CREATION_CLAIM_MS, now);
+  // A tab that took long to prepare (allocation waiting out a rate limit) may find that another
+  // one, long since, made this order's invoice and the buyer paid it: that one is kept, never
+  // replaced by a new request (soak, seed 42).
+  const theirs = restoreInvoice(store, config, deps.now()) ?? (holder === fresh ? null : parseKept(holder));
+  const chosen = theirs && theirs.receiver === receiverIdOf(config) ? theirs : storeNewInvoice(store, key, parseKept(fresh)!);
+  const ours = chosen.base.id === opened.base.id;
+  if (!ours) opened.release();
+  if (!deps.alive()) return null;
+  return { kept: chosen, restored: false, scannedUnusedAt: ours ? opened.scannedUnusedAt : null };
 }
