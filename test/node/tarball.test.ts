@@ -31,12 +31,22 @@ async function sh(cwd: string, file: string, args: string[], timeout = 240_000):
   return stdout;
 }
 
+/** Stops a bin started by {@link startBin}, with npx and the node process it started. */
+function stopBin(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGTERM');
+  } catch {
+    // Gone already.
+  }
+}
+
 /** Starts a bin through npx and waits for the line that says where it listens. */
 function startBin(cwd: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('npx', ['--no-install', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: npx runs the bin as a child, and stopping must reach that child too.
+    const child = spawn('npx', ['--no-install', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
-    const timer = setTimeout(() => (child.kill(), reject(new Error(`${args[0]} said nothing in 60 s:\n${output}`))), 60_000);
+    const timer = setTimeout(() => (stopBin(child), reject(new Error(`${args[0]} said nothing in 60 s:\n${output}`))), 60_000);
     const onData = (chunk: Buffer): void => {
       output += chunk;
       const url = /https?:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
@@ -82,7 +92,7 @@ describe('the packed packages, installed into a fresh project', function () {
   });
 
   after(async () => {
-    devnet?.child.kill();
+    if (devnet) stopBin(devnet.child);
     await browser?.close();
     for (const server of servers) await server.close();
     if (project) rmSync(project, { recursive: true, force: true });
@@ -181,7 +191,7 @@ describe('the packed packages, installed into a fresh project', function () {
       expect(answer.status).to.equal(200);
       expect(((await answer.json()) as { address: string }).address).to.match(/^bcrt1/);
     } finally {
-      receiver.child.kill();
+      stopBin(receiver.child);
     }
     expect((await sh(project, 'npx', ['--no-install', 'btc-checkout-price', '--new-key'])).trim()).to.match(/^[0-9a-f]{64}$/);
   });
