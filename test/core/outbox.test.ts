@@ -1,28 +1,27 @@
 import { expect } from 'chai';
 import { REQUEST_TIMEOUT_MS } from '../../src/core/http.js';
-import { createOutbox, type DeliveryRecord } from '../../src/core/outbox.js';
-import { memoryStore, safeStore, type StorageLike } from '../../src/core/store.js';
+import type { FetchLike } from '../../src/core/effects.js';
+import { createOutbox, type DeliveryRecord, type OutboxEffects } from '../../src/core/outbox.js';
+import { memoryStore, safeStore, type StorageLike, type Store } from '../../src/core/store.js';
 import { ManualTimers, scriptedFetch, type Answer } from '../helpers/fakes.js';
 
 describe('webhook outbox', () => {
   const URL_ = 'https://shop.example/paid';
+  /** A page's outbox on `store`, calling through `fetch` on `timers` (its clock `skew` ms off), and what it reported. */
+  function outboxOn(fetch: FetchLike, store: Store, timers: ManualTimers, more: Partial<OutboxEffects> = {}, skew = 0) {
+    const records: DeliveryRecord[] = [];
+    const outbox = createOutbox(
+      { fetch, store, now: () => timers.now + skew, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, ...more },
+      (record) => records.push(record),
+    );
+    return { outbox, records };
+  }
   function setup(answers: (Answer | 'network-error')[], store = memoryStore()) {
     const timers = new ManualTimers();
     const queue = [...answers];
     const fetch = scriptedFetch({ [URL_]: () => queue.shift() ?? { status: 200, body: 'ok' } });
-    const records: DeliveryRecord[] = [];
     const beacons: string[] = [];
-    const outbox = createOutbox(
-      {
-        fetch,
-        store,
-        now: () => timers.now,
-        setTimeout: timers.setTimeout,
-        clearTimeout: timers.clearTimeout,
-        beacon: (url) => (beacons.push(url), true),
-      },
-      (record) => records.push(record),
-    );
+    const { outbox, records } = outboxOn(fetch, store, timers, { beacon: (url) => (beacons.push(url), true) });
     return { timers, fetch, records, outbox, store, beacons };
   }
   const delivery = (id = 'd1', txid: string | null = null, now = 1_700_000_000_000) => ({
@@ -122,18 +121,9 @@ describe('webhook outbox', () => {
     const timers = new ManualTimers();
     let changed: () => void = () => undefined;
     const fetch = scriptedFetch({ [URL_]: { status: 200 } });
-    const records: DeliveryRecord[] = [];
-    const outbox = createOutbox(
-      {
-        fetch,
-        store,
-        now: () => timers.now,
-        setTimeout: timers.setTimeout,
-        clearTimeout: timers.clearTimeout,
-        onStoreChange: (_key, listener) => ((changed = listener), () => undefined),
-      },
-      (record) => records.push(record),
-    );
+    const { outbox, records } = outboxOn(fetch, store, timers, {
+      onStoreChange: (_key, listener) => ((changed = listener), () => undefined),
+    });
     outbox.add([]);
     await timers.advance(0);
     // Another tab leased a call for a minute, and closed.
@@ -150,18 +140,9 @@ describe('webhook outbox', () => {
     let changed: () => void = () => undefined;
     const answers: (Answer | 'network-error')[] = ['network-error'];
     const fetch = scriptedFetch({ [URL_]: () => answers.shift() ?? { status: 200 } });
-    const records: DeliveryRecord[] = [];
-    const outbox = createOutbox(
-      {
-        fetch,
-        store,
-        now: () => timers.now,
-        setTimeout: timers.setTimeout,
-        clearTimeout: timers.clearTimeout,
-        onStoreChange: (_key, listener) => ((changed = listener), () => undefined),
-      },
-      (record) => records.push(record),
-    );
+    const { outbox, records } = outboxOn(fetch, store, timers, {
+      onStoreChange: (_key, listener) => ((changed = listener), () => undefined),
+    });
     outbox.add([delivery('mine', null, timers.now)]);
     await timers.advance(0);
     expect(records.map((record) => record.outcome)).to.deep.equal(['retry']);
@@ -208,11 +189,7 @@ describe('webhook outbox', () => {
     const store = memoryStore();
     const timers = new ManualTimers();
     const fetch = scriptedFetch({ [URL_]: (_url, init) => (String(init?.body).includes('refused') ? { status: 503 } : { status: 200 }) });
-    const records: DeliveryRecord[] = [];
-    const outbox = createOutbox(
-      { fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout },
-      (record) => records.push(record),
-    );
+    const { outbox, records } = outboxOn(fetch, store, timers);
     store.set(
       'btc-checkout:outbox',
       JSON.stringify([
@@ -245,14 +222,8 @@ describe('webhook outbox', () => {
     const store = memoryStore();
     const timers = new ManualTimers();
     const fetch = scriptedFetch({ [URL_]: { status: 503 } });
-    const records: DeliveryRecord[] = [];
-    const tab = (skew: number) =>
-      createOutbox(
-        { fetch, store, now: () => timers.now + skew, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout },
-        (record) => records.push(record),
-      );
-    const behind = tab(-5 * 3_600_000);
-    const ahead = tab(8 * 24 * 3_600_000);
+    const { outbox: behind, records: behindRecords } = outboxOn(fetch, store, timers, {}, -5 * 3_600_000);
+    const { outbox: ahead, records: aheadRecords } = outboxOn(fetch, store, timers, {}, 8 * 24 * 3_600_000);
     behind.add([delivery('shared', null, timers.now - 5 * 3_600_000)]);
     ahead.add([delivery('shared', null, timers.now - 5 * 3_600_000)]);
     for (let step = 0; step < 10; step++) {
@@ -260,6 +231,7 @@ describe('webhook outbox', () => {
       ahead.add([]);
       behind.add([]);
     }
+    const records = [...behindRecords, ...aheadRecords];
     expect(records.length).to.be.at.most(4);
     expect(records.every((record) => record.outcome === 'retry')).to.equal(true);
     behind.stop();
@@ -271,11 +243,7 @@ describe('webhook outbox', () => {
     const timers = new ManualTimers();
     let calls = 0;
     const fetch = scriptedFetch({ [URL_]: () => (++calls === 1 ? new Promise<Answer>(() => undefined) : { status: 200 }) });
-    const records: DeliveryRecord[] = [];
-    const outbox = createOutbox(
-      { fetch, store, now: () => timers.now, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout },
-      (record) => records.push(record),
-    );
+    const { outbox, records } = outboxOn(fetch, store, timers);
     outbox.add([delivery('hung', null, timers.now), delivery('next', null, timers.now)]);
     await timers.advance(REQUEST_TIMEOUT_MS);
     expect(records.map((record) => `${record.id} ${record.outcome}`)).to.deep.equal(['hung retry', 'next delivered']);
@@ -324,10 +292,7 @@ describe('webhook outbox', () => {
     let release: (answer: Answer) => void = () => undefined;
     const pending = new Promise<Answer>((resolve) => (release = resolve));
     const fetchA = scriptedFetch({ [URL_]: () => pending });
-    const outboxA = createOutbox(
-      { fetch: fetchA, store, now: () => slow.timers.now, setTimeout: slow.timers.setTimeout, clearTimeout: slow.timers.clearTimeout },
-      () => undefined,
-    );
+    const { outbox: outboxA } = outboxOn(fetchA, store, slow.timers);
     outboxA.add([delivery()]);
     await slow.timers.advance(0);
     const other = setup([], store);

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium.js';
 import { serveStatic } from '../helpers/serve-static.js';
 import { VPUB } from '../helpers/shop.js';
@@ -22,7 +23,6 @@ import type { Listening } from '../../tools/http.js';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 /** The first receive address of VPUB on regtest (BIP 84 m/84'/1'/0'/0/0), as core derives it in-tree. */
-const { deriveAddress, parseAccount } = await import('../../src/core/account.js');
 const FIRST = deriveAddress(parseAccount(VPUB, { network: 'regtest' }), 0);
 
 /** Runs a command line in `cwd`; its output, or a failure with its output. */

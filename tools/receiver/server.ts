@@ -179,6 +179,16 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     fetch: fetchWithin,
     now,
   };
+  /** Checks `payload` against a registered invoice's own terms: its amount, whether its address is its own, its date. */
+  const verifyInvoice = (invoice: StoredInvoice, payload: unknown, exclusive = invoice.exclusive): Promise<VerifyResult> =>
+    verifyPayment({
+      ...verifyBase,
+      payload,
+      expectedSats: invoice.expectedSats,
+      exclusive,
+      createdAt: invoice.createdAt,
+      createdAtHeight: invoice.createdAtHeight ?? undefined,
+    });
   // The GET formats say which address was paid, not its index: look it up.
   const indexOf = new Map<string, number>();
   for (let index = 0; index <= lookahead; index++) indexOf.set(deriveAddress(account, index), index);
@@ -300,16 +310,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     createdAtHeight: number | null,
     createdAt: number,
   ): Promise<VerifyResult> {
-    if (invoice) {
-      return verifyPayment({
-        ...verifyBase,
-        payload,
-        expectedSats: invoice.expectedSats,
-        exclusive: invoice.exclusive,
-        createdAt: invoice.createdAt,
-        createdAtHeight: invoice.createdAtHeight ?? undefined,
-      });
-    }
+    if (invoice) return verifyInvoice(invoice, payload);
     const price = priceOf(payload);
     const index = typeof payload.index === 'number' ? payload.index : null;
     const issued = index === null ? null : await store.issued(index);
@@ -441,14 +442,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     if (!stored && !price) return refuse('No price for this order: a price token or a price list entry is needed.');
     // On an address of its own, every payment to it since it was handed out counts.
     let result = stored
-      ? await verifyPayment({
-          ...verifyBase,
-          payload: { ...payload, txids: undefined },
-          expectedSats: stored.expectedSats,
-          exclusive: true,
-          createdAt: stored.createdAt,
-          createdAtHeight: stored.createdAtHeight ?? undefined,
-        })
+      ? await verifyInvoice(stored, { ...payload, txids: undefined }, true)
       : await verifyPayment({
           ...verifyBase,
           payload: { ...payload, txids: undefined },
@@ -542,18 +536,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
         const checks = invoice.checks + 1;
         await store.updateInvoice(invoice.id, { checks, nextCheck: now() + Math.min(recheckAfter * 2 ** checks, RECHECK_MAX_MS) });
         const payload = { address: invoice.address, index: invoice.index, network: account.network };
-        const result = await settle(
-          invoice,
-          await verifyPayment({
-            ...verifyBase,
-            payload,
-            expectedSats: invoice.expectedSats,
-            exclusive: invoice.exclusive,
-            createdAt: invoice.createdAt,
-            createdAtHeight: invoice.createdAtHeight ?? undefined,
-          }),
-          true,
-        );
+        const result = await settle(invoice, await verifyInvoice(invoice, payload), true);
         if (result.ok || result.reason?.startsWith('Its payment')) {
           await record({
             via: 'recheck',
