@@ -6,7 +6,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { attributeOf, parseConfig, refusePrivateInput, type CheckoutConfig, type CheckoutInput } from '../core/config.js';
+import { attributeOf, parseConfig, type CheckoutConfig, type CheckoutInput } from '../core/config.js';
 import { createCheckout, LOADING, toCheckoutError, type Checkout, type CheckoutEffects, type CheckoutState } from '../core/checkout.js';
 import type { CheckoutError } from '../core/errors.js';
 import type { LockFn, SocketLike } from '../core/effects.js';
@@ -117,33 +117,30 @@ export class CheckoutController implements ReactiveController {
     // After a private key was removed from the page, its now-empty attribute must not replace
     // the refusal with a "missing key" message: keep the refusal until something new is set.
     if (key === this.refusedKey) return;
-    // Private material is refused here, before anything keeps it: not the checkout, not this
-    // controller, not the page.
-    try {
-      refusePrivateInput(input);
-    } catch (error) {
-      if (!isPrivateKeyError(error)) throw error;
-      const { source } = error as CheckoutError;
-      const field = Object.keys(input).find((name) => attributeOf(name) === source)!;
-      this.refusedKey = JSON.stringify({ ...input, [field]: null });
-      this.config = null;
-      this.inputKey = '';
-      this.teardown();
-      this.setState({ ...LOADING, status: 'error', error: error as CheckoutError });
-      this.host.scrubPrivateInput(source);
-      return;
-    }
-    this.refusedKey = null;
-    this.inputKey = key;
-    // The setup is read at once: a mistake in it shows before anything starts, never after.
+    // The setup is read at once, so a mistake in it shows before anything starts. Private
+    // material is refused first of all (parseConfig checks it before anything else), before
+    // anything keeps it: not the checkout, not this controller, not the page.
     try {
       this.config = parseConfig(input);
     } catch (error) {
       this.config = null;
       this.teardown();
-      this.setState({ ...LOADING, status: 'error', error: toCheckoutError(error) });
+      if (isPrivateKeyError(error)) {
+        const { source } = error as CheckoutError;
+        const field = Object.keys(input).find((name) => attributeOf(name) === source)!;
+        this.refusedKey = JSON.stringify({ ...input, [field]: null });
+        this.inputKey = '';
+        this.setState({ ...LOADING, status: 'error', error: error as CheckoutError });
+        this.host.scrubPrivateInput(source);
+      } else {
+        this.refusedKey = null;
+        this.inputKey = key;
+        this.setState({ ...LOADING, status: 'error', error: toCheckoutError(error) });
+      }
       return;
     }
+    this.refusedKey = null;
+    this.inputKey = key;
     if (this.connected) this.restart();
   }
 
