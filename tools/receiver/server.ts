@@ -21,15 +21,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
-import { findLastUsed } from '../../src/core/allocate.js';
 import { fetchTipHeight } from '../../src/core/chain/esplora.js';
 import { createRestClient } from '../../src/core/http.js';
 import type { FetchLike } from '../../src/core/effects.js';
 import { readPriceToken, type Price } from '../../src/core/price-token.js';
-import { memoryStore } from '../../src/core/store.js';
-import { verifyPayment, type VerifyOptions, type VerifyResult } from '../../src/core/verify.js';
 import { listen, readBody } from '../http.js';
-import { memoryReceiverStore, type LogEntry, type ReceiverStore, type StoredInvoice } from './store.js';
+import { BadRequest, onBlockchainInfo, onBlockonomics, onIndex, onJson } from './callbacks.js';
+import { CHECK_COST, RECHECK_FIRST_MS, recheckDue, type ReceiverContext } from './ledger.js';
+import { memoryReceiverStore, type LogEntry, type ReceiverStore } from './store.js';
 import { sqliteReceiverStore } from './sqlite-store.js';
 
 export interface ReceiverOptions {
@@ -92,23 +91,6 @@ export interface Receiver {
   readonly store: ReceiverStore;
   close(): Promise<void>;
 }
-
-/** How far along each status is, for "the chain shows at least what the call claims". */
-const PROGRESS: Record<string, number> = { awaiting: 0, expired: 0, underpaid: 1, unconfirmed: 2, confirming: 3, paid: 4 };
-/** An invoice is watched for a day after its deadline, and a week at most, as BTCPay watches late payments. */
-const MONITOR_MS = 24 * 3_600_000;
-const MAX_LIFE_MS = 7 * 24 * 3_600_000;
-/** How far back an invoice first heard of after its creation may say it was created. */
-const LATE_FIRST_CALL_MS = 3_600_000;
-/** Re-checks back off: 1 min, 2, 4 … up to an hour. */
-const RECHECK_FIRST_MS = 60_000;
-const RECHECK_MAX_MS = 3_600_000;
-/** What one check of a call costs at most, in API requests (tip, a few transactions, a rate). */
-const CHECK_COST = 4;
-/** The "invoice" a transaction matching several invoices alike is set aside for. */
-const DISPUTED = '(disputed)';
-
-class BadRequest extends Error {}
 
 /** A token bucket: `perMinute` tokens a minute, as many at once at most. */
 function bucket(perMinute: number, now: () => number) {
@@ -179,39 +161,11 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     fetch: fetchWithin,
     now,
   };
-  /** Checks `payload` against a registered invoice's own terms: its amount, whether its address is its own, its date. */
-  const verifyInvoice = (invoice: StoredInvoice, payload: unknown, exclusive = invoice.exclusive): Promise<VerifyResult> =>
-    verifyPayment({
-      ...verifyBase,
-      payload,
-      expectedSats: invoice.expectedSats,
-      exclusive,
-      createdAt: invoice.createdAt,
-      createdAtHeight: invoice.createdAtHeight ?? undefined,
-    });
   // The GET formats say which address was paid, not its index: look it up.
   const indexOf = new Map<string, number>();
   for (let index = 0; index <= lookahead; index++) indexOf.set(deriveAddress(account, index), index);
 
   const record = (entry: Omit<LogEntry, 'time'>): Promise<void> => store.appendLog({ time: now(), ...entry }, limits.log);
-
-  /** Whether the chain shows at least what the call claims (`claimed`, a status), and whether the order is paid. */
-  const outcome = (result: VerifyResult, claimed: string, paid: boolean) => {
-    const verified =
-      result.ok || (!result.contradicted && claimed !== 'paid' && (PROGRESS[result.status] ?? -1) >= (PROGRESS[claimed] ?? 99));
-    return { verified, paid, status: result.status, reason: result.reason };
-  };
-
-  /** The merchant's price for a call: its signed token, or the price list by item, then order. */
-  const priceOf = (payload: Record<string, unknown>): Pick<VerifyOptions, 'price' | 'priceKey'> | null => {
-    if (options.priceKey && typeof payload.priceToken === 'string') return { priceKey: options.priceKey };
-    const listed =
-      (typeof payload.item === 'string' && prices[payload.item]) ||
-      (typeof payload.orderId === 'string' && prices[payload.orderId]) ||
-      null;
-    if (listed) return { price: listed };
-    return options.priceKey ? { priceKey: options.priceKey } : null;
-  };
 
   let tipCache: { height: number; at: number } | null = null;
   const tip = async (): Promise<number | null> => {
@@ -224,334 +178,35 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     }
   };
 
-  /**
-   * Settles `invoice` with what `result` found: unless the payment also matches another open
-   * invoice alike (the same amount at the same shared address), when neither is paid and the
-   * transaction is set aside for the merchant; or it already paid another invoice. `invoice` may
-   * be one that was not registered (caps): it is settled all the same, durably, once.
-   */
-  async function settle(
-    invoice: Pick<StoredInvoice, 'id' | 'address' | 'expectedSats' | 'exclusive'>,
-    result: VerifyResult,
-    registered: boolean,
-  ): Promise<VerifyResult> {
-    if (!result.ok) return result;
-    if (!invoice.exclusive) {
-      const twins = await store.twins({ ...(invoice as StoredInvoice), closesAt: Infinity }, now());
-      if (twins.length) {
-        for (const id of [invoice.id, ...twins.map((twin) => twin.id)]) await store.updateInvoice(id, { state: 'review' });
-        // Set aside, so that no later call or re-check can take it for one of them.
-        await store.settle(DISPUTED, result.txids, now());
-        return {
-          ...result,
-          ok: false,
-          reason: `Its payment ${result.txids.join(', ')} matches invoice ${twins.map((twin) => twin.id).join(', ')} too (the same amount at the same address): settle it by hand.`,
-        };
-      }
-    }
-    const taken = await store.settle(invoice.id, result.txids, now());
-    if (taken === DISPUTED)
-      return {
-        ...result,
-        ok: false,
-        reason: `${result.txids.join(', ')} matches several invoices alike: it waits for the merchant to settle it by hand.`,
-      };
-    if (taken) return { ...result, ok: false, reason: `${result.txids.join(', ')} already paid invoice ${taken}.` };
-    if (registered) await store.updateInvoice(invoice.id, { state: 'paid' });
-    return result;
-  }
-
-  /**
-   * The invoice a call is about, registered with the merchant's terms on first sight. Past the
-   * caps it is not registered (its own calls are still checked and settled), except when it
-   * asks the same amount at the same address as one open invoice: then it must be, so that a
-   * payment matching both is seen to match both.
-   */
-  async function invoiceFor(
-    payload: Record<string, unknown>,
-    id: string,
-    result: VerifyResult,
-    createdAtHeight: number | null,
-    createdAt: number,
-  ): Promise<StoredInvoice | null> {
-    const known = await store.invoice(id);
-    if (known) return known;
-    if (result.expectedSats === null || result.address === null || (result.contradicted && result.status === 'error')) return null;
-    const time = now();
-    const index = typeof payload.index === 'number' ? payload.index : null;
-    const issued = index === null ? null : await store.issued(index);
-    if (issued && (await store.bindIssued(index!, id)) !== id) return null;
-    const deadline = typeof payload.expiresAt === 'number' ? Math.min(payload.expiresAt, time + MAX_LIFE_MS) : time;
-    const invoice: StoredInvoice = {
-      id,
-      orderId: typeof payload.orderId === 'string' ? payload.orderId.slice(0, 128) : null,
-      address: result.address,
-      index,
-      expectedSats: result.expectedSats,
-      exclusive: issued !== null,
-      createdAt: issued?.at ?? createdAt,
-      createdAtHeight: issued?.height ?? createdAtHeight,
-      closesAt: Math.min(Math.max(deadline, time) + MONITOR_MS, time + MAX_LIFE_MS),
-      state: 'open',
-      nextCheck: time + recheckAfter,
-      checks: 0,
-    };
-    const twins = invoice.exclusive ? [] : await store.twins(invoice, time);
-    const withinCaps =
-      (await store.countOpen(time, invoice.address)) < limits.openPerAddress && (await store.countOpen(time)) < limits.open;
-    if (!(withinCaps || twins.length === 1)) return null;
-    return store.addInvoice(invoice);
-  }
-
-  /** Terms to check a call with: the stored invoice's, or on first sight the merchant's price. */
-  async function check(
-    payload: Record<string, unknown>,
-    invoice: StoredInvoice | null,
-    createdAtHeight: number | null,
-    createdAt: number,
-  ): Promise<VerifyResult> {
-    if (invoice) return verifyInvoice(invoice, payload);
-    const price = priceOf(payload);
-    const index = typeof payload.index === 'number' ? payload.index : null;
-    const issued = index === null ? null : await store.issued(index);
-    if (!price) {
-      return {
-        ok: false,
-        status: 'error',
-        address: null,
-        expectedSats: null,
-        receivedSats: 0,
-        confirmedSats: 0,
-        confirmations: 0,
-        txids: [],
-        reason: 'No price for this order: it has no price token, and neither its item nor its order reference is in the price list.',
-        contradicted: false,
-      };
-    }
-    return verifyPayment({
-      ...verifyBase,
-      payload,
-      ...price,
-      exclusive: issued !== null && (issued.invoiceId === null || issued.invoiceId === payload.invoiceId),
-      createdAt: issued?.at ?? createdAt,
-      createdAtHeight: issued?.height ?? createdAtHeight ?? undefined,
-    });
-  }
-
-  async function onJson(body: string): Promise<string> {
-    let payload: Record<string, unknown>;
-    try {
-      payload = JSON.parse(body);
-    } catch {
-      throw new BadRequest('not JSON');
-    }
-    if (
-      !payload ||
-      typeof payload !== 'object' ||
-      Array.isArray(payload) ||
-      typeof payload.invoiceId !== 'string' ||
-      !/^[\w-]{1,64}$/.test(payload.invoiceId)
-    ) {
-      throw new BadRequest('not a btc-checkout webhook');
-    }
-    const id = payload.invoiceId;
-    const stored = await store.invoice(id);
-    // First heard of at its creation (the `awaiting` call), an invoice's payments must come after
-    // this moment: remember the tip. Heard of later (that call was lost), its payments may be
-    // older than now: then only their blocks' times are checked against its creation, and its
-    // fiat rate at that time, as the call states it, but never more than an hour back.
-    const fresh = !stored && payload.status === 'awaiting';
-    const height = stored ? stored.createdAtHeight : fresh ? await tip() : null;
-    const stated = typeof payload.createdAt === 'number' ? payload.createdAt : now();
-    const createdAt = stored?.createdAt ?? (fresh ? now() : Math.min(Math.max(stated, now() - LATE_FIRST_CALL_MS), now()));
-    let result = await check(payload, stored, height, createdAt);
-    const invoice = await invoiceFor(payload, id, result, height, createdAt);
-    const claimed = String(payload.status);
-    if (invoice) {
-      result = await settle(invoice, result, true);
-    } else if (result.ok && result.address !== null && result.expectedSats !== null) {
-      const index = typeof payload.index === 'number' ? payload.index : null;
-      const issued = index === null ? null : await store.issued(index);
-      // An index another invoice took is not this one's to be paid on.
-      if (issued && issued.invoiceId !== null && issued.invoiceId !== id)
-        result = { ...result, ok: false, contradicted: true, reason: `Index ${index} was handed out to invoice ${issued.invoiceId}.` };
-      else
-        result = await settle(
-          { id, address: result.address, expectedSats: result.expectedSats, exclusive: issued !== null },
-          result,
-          false,
-        );
-    }
-    await record({
-      via: 'json',
-      claim: claimed,
-      orderId: typeof payload.orderId === 'string' ? payload.orderId : null,
-      address: typeof payload.address === 'string' ? payload.address : null,
-      ...outcome(result, claimed, result.ok),
-      answer: 'ok',
-    });
-    return 'ok';
-  }
-
-  /**
-   * The GET formats name an order by its address (as Blockonomics' and Blockchain.com's own
-   * servers gave each order its own address): accepted only for an address this receiver handed
-   * out, for the order it handed it to, at the merchant's price.
-   */
-  async function onGet(
-    via: 'blockonomics' | 'blockchain-info',
-    query: URLSearchParams,
-    address: string,
-    txid: string | null,
-    claimed: string,
-  ): Promise<VerifyResult> {
-    const orderId = query.get('order_id') ?? query.get('invoice_id');
-    const index = indexOf.get(address);
-    const issued = index === undefined ? null : await store.issued(index);
-    const refuse = (reason: string): VerifyResult => ({
-      ok: false,
-      status: 'error',
-      address,
-      expectedSats: null,
-      receivedSats: 0,
-      confirmedSats: 0,
-      confirmations: 0,
-      txids: [],
-      reason,
-      contradicted: true,
-    });
-    if (!issued)
-      return refuse(
-        `${address} was not handed out by this receiver: a ${via} callback names its order by its address, so it needs index-url.`,
-      );
-    if (issued.orderId !== null && query.get('order_id') !== null && issued.orderId !== query.get('order_id'))
-      return refuse(`${address} was handed out for order ${issued.orderId}, not ${query.get('order_id')}.`);
-    const id = `${via}:${index}`;
-    const stored = await store.invoice(id);
-    const payload = {
-      address,
-      index,
-      network: account.network,
-      txids: txid ? [txid] : undefined,
-      status: claimed,
-      orderId,
-      item: query.get('item') ?? undefined,
-      priceToken: query.get('price_token') ?? undefined,
-    };
-    const price = priceOf(payload);
-    if (!stored && !price) return refuse('No price for this order: a price token or a price list entry is needed.');
-    // On an address of its own, every payment to it since it was handed out counts.
-    let result = stored
-      ? await verifyInvoice(stored, { ...payload, txids: undefined }, true)
-      : await verifyPayment({
-          ...verifyBase,
-          payload: { ...payload, txids: undefined },
-          ...price,
-          exclusive: true,
-          createdAt: issued.at,
-          createdAtHeight: issued.height ?? undefined,
-        });
-    if (result.ok && txid && !result.txids.includes(txid))
-      result = refuse(`${txid} is not a payment to ${address} since it was handed out.`);
-    const invoice =
-      stored ??
-      (result.expectedSats !== null ? await invoiceFor({ ...payload, invoiceId: id }, id, result, issued.height, issued.at) : null);
-    if (invoice) result = await settle(invoice, result, true);
-    return result;
-  }
-
-  /** Blockonomics: status 0/1/2, addr, value, txid. Success is any HTTP 200. */
-  async function onBlockonomics(query: URLSearchParams): Promise<string> {
-    const address = query.get('addr') ?? '';
-    // Status 0 claims an unconfirmed payment, 1 a partly confirmed one, 2 a confirmed one.
-    const claimed = ({ 0: 'unconfirmed', 1: 'confirming', 2: 'paid' } as Record<string, string>)[query.get('status') ?? ''] ?? 'paid';
-    const result = await onGet('blockonomics', query, address, query.get('txid'), claimed);
-    await record({
-      via: 'blockonomics',
-      claim: `status ${query.get('status')}, ${query.get('value')} sats`,
-      orderId: query.get('order_id'),
-      address,
-      ...outcome(result, claimed, result.ok),
-      answer: 'ok',
-    });
-    return 'ok';
-  }
-
-  /** Blockchain.com: answer `*ok*` only once the order is paid, or it calls again at the next block. */
-  async function onBlockchainInfo(query: URLSearchParams): Promise<string> {
-    const address = query.get('address') ?? '';
-    const depth = Math.max(Number(query.get('confirmations')) || 0, 0);
-    const claimed = depth >= confirmations ? 'paid' : depth >= 1 ? 'confirming' : 'unconfirmed';
-    const result = await onGet('blockchain-info', query, address, query.get('transaction_hash'), claimed);
-    const answer = result.ok ? '*ok*' : 'waiting';
-    await record({
-      via: 'blockchain-info',
-      claim: `${depth} confirmations, ${query.get('value')} sats`,
-      orderId: query.get('order_id') ?? query.get('invoice_id'),
-      address,
-      ...outcome(result, claimed, result.ok),
-      answer,
-    });
-    return answer;
-  }
-
-  /** `POST /index`: the next receive index, never handed out before, for `index-url`. */
-  async function onIndex(body: string): Promise<string> {
-    let request: { orderId?: unknown } = {};
-    try {
-      request = JSON.parse(body || '{}') ?? {};
-    } catch {
-      throw new BadRequest('not JSON');
-    }
-    const first = async (): Promise<number> =>
-      1 +
-      (await findLastUsed(rest, {
-        api: options.api,
-        gapLimit: options.gapLimit ?? 20,
-        store: memoryStore(),
-        key: 'receiver',
-        derive: (index) => deriveAddress(account, index),
-        now,
-      }));
-    const index = await store.issueIndex(first, {
-      orderId: typeof request.orderId === 'string' ? request.orderId.slice(0, 128) : null,
-      at: now(),
-      height: await tip(),
-    });
-    if (index > lookahead) throw new Error(`Index ${index} is beyond the lookahead (${lookahead}): raise it, and your wallet's gap limit.`);
-    return JSON.stringify({ index, address: deriveAddress(account, index) });
-  }
+  const ctx: ReceiverContext = {
+    options,
+    store,
+    now,
+    limits,
+    account,
+    prices,
+    confirmations,
+    lookahead,
+    recheckAfter,
+    budget,
+    rest,
+    indexOf,
+    verifyBase,
+    tip,
+    record,
+  };
 
   let rechecking = false;
-  /** Re-checks due invoices, a few at a time and one per address, so that a flood cannot make it hammer the API. */
-  async function recheck(): Promise<void> {
+  /** Re-checks due invoices, one pass at a time. */
+  const recheck = async (): Promise<void> => {
     if (rechecking) return;
     rechecking = true;
     try {
-      const seen = new Set<string>();
-      for (const invoice of await store.due(now(), limits.rechecksPerPass * 5)) {
-        if (seen.size >= limits.rechecksPerPass || !budget.has(CHECK_COST)) break;
-        if (seen.has(invoice.address)) continue;
-        seen.add(invoice.address);
-        const checks = invoice.checks + 1;
-        await store.updateInvoice(invoice.id, { checks, nextCheck: now() + Math.min(recheckAfter * 2 ** checks, RECHECK_MAX_MS) });
-        const payload = { address: invoice.address, index: invoice.index, network: account.network };
-        const result = await settle(invoice, await verifyInvoice(invoice, payload), true);
-        if (result.ok || result.reason?.startsWith('Its payment')) {
-          await record({
-            via: 'recheck',
-            claim: 'no new call',
-            orderId: invoice.orderId,
-            address: invoice.address,
-            ...outcome(result, 'paid', result.ok),
-            answer: '',
-          });
-        }
-      }
+      await recheckDue(ctx);
     } finally {
       rechecking = false;
     }
-  }
+  };
 
   const fromThisMachine = (request: IncomingMessage): boolean =>
     ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
@@ -575,10 +230,10 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       return void response.end();
     }
     const routes: Record<string, () => Promise<string>> = {
-      'POST /index': async () => onIndex(await readBody(request, 10_000)),
-      'POST /json': async () => onJson(await readBody(request, 100_000)),
-      'GET /blockonomics': () => onBlockonomics(url.searchParams),
-      'GET /blockchain-info': () => onBlockchainInfo(url.searchParams),
+      'POST /index': async () => onIndex(ctx, await readBody(request, 10_000)),
+      'POST /json': async () => onJson(ctx, await readBody(request, 100_000)),
+      'GET /blockonomics': () => onBlockonomics(ctx, url.searchParams),
+      'GET /blockchain-info': () => onBlockchainInfo(ctx, url.searchParams),
     };
     const route = routes[`${request.method} ${url.pathname}`];
     if (!route) return reply(404, 'not found');
