@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/minify-templates.js';
+import { locales } from './src/element/locales/index.js';
 
 /**
  * Two builds from one source:
@@ -38,12 +39,39 @@ const dropAnnotations: Plugin = {
   },
 };
 
+/**
+ * The catalogues besides English. The CDN build writes each as locales/<tag>.json beside the
+ * file and pins its SHA-384 inside it (virtual:btc-checkout-locales; see locale-files.ts), so the
+ * file loads only the language a buyer needs and trusts only the bytes it was built with. The
+ * npm build pins none: bundler users import them from btc-checkout/locales.
+ */
+function localeFiles(pin: boolean): Plugin {
+  const files = Object.entries(locales).map(([tag, messages]) => [tag, JSON.stringify(messages)] as const);
+  const id = '\0btc-checkout-locales';
+  return {
+    name: 'btc-checkout:locales',
+    resolveId: (source) => (source === 'virtual:btc-checkout-locales' ? id : null),
+    load(source) {
+      if (source !== id) return null;
+      // SHA-384 cut to its first 24 bytes, base64url: what locale-files.ts compares (PIN_BYTES).
+      const pinOf = (json: string): string => createHash('sha384').update(json).digest().subarray(0, 24).toString('base64url');
+      const pinned = pin ? Object.fromEntries(files.map(([tag, json]) => [tag, pinOf(json)])) : {};
+      return `export const PINNED_LOCALES = ${JSON.stringify(pinned)};`;
+    },
+    generateBundle() {
+      if (pin) for (const [tag, json] of files) this.emitFile({ type: 'asset', fileName: `locales/${tag}.json`, source: json });
+    },
+  };
+}
+
 const cdn: UserConfig = {
-  plugins: [minifyTemplates(), dropAnnotations, subresourceIntegrity],
+  plugins: [minifyTemplates(), dropAnnotations, subresourceIntegrity, localeFiles(true)],
   // Public-key-only secp256k1: see build/secp256k1-public.ts.
   resolve: {
     alias: [
       { find: /^@noble\/curves\/secp256k1\.js$/, replacement: fileURLToPath(new URL('./build/secp256k1-public.ts', import.meta.url)) },
+      // qrcode's segment optimiser: qr.ts gives it its segments, so the search is never run.
+      { find: /^dijkstrajs$/, replacement: fileURLToPath(new URL('./build/no-segment-search.cjs', import.meta.url)) },
     ],
   },
   build: {
@@ -64,7 +92,14 @@ const npm: UserConfig = {
     target: 'es2022',
     minify: false,
     lib: {
-      entry: { index: 'src/index.ts', define: 'src/define.ts', core: 'src/core/index.ts', verify: 'src/core/verify.ts' },
+      entry: {
+        index: 'src/index.ts',
+        element: 'src/element.ts',
+        locales: 'src/element/locales/index.ts',
+        define: 'src/define.ts',
+        core: 'src/core/index.ts',
+        verify: 'src/core/verify.ts',
+      },
       formats: ['es'],
     },
     rollupOptions: {
@@ -110,4 +145,6 @@ const demo: Plugin = {
   },
 };
 
-export default defineConfig(({ mode }) => (mode === 'cdn' ? cdn : mode === 'node' ? node : { ...npm, plugins: [demo] }));
+export default defineConfig(({ mode }) =>
+  mode === 'cdn' ? cdn : mode === 'node' ? node : { ...npm, plugins: [demo, localeFiles(false)] },
+);

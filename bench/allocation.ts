@@ -97,7 +97,7 @@ export const CROWD_PAGE = `<!doctype html><meta charset="utf-8"><body>
       const check = () => (el.status === 'awaiting' ? ready() : setTimeout(check, 20));
       check();
     })));
-    return elements.map((el) => ({ index: el.index, address: el.address, sats: el.amountSats }));
+    return elements.map((el) => ({ index: el.receiveIndex, address: el.receiveAddress, sats: el.amountSats }));
   };
   window.settled = async (payers) => {
     const elements = [...document.querySelectorAll('btc-checkout')];

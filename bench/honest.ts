@@ -24,7 +24,7 @@ export const HONEST_PAGE = `<!doctype html><meta charset="utf-8"><body>
     el.addEventListener('btc-checkout-status', (event) => window.events.push({ status: event.detail.status, at: performance.timeOrigin + performance.now() }));
     document.body.append(el);
     return new Promise((done) => {
-      const check = () => (el.shadowRoot?.querySelector('[part~=qr] path') ? requestAnimationFrame(() => setTimeout(() => done({ ms: performance.now() - started, address: el.address }), 0)) : requestAnimationFrame(check));
+      const check = () => (el.shadowRoot?.querySelector('[part~=qr] path') ? requestAnimationFrame(() => setTimeout(() => done({ ms: performance.now() - started, address: el.receiveAddress }), 0)) : requestAnimationFrame(check));
       check();
     });
   };
@@ -178,17 +178,18 @@ async function requestsPerHour(browser: Browser, url: string, devnet: Devnet, se
 }
 
 /** Main-thread CPU of ten awaiting checkouts over `seconds`, per element; the heap after an hour of blocks. */
-async function idleAndMemory(browser: Browser, url: string, devnet: Devnet, seconds: number) {
+export async function idleAndMemory(browser: Browser, url: string, devnet: Devnet, seconds: number) {
   const chain = devnet.createChain({ network: 'mainnet' });
   const page = await browser.newPage();
   const cpuMs = await cpuMeter(page);
   await page.goto(`${url}/honest.html`);
   await page.waitForFunction(() => (window as any).mount);
   for (let n = 0; n < 10; n++)
-    await page.evaluate(([xpub, api, index]) => (window as any).mount({ xpub, amount: '0.001', api, index, expires: '60' }), [
+    await page.evaluate(([xpub, api, index, expires]) => (window as any).mount({ xpub, amount: '0.001', api, index, expires }), [
       ZPUB,
       `${devnet.url}/chains/${chain.id}/api`,
       String(n),
+      process.env.IDLE_EXPIRES ?? '60',
     ] as const);
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const cpuBefore = await cpuMs();

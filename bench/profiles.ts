@@ -24,7 +24,7 @@ export const PROFILE_PAGE = `<!doctype html><meta charset="utf-8"><body>
     const started = performance.timeOrigin + performance.now();
     document.body.append(el);
     return new Promise((done) => {
-      const check = () => (el.shadowRoot?.querySelector('[part~=qr] path') ? requestAnimationFrame(() => done({ started, painted: performance.timeOrigin + performance.now(), address: el.address, sats: el.amountSats })) : requestAnimationFrame(check));
+      const check = () => (el.shadowRoot?.querySelector('[part~=qr] path') ? requestAnimationFrame(() => done({ started, painted: performance.timeOrigin + performance.now(), address: el.receiveAddress, sats: el.amountSats })) : requestAnimationFrame(check));
       check();
     });
   };

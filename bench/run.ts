@@ -16,7 +16,7 @@ import { allocationFigures, CROWD_PAGE } from './allocation.js';
 import { attributionFigures } from './attribution.js';
 import { receiverFlood } from './receiver-flood.js';
 import { PROFILE_PAGE, profileFigures } from './profiles.js';
-import { HONEST_PAGE, honestFigures } from './honest.js';
+import { HONEST_PAGE, honestFigures, idleAndMemory } from './honest.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -96,7 +96,7 @@ const WATCH_PAGE = `<!doctype html><meta charset="utf-8"><body>
     for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
     el.addEventListener('btc-checkout-status', (event) => window.events.push({ status: event.detail.status, at: performance.timeOrigin + performance.now() }));
     document.body.append(el);
-    return new Promise((ready) => el.addEventListener('btc-checkout-status', (event) => event.detail.status === 'awaiting' && ready(el.address)));
+    return new Promise((ready) => el.addEventListener('btc-checkout-status', (event) => event.detail.status === 'awaiting' && ready(el.receiveAddress)));
   };
 </script>`;
 
@@ -208,6 +208,8 @@ try {
   if (want('receiverFlood')) results.receiverFlood = await receiverFlood(devnet);
   if (want('profiles')) results.profiles = await profileFigures(browser, url, devnet);
   if (want('honest')) results.honest = await honestFigures(browser, url, devnet);
+  // The idle figures alone (also part of honest), for comparing a change quickly.
+  if (only?.includes('idle')) results.idle = await idleAndMemory(browser, url, devnet, 20);
 } finally {
   await browser.close();
   await closeStatic();

@@ -19,7 +19,7 @@ export const WEBHOOK_PAGE = `<!doctype html><meta charset="utf-8"><body>
     el.addEventListener('btc-checkout-status', (event) => window.events.push({ kind: 'status', status: event.detail.status, at: stamp() }));
     el.addEventListener('btc-checkout-webhook', (event) => window.events.push({ kind: 'webhook', outcome: event.detail.outcome, at: stamp() }));
     document.body.replaceChildren(el);
-    return new Promise((ready) => el.addEventListener('btc-checkout-status', (event) => event.detail.status === 'awaiting' && ready(el.address)));
+    return new Promise((ready) => el.addEventListener('btc-checkout-status', (event) => event.detail.status === 'awaiting' && ready(el.receiveAddress)));
   };
 </script>`;
 

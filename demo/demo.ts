@@ -89,10 +89,10 @@ const actions: Record<string, (checkout: BtcCheckout) => Promise<unknown>> = {
   },
 };
 async function pay(checkout: BtcCheckout, sats: number, rbf = false): Promise<void> {
-  if (!checkout.address) return;
-  const { txid } = await control('pay', { address: checkout.address, sats, rbf });
+  if (!checkout.receiveAddress) return;
+  const { txid } = await control('pay', { address: checkout.receiveAddress, sats, rbf });
   lastTx.set(checkout, txid);
-  say(`paid ${sats} sats to #${checkout.index}${rbf ? ' (signals RBF)' : ''}: ${txid}`);
+  say(`paid ${sats} sats to #${checkout.receiveIndex}${rbf ? ' (signals RBF)' : ''}: ${txid}`);
 }
 for (const panel of document.querySelectorAll<HTMLElement>('.controls')) {
   const checkout = checkouts[Number(panel.dataset.for)]!;

@@ -1,13 +1,9 @@
-import { BtcCheckout } from './element/btc-checkout.js';
-
 /**
- * Registers `<btc-checkout>`. Harmless to call, or to load the script, more than once: an
- * existing definition of the tag is kept.
+ * `btc-checkout/define`: registers `<btc-checkout>` on import (harmless more than once).
+ * @module
  */
-export function defineBtcCheckout(tag = 'btc-checkout', registry: CustomElementRegistry = customElements): typeof BtcCheckout {
-  if (!registry.get(tag)) registry.define(tag, BtcCheckout);
-  return BtcCheckout;
-}
+import { BtcCheckout } from './element/btc-checkout.js';
+import { defineBtcCheckout } from './element/register.js';
 
 defineBtcCheckout();
 

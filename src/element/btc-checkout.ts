@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, svg, type CSSResultGroup, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { CheckoutEffects, PaymentView } from '../core/checkout.js';
-import type { CheckoutInput } from '../core/config.js';
+import { attributeOf, type CheckoutInput } from '../core/config.js';
 import { formatBtc } from '../core/amount.js';
 import type { Invoice, InvoiceStatus } from '../core/invoice.js';
 import type { DeliveryRecord } from '../core/outbox.js';
@@ -8,56 +8,17 @@ import { styles } from './btc-checkout.styles.js';
 import { CheckoutController, type CheckoutHost } from './checkout-controller.js';
 import type { ErrorDetail } from './events.js';
 import { CheckoutError } from '../core/errors.js';
-import { en, type Messages } from './messages.js';
+import { wordsFor, type Messages, type Words } from './messages.js';
 import { qrShape } from './qr.js';
-
-/** Attributes the checkout reads; each is a string property too (see {@link propertyOf}). */
-const INPUT_ATTRIBUTES = [
-  'xpub',
-  'address',
-  'address-type',
-  'network',
-  'index',
-  'index-url',
-  'amount',
-  'currency',
-  'price-token',
-  'item',
-  'label',
-  'message',
-  'api',
-  'ws',
-  'confirmations',
-  'tolerance',
-  'expires',
-  'order-id',
-  'webhook',
-  'webhook-format',
-  'gap-limit',
-  'rates',
-] as const;
-
-/** `lang` if Intl knows it (`en_US` and other mistakes are not: then the browser's language). */
-function localeOf(lang: string): string | undefined {
-  try {
-    return lang ? Intl.getCanonicalLocales(lang)[0] : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** What a copy button copies: the address, the amount, or an unmatched payment's transaction id. */
 type CopyTarget = 'address' | 'amount' | `txid:${string}`;
-
-const camelCase = (name: string): string => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
-
-/** `address` and `index` are read-only properties that report the invoice, so those inputs are `fixedAddress` and `requestedIndex`. */
-const propertyOf = (name: string): string => (name === 'address' ? 'fixedAddress' : name === 'index' ? 'requestedIndex' : camelCase(name));
 
 /**
  * A bitcoin checkout: derives a receive address from the merchant's extended public key,
  * shows the amount, a QR code and a wallet link (BIP 21), and reports the invoice's status.
  *
+ * @tag btc-checkout
  * @fires btc-checkout-status - `{status, previous, invoice}` on every change of status.
  * @fires btc-checkout-error - `{message, source, code}` when the checkout cannot work, or the API is unreachable.
  * @fires btc-checkout-paid - `{invoice}` once, when the full amount has the confirmations asked for.
@@ -65,44 +26,91 @@ const propertyOf = (name: string): string => (name === 'address' ? 'fixedAddress
  * @fires btc-checkout-unmatched - `{payment, invoice}` when a payment arrives at the address that does not count for this invoice.
  * @fires btc-checkout-claim - `{payment, invoice}` when the buyer says an unmatched payment was theirs.
  * @csspart checkout - the card around everything.
- * @csspart amount - the amount in BTC. @csspart sats - the amount in sats (`show-sats`). @csspart fiat - the price in its currency.
+ * @csspart amount - the amount in BTC.
+ * @csspart sats - the amount in sats (`show-sats`).
+ * @csspart fiat - the price in its currency.
  * @csspart tag - the note on the amount tag.
- * @csspart label - @csspart message - the `label` and `message` text.
- * @csspart qr - the QR code (SVG). @csspart address - the address.
- * @csspart copy - both copy buttons; also `copy-address` and `copy-amount`.
- * @csspart wallet-link - the "Open in wallet" link. @csspart status - the status line.
- * @csspart error - the error view. @csspart received - @csspart expired - the views after payment and after expiry.
- * @csspart check - the check mark. @csspart countdown - time left. @csspart notice - connection problems.
- * @csspart reference - the order reference. @csspart explanation - what an expired request means.
- * @csspart unmatched - the notices of payments that do not count for this invoice; `txid`, `copy-txid` and `claim` inside.
- * @cssprop --btc-checkout-background @cssprop --btc-checkout-color @cssprop --btc-checkout-muted
- * @cssprop --btc-checkout-accent @cssprop --btc-checkout-accent-color @cssprop --btc-checkout-border
- * @cssprop --btc-checkout-error @cssprop --btc-checkout-success @cssprop --btc-checkout-radius
- * @cssprop --btc-checkout-font @cssprop --btc-checkout-max-width @cssprop --btc-checkout-qr-size
- * @cssprop --btc-checkout-qr-color @cssprop --btc-checkout-qr-background
+ * @csspart label - the `label` text.
+ * @csspart message - the `message` text.
+ * @csspart qr - the QR code (SVG).
+ * @csspart address - the address.
+ * @csspart copy - every copy button; each also has its own part: `copy-address`, `copy-amount`, `copy-txid`.
+ * @csspart copy-address - the button copying the address.
+ * @csspart copy-amount - the button copying the amount.
+ * @csspart wallet-link - the "Open in wallet" link.
+ * @csspart status - the status line.
+ * @csspart error - the error view.
+ * @csspart received - the view after payment.
+ * @csspart expired - the view after expiry.
+ * @csspart check - the check mark.
+ * @csspart countdown - time left.
+ * @csspart notice - connection problems.
+ * @csspart reference - the order reference.
+ * @csspart explanation - what an expired request means.
+ * @csspart unmatched - the notices of payments that do not count for this invoice.
+ * @csspart txid - an unmatched payment's transaction id.
+ * @csspart copy-txid - the button copying it.
+ * @csspart claim - the button saying an unmatched payment was the buyer's.
+ * @csspart claimed - the note that it was.
+ * @cssprop --btc-checkout-background - the card's background.
+ * @cssprop --btc-checkout-color - its text.
+ * @cssprop --btc-checkout-muted - secondary text.
+ * @cssprop --btc-checkout-accent - buttons and links.
+ * @cssprop --btc-checkout-accent-color - text on the accent.
+ * @cssprop --btc-checkout-border - borders.
+ * @cssprop --btc-checkout-error - errors and shortfalls.
+ * @cssprop --btc-checkout-success - the check mark and paid states.
+ * @cssprop --btc-checkout-radius - corner radius.
+ * @cssprop --btc-checkout-font - the font family.
+ * @cssprop --btc-checkout-max-width - the card's width at most.
+ * @cssprop --btc-checkout-qr-size - the QR code's size.
+ * @cssprop --btc-checkout-qr-color - the QR code's dark modules.
+ * @cssprop --btc-checkout-qr-background - the QR code's light modules and quiet zone.
  */
 export class BtcCheckout extends LitElement implements CheckoutHost {
   static override styles: CSSResultGroup = styles;
 
+  // One property per attribute, each of the same name in camelCase (lit's attribute option names
+  // the attribute): a literal, so the types and custom-elements.json see every one of them.
   static override properties: PropertyDeclarations = {
-    ...Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [propertyOf(name), { attribute: name }])),
+    xpub: {},
+    address: {},
+    addressType: { attribute: 'address-type' },
+    network: {},
+    index: {},
+    indexUrl: { attribute: 'index-url' },
+    amount: {},
+    currency: {},
+    priceToken: { attribute: 'price-token' },
+    item: {},
+    label: {},
+    message: {},
     showSats: { type: Boolean, attribute: 'show-sats' },
+    api: {},
+    ws: {},
+    confirmations: {},
+    tolerance: {},
+    expires: {},
+    orderId: { attribute: 'order-id' },
+    webhook: {},
+    webhookFormat: { attribute: 'webhook-format' },
+    gapLimit: { attribute: 'gap-limit' },
     exactAmount: { type: Boolean, attribute: 'exact-amount' },
+    rates: {},
     effects: { attribute: false },
     messages: { attribute: false },
-    copied: { state: true },
   };
 
   /** Extended public key (xpub, ypub, zpub, tpub, upub, vpub) or output descriptor. */
   declare xpub: string | null;
-  /** A fixed address instead of a key (the `address` attribute). */
-  declare fixedAddress: string | null;
+  /** A fixed address to be paid at, instead of a key (shared by every buyer: see the README). */
+  declare address: string | null;
   /** Script type for a plain xpub: p2pkh, p2sh-p2wpkh, p2wpkh or p2tr. */
   declare addressType: string | null;
   /** mainnet, testnet, testnet4, signet or regtest; by default the key's. */
   declare network: string | null;
-  /** Receive index to use (the `index` attribute). */
-  declare requestedIndex: string | null;
+  /** The receive index to use, instead of choosing one (a whole number, as text). */
+  declare index: string | null;
   /** URL of the merchant's server that hands out a receive index per buyer. */
   declare indexUrl: string | null;
   /** Amount as a decimal string in `currency`. */
@@ -143,22 +151,48 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   declare rates: string | null;
   /** Replaces the browser's effects (clock, randomness); for tests and embedding. */
   declare effects: Partial<CheckoutEffects> | null;
-  /** Replaces the English strings. */
-  declare messages: Messages | null;
-  declare private copied: CopyTarget | null;
+  /** Replaces any of the strings shown (over the catalogue of the language chosen; see the README). */
+  declare messages: Partial<Messages> | null;
+  /** The copy button showing "Copied", until its animation ends (internal state, not an attribute). */
+  private copiedTarget: CopyTarget | null = null;
+  private set copied(target: CopyTarget | null) {
+    this.copiedTarget = target;
+    this.requestUpdate();
+  }
+  private get copied(): CopyTarget | null {
+    return this.copiedTarget;
+  }
 
   private readonly controller = new CheckoutController(this);
+
+  /**
+   * The countdown's text, a node of its own: each tick rewrites it alone (re-rendering the whole
+   * checkout every second was nearly all of its idle CPU). Lit keeps a node it is given in place.
+   */
+  private readonly countdownText = document.createTextNode('');
+  private countdownWords: () => string = () => '';
+
+  constructor() {
+    super();
+    this.controller.onTick(() => (this.countdownText.data = this.countdownWords()));
+  }
+
+  private countdown(words: () => string): Text {
+    this.countdownWords = words;
+    this.countdownText.data = words();
+    return this.countdownText;
+  }
 
   /** The invoice status, also reflected as the `status` attribute. */
   get status(): InvoiceStatus {
     return this.controller.state.status;
   }
   /** The address the buyer is asked to pay, once its history is known. */
-  get address(): string | null {
+  get receiveAddress(): string | null {
     return this.controller.state.payment?.address ?? null;
   }
   /** The receive index of that address; null for a fixed address. */
-  get index(): number | null {
+  get receiveIndex(): number | null {
     return this.controller.state.invoice?.index ?? null;
   }
   /** The BIP 21 URI of the current request. */
@@ -192,20 +226,20 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     return this.controller.claim(txid);
   }
 
-  /** The attributes, as the core reads them. */
+  /** The attributes, as the core reads them: every property that is one. */
   private get input(): CheckoutInput {
-    const self = this as unknown as Record<string, string | null>;
+    const names = Object.keys(BtcCheckout.properties).filter((name) => BtcCheckout.properties[name]!.attribute !== false);
     return {
-      ...Object.fromEntries(INPUT_ATTRIBUTES.map((name) => [camelCase(name), self[propertyOf(name)]])),
-      exactAmount: this.exactAmount,
+      ...Object.fromEntries(names.map((name) => [name, Reflect.get(this, name)])),
       // An https page blocks plain http:// requests (mixed content): the core says so at once (A95).
       pageSecure: globalThis.location?.protocol === 'https:',
     };
   }
 
-  scrubPrivateInput(attribute: string): void {
-    this.removeAttribute(attribute);
-    (this as unknown as Record<string, unknown>)[propertyOf(attribute)] = null;
+  /** Removes private key material from `field` (a property, and its attribute): it must not stay in the page. */
+  scrubPrivateInput(field: keyof CheckoutInput): void {
+    this.removeAttribute(attributeOf(field));
+    Reflect.set(this, field, null);
   }
 
   protected override willUpdate(): void {
@@ -217,8 +251,19 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     super.update(changed);
   }
 
+  /**
+   * The words shown: in the first language with a catalogue among the element's `lang`, its
+   * nearest ancestor's, and the browser's languages (read at each render), with the page's own
+   * replacements (`messages`) over them.
+   */
+  private get words(): { m: Words; locale: string } {
+    const candidates = [this.closest('[lang]')?.getAttribute('lang'), ...(globalThis.navigator?.languages ?? [])];
+    const { messages, locale } = this.controller.language(candidates);
+    return { m: wordsFor({ ...messages, ...this.messages }, locale), locale };
+  }
+
   protected override render(): TemplateResult {
-    const m = this.messages ?? en;
+    const { m, locale } = this.words;
     const { status, payment, error, notice, invoice } = this.controller.state;
     const btc = formatBtc;
     let view: unknown = nothing;
@@ -236,18 +281,21 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
         kind = 'expired';
         line = m.expired;
         view = html`<p part="explanation">
-          ${invoice.late ? m.late : invoice.receivedSats ? m.expiredPartial(btc(invoice.receivedSats)) : m.expiredEmpty}
+          ${invoice.late ? m.late : invoice.receivedSats ? m.say('expiredPartial', { received: btc(invoice.receivedSats) }) : m.expiredEmpty}
         </p>`;
       } else if (status === 'awaiting' || status === 'underpaid') {
-        line = status === 'underpaid' ? m.underpaid(btc(invoice.receivedSats), btc(invoice.expectedSats)) : m.awaiting;
-        view = this.renderRequest(m, payment, invoice);
+        line =
+          status === 'underpaid'
+            ? m.say('underpaid', { received: btc(invoice.receivedSats), total: btc(invoice.expectedSats) })
+            : m.awaiting;
+        view = this.renderRequest(m, locale, payment, invoice);
       } else {
         kind = 'received';
         line =
           status === 'paid'
             ? m.paid
             : status === 'confirming'
-              ? m.confirming(invoice.confirmations, invoice.requiredConfirmations)
+              ? m.count('confirming', invoice.requiredConfirmations, { confirmations: invoice.confirmations })
               : m.unconfirmed;
         view = html`${svg`<svg part="check" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="11"></circle><path d="M6.5 12.5l3.5 3.5 7.5-8"></path></svg>`}
           <h2>${m.received}</h2>
@@ -260,14 +308,13 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       ${view}
       <p part="status" role="status">${line}</p>
       ${invoice && payment && !error ? this.renderUnmatched(m, invoice) : nothing}
-      ${invoice?.orderId ? html`<small part="reference">${m.orderReference(invoice.orderId)}</small>` : nothing}
-      ${notice ? html`<small part="notice" role="status">${m.notice(notice.message)}</small>` : nothing}
+      ${invoice?.orderId ? html`<small part="reference">${m.say('orderReference', { order: invoice.orderId })}</small>` : nothing}
+      ${notice ? html`<small part="notice" role="status">${m.say('notice', { problem: notice.message })}</small>` : nothing}
     </section>`;
   }
 
-  private renderRequest(m: Messages, payment: PaymentView, { fiat, tagSats, expiresAt, receivedSats }: Invoice): TemplateResult {
+  private renderRequest(m: Words, lang: string, payment: PaymentView, { fiat, tagSats, expiresAt, receivedSats }: Invoice): TemplateResult {
     const due = payment.sats ? formatBtc(payment.sats) : null;
-    const lang = localeOf(this.lang);
     let qr: ReturnType<typeof qrShape>;
     try {
       qr = qrShape(payment.qrText);
@@ -284,8 +331,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     return html`${
         due
           ? html`<p part="amount">
-                ${due}
-                BTC${this.showSats ? html`<span part="sats">${m.sats(new Intl.NumberFormat(lang).format(payment.sats!))}</span>` : nothing}
+                ${due} BTC${this.showSats ? html`<span part="sats">${m.count('sats', payment.sats!)}</span>` : nothing}
                 ${
                   fiat && !receivedSats
                     ? html`<span part="fiat"
@@ -294,12 +340,18 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
                     : nothing
                 }
               </p>
-              ${tagSats ? html`<small part="tag">${m.tag(tagSats)}</small>` : nothing}`
+              ${tagSats ? html`<small part="tag">${m.count('tag', tagSats)}</small>` : nothing}`
           : nothing
       }
       ${payment.label ? html`<p part="label">${payment.label}</p>` : nothing}
       ${payment.message ? html`<p part="message">${payment.message}</p>` : nothing}
-      <svg part="qr" role="img" aria-label=${m.qrLabel(due, payment.address)} viewBox="-4 -4 ${span} ${span}" shape-rendering="crispEdges">
+      <svg
+        part="qr"
+        role="img"
+        aria-label=${due ? m.say('qrLabel', { amount: due, address: payment.address }) : m.say('qrLabelOpen', { address: payment.address })}
+        viewBox="-4 -4 ${span} ${span}"
+        shape-rendering="crispEdges"
+      >
         ${svg`<rect x="-4" y="-4" width=${span} height=${span} fill="#fff"></rect><path d=${qr.path} fill="currentColor"></path>`}
       </svg>
       <p part="address">
@@ -310,11 +362,11 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
         <a part="wallet-link" href=${payment.uri}>${m.openWallet}</a>
         ${this.copyButton('address', payment.address, m.copyAddress, m)} ${due ? this.copyButton('amount', due, m.copyAmount, m) : nothing}
       </div>
-      ${expiresAt === null ? nothing : html`<small part="countdown" role="timer">${m.countdown(expiresAt - this.controller.now())}</small>`}`;
+      ${expiresAt === null ? nothing : html`<small part="countdown" role="timer">${this.countdown(() => m.countdown(expiresAt - this.controller.now()))}</small>`}`;
   }
 
   /** Payments at the address that do not count for this invoice: what they are, and what the buyer can do. */
-  private renderUnmatched(m: Messages, invoice: Invoice): unknown {
+  private renderUnmatched(m: Words, invoice: Invoice): unknown {
     // The latest three: on a busy shared address the oldest matter least.
     const shown = invoice.unmatched.slice(-3);
     if (!shown.length) return nothing;
@@ -324,7 +376,9 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
         ${shown.map(
           (payment) =>
             html`<li>
-              <p>${invoice.expectedSats ? m.unmatched(formatBtc(payment.sats)) : m.unmatchedOpen(formatBtc(payment.sats))}</p>
+              <p>
+                ${invoice.expectedSats ? m.say('unmatched', { amount: formatBtc(payment.sats) }) : m.say('unmatchedOpen', { amount: formatBtc(payment.sats) })}
+              </p>
               <code part="txid">${payment.txid}</code>
               <div class="actions">
                 ${this.copyButton(`txid:${payment.txid}`, payment.txid, m.copyTxid, m)}
@@ -341,7 +395,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     </div>`;
   }
 
-  private copyButton(what: CopyTarget, text: string, label: string, m: Messages): TemplateResult {
+  private copyButton(what: CopyTarget, text: string, label: string, m: Words): TemplateResult {
     const copied = this.copied === what;
     return html`<button
       part="copy copy-${what.startsWith('txid:') ? 'txid' : what}"

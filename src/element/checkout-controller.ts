@@ -14,6 +14,8 @@ import { isPrivateKeyError } from '../core/keys.js';
 import { safeStore, type Store } from '../core/store.js';
 import { storeClaims, type DeviceClaims } from '../core/claims.js';
 import { indexedDbClaims } from './device-claims.js';
+import { loadableLocales, loadLocale } from './locale-files.js';
+import { catalogueOf, en, pickLanguage, type Messages } from './messages.js';
 import {
   BtcCheckoutClaimEvent,
   BtcCheckoutErrorEvent,
@@ -26,8 +28,8 @@ import {
 export interface CheckoutHost extends ReactiveControllerHost, EventTarget {
   /** Effects to use instead of the browser's (tests, advanced embedding). */
   readonly effects?: Partial<CheckoutEffects> | null;
-  /** Removes private key material the page put in an attribute (named): it must not stay in the DOM. */
-  scrubPrivateInput(attribute: string): void;
+  /** Removes private key material the page put in an input (a property and its attribute): it must not stay in the DOM. */
+  scrubPrivateInput(field: keyof CheckoutInput): void;
 }
 
 /** Calls `listener` when the page comes back: tab visible again, restored from the back/forward cache, or online. */
@@ -103,6 +105,7 @@ export class CheckoutController implements ReactiveController {
   /** After a refusal: the attributes as they are once the private material is gone from them. */
   private refusedKey: string | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
+  private readonly tickListeners = new Set<() => void>();
   private readonly queued: Event[] = [];
 
   constructor(host: CheckoutHost) {
@@ -127,11 +130,11 @@ export class CheckoutController implements ReactiveController {
       this.teardown();
       if (isPrivateKeyError(error)) {
         const { source } = error as CheckoutError;
-        const field = Object.keys(input).find((name) => attributeOf(name) === source)!;
+        const field = (Object.keys(input) as (keyof CheckoutInput)[]).find((name) => attributeOf(name) === source)!;
         this.refusedKey = JSON.stringify({ ...input, [field]: null });
         this.inputKey = '';
         this.setState({ ...LOADING, status: 'error', error: error as CheckoutError });
-        this.host.scrubPrivateInput(source);
+        this.host.scrubPrivateInput(field);
       } else {
         this.refusedKey = null;
         this.inputKey = key;
@@ -159,6 +162,19 @@ export class CheckoutController implements ReactiveController {
   hostDisconnected(): void {
     this.connected = false;
     this.teardown();
+  }
+
+  /**
+   * The catalogue and locale for the first of `candidates` (language tags, most wanted first)
+   * this page has or can load; English meanwhile while one loads, and if it cannot be had.
+   */
+  language(candidates: readonly (string | null | undefined)[]): { messages: Messages; locale: string } {
+    const { tag, locale } = pickLanguage(candidates, loadableLocales);
+    const messages = catalogueOf(tag);
+    if (messages) return { messages, locale };
+    const { fetch } = { ...browserEffects(), ...this.host.effects };
+    void loadLocale(tag, fetch).then((loaded) => loaded && this.host.requestUpdate());
+    return { messages: en, locale: 'en' };
   }
 
   /** The buyer says an unmatched payment was theirs (see {@link Checkout.claim}). */
@@ -195,9 +211,15 @@ export class CheckoutController implements ReactiveController {
     this.tick(false);
   }
 
-  /** Re-renders every second while a countdown is on screen. */
+  /** Calls `listener` every second while a countdown is on screen (see countdown.ts). */
+  onTick(listener: () => void): () => void {
+    this.tickListeners.add(listener);
+    return () => this.tickListeners.delete(listener);
+  }
+
+  /** Ticks every second while a countdown is on screen: only the countdown updates. */
   private tick(on: boolean): void {
-    if (on && !this.ticker) this.ticker = setInterval(() => this.host.requestUpdate(), 1000);
+    if (on && !this.ticker) this.ticker = setInterval(() => this.tickListeners.forEach((listener) => listener()), 1000);
     if (!on && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = null;

@@ -82,13 +82,17 @@ export class BtcCheckoutClaimEvent extends Event {
   }
 }
 
+/** Each event's name and class: `addEventListener` on the element (or any ancestor) is typed by it. */
+export interface BtcCheckoutEventMap {
+  'btc-checkout-webhook': BtcCheckoutWebhookEvent;
+  'btc-checkout-status': BtcCheckoutStatusEvent;
+  'btc-checkout-error': BtcCheckoutErrorEvent;
+  'btc-checkout-paid': BtcCheckoutPaidEvent;
+  'btc-checkout-unmatched': BtcCheckoutUnmatchedEvent;
+  'btc-checkout-claim': BtcCheckoutClaimEvent;
+}
+
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'btc-checkout-webhook': BtcCheckoutWebhookEvent;
-    'btc-checkout-status': BtcCheckoutStatusEvent;
-    'btc-checkout-error': BtcCheckoutErrorEvent;
-    'btc-checkout-paid': BtcCheckoutPaidEvent;
-    'btc-checkout-unmatched': BtcCheckoutUnmatchedEvent;
-    'btc-checkout-claim': BtcCheckoutClaimEvent;
-  }
+  // The events bubble and are composed, so every element and the document hear them.
+  interface GlobalEventHandlersEventMap extends BtcCheckoutEventMap {}
 }

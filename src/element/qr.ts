@@ -16,7 +16,12 @@ export interface QrShape {
  * while keeping a BIP 21 URI at a size phones scan from a screen at arm's length.
  */
 export function qrShape(text: string): QrShape {
-  const { size, data } = create(text, { errorCorrectionLevel: 'M' }).modules;
+  // Two segments, each in the mode qrcode finds best for it: the scheme and address (upper case
+  // for bech32, BIP 21's advice, so alphanumeric mode) and the query (byte mode). That is what
+  // qrcode's segment optimiser (a shortest-path search) would pick, without shipping it.
+  const query = text.indexOf('?');
+  const segments = query < 0 ? [text] : [text.slice(0, query), text.slice(query)];
+  const { size, data } = create(segments, { errorCorrectionLevel: 'M' }).modules;
   let path = '';
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size;) {

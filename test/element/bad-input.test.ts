@@ -306,7 +306,7 @@ describe('every bad input of the adversarial review, and ours (shipped bundle)',
         await untilStatus(el, 'awaiting', 10_000);
         expect(el.error).to.equal(null);
         expect(el.shadowRoot!.querySelector('svg[part~=qr]'), 'a QR').not.to.equal(null);
-        expect(el.address).to.match(/^(bc1|bcrt1|tb1)/);
+        expect(el.receiveAddress).to.match(/^(bc1|bcrt1|tb1)/);
         expect((window as { __xss?: number }).__xss, 'no script ran').to.equal(undefined);
         expect(el.shadowRoot!.querySelectorAll('img, script, iframe').length, 'no markup injected').to.equal(0);
         if (id === 'A85') expect(el.uri!.match(/[?&]amount=/g)).to.have.length(1);
@@ -340,7 +340,7 @@ describe('every bad input of the adversarial review, and ours (shipped bundle)',
         }
         expect(detail.message.length).to.be.greaterThan(10);
         expect(el.status).to.equal('error');
-        expect(el.address, 'no address for a bad configuration').to.equal(null);
+        expect(el.receiveAddress, 'no address for a bad configuration').to.equal(null);
         expect(el.shadowRoot!.querySelector('[part~=qr]'), 'no QR').to.equal(null);
         expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.include(detail.message);
       }

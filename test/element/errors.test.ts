@@ -50,7 +50,7 @@ describe('<btc-checkout> errors (shipped bundle)', () => {
       expect(error.detail.message).to.match(message);
       expect(el.error).to.deep.equal(error.detail);
       expect(el.status).to.equal('error');
-      expect(el.address).to.equal(null);
+      expect(el.receiveAddress).to.equal(null);
       expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.include(error.detail.message);
       expect(part(el, 'error')).not.to.equal(null);
       expect(part(el, 'qr')).to.equal(null);
@@ -97,7 +97,7 @@ describe('<btc-checkout> errors (shipped bundle)', () => {
       const host = await fixture<HTMLDivElement>(html`<div></div>`);
       const el = document.createElement('btc-checkout');
       el.amount = '1';
-      el.requestedIndex = '0';
+      el.index = '0';
       const errored = oneEvent(el, 'btc-checkout-error');
       el.xpub = PRIVATE_MATERIAL[0]!.text;
       host.append(el);
@@ -107,7 +107,7 @@ describe('<btc-checkout> errors (shipped bundle)', () => {
       el.api = (await newChain()).api;
       el.xpub = ZPUB;
       await untilStatus(el, 'awaiting');
-      expect(el.address).to.equal('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
+      expect(el.receiveAddress).to.equal('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
     });
   });
 

@@ -39,14 +39,14 @@ async function mount(attributes: Record<string, string> = {}, prepare?: (chain: 
 const ADDRESS_3 = 'bc1qgl5vlg0zdl7yvprgxj9fevsc6q6x5dmcyk3cn3';
 const ELSEWHERE = 'bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk';
 const pay = (m: Mounted, sats: number, extra: object = {}) =>
-  control<{ txid: string }>(m.chain, 'pay', { address: m.el.address, sats, ...extra });
+  control<{ txid: string }>(m.chain, 'pay', { address: m.el.receiveAddress, sats, ...extra });
 const mine = (m: Mounted, blocks = 1) => control(m.chain, 'mine', { blocks });
 
 describe('invoice lifecycle against the devnet (shipped bundle, real sockets)', () => {
   it('an exact payment: awaiting → unconfirmed → paid, with one paid event', async () => {
     const m = await mount();
     await untilStatus(m.el, 'awaiting');
-    expect(m.el.address).to.match(/^bc1q/);
+    expect(m.el.receiveAddress).to.match(/^bc1q/);
     await pay(m, 100_000);
     await untilStatus(m.el, 'unconfirmed');
     expect(text(m.el, 'status')).to.match(/Waiting for the first confirmation/);
@@ -173,7 +173,7 @@ describe('invoice lifecycle against the devnet (shipped bundle, real sockets)', 
       await control(chain, 'pay', { address: ADDRESS_3, sats: 100_000, confirm: true });
     });
     await untilStatus(m.el, 'awaiting');
-    expect(m.el.address).to.equal(ADDRESS_3);
+    expect(m.el.receiveAddress).to.equal(ADDRESS_3);
     expect(m.el.invoice).to.include({ receivedSats: 0 });
     await pay(m, 100_000);
     await untilStatus(m.el, 'unconfirmed');
@@ -184,7 +184,7 @@ describe('invoice lifecycle against the devnet (shipped bundle, real sockets)', 
     const chain = await newChain();
     const m = await mount({ api: `http://127.0.0.1:9/api ${chain.api}`, ws: chain.ws });
     await untilStatus(m.el, 'awaiting');
-    expect(m.el.address).to.match(/^bc1q/);
+    expect(m.el.receiveAddress).to.match(/^bc1q/);
   });
 
   it('says so, and keeps trying, while the API is down', async () => {

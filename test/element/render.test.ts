@@ -61,17 +61,17 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     expect(status.detail).to.include({ status: 'awaiting', previous: 'loading' });
     await untilStatus(el, 'awaiting');
     expect(el.status).to.equal('awaiting');
-    expect(el.address).to.equal('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
-    expect(el.index).to.equal(0);
+    expect(el.receiveAddress).to.equal('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
+    expect(el.receiveIndex).to.equal(0);
     expect(el.amountSats).to.equal(150000);
     expect(el.uri).to.equal('bitcoin:bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu?amount=0.0015&label=Corner%20Shop');
     expect(text(el, 'amount')).to.equal('0.0015 BTC');
-    expect(part(el, 'address')!.querySelector('code')!.textContent!.replace(/\s/g, '')).to.equal(el.address);
+    expect(part(el, 'address')!.querySelector('code')!.textContent!.replace(/\s/g, '')).to.equal(el.receiveAddress);
     expect(part(el, 'wallet-link')!.getAttribute('href')).to.equal(el.uri);
     expect(part(el, 'qr')!.getAttribute('role')).to.equal('img');
     expect(part(el, 'qr')!.getAttribute('aria-label')).to.equal('QR code: pay 0.0015 BTC to bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
     expect(text(el, 'status')).to.match(/Waiting for your payment/);
-    expect(status.detail.invoice).to.include({ address: el.address, expectedSats: 150000, status: 'awaiting' });
+    expect(status.detail.invoice).to.include({ address: el.receiveAddress, expectedSats: 150000, status: 'awaiting' });
     expect(Object.isFrozen(status.detail.invoice)).to.equal(true);
   });
 
@@ -87,7 +87,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
       html`<btc-checkout api=${chain.api} xpub=${body} amount="25000" currency="sats" index="1"></btc-checkout>`,
     );
     await untilStatus(el, 'awaiting');
-    expect(el.address).to.equal('bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh');
+    expect(el.receiveAddress).to.equal('bc1p4qhjn9zdvkux4e44uhx8tc55attvtyu358kutcqkudyccelu0was9fqzwh');
     expect(el.amountSats).to.equal(25000);
     expect(text(el, 'amount')).to.equal('0.00025 BTC');
   });
@@ -112,7 +112,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
       ></btc-checkout>`,
     );
     await untilStatus(el, 'awaiting');
-    expect(el.index).to.equal(null);
+    expect(el.receiveIndex).to.equal(null);
     expect(text(el, 'label')).to.equal(label);
     expect(text(el, 'message')).to.equal('Tip & thanks');
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
@@ -146,7 +146,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
       ></btc-checkout>`,
     );
     await untilStatus(el, 'awaiting');
-    expect(el.address).to.match(/^bcrt1p/);
+    expect(el.receiveAddress).to.match(/^bcrt1p/);
   });
 
   it('re-derives when an attribute changes, reporting each status change', async () => {
@@ -159,20 +159,20 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     expect(el.status).to.equal('loading');
     await untilStatus(el, 'awaiting');
     await new Promise((r) => setTimeout(r, 20));
-    expect(el.address).to.equal('bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g');
+    expect(el.receiveAddress).to.equal('bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g');
     expect(seen).to.deep.equal(['awaiting->loading', 'loading->awaiting']);
   });
 
   it('stops when removed and starts cleanly when put back', async () => {
     const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="1"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
-    const { address, amountSats } = el;
+    const { receiveAddress: address, amountSats } = el;
     const parent = el.parentElement!;
     el.remove();
     parent.append(el);
     await untilStatus(el, 'awaiting');
     // The same buyer gets the same request back (the invoice was kept), not a new address.
-    expect([el.address, el.amountSats]).to.deep.equal([address, amountSats]);
+    expect([el.receiveAddress, el.amountSats]).to.deep.equal([address, amountSats]);
   });
 
   it('events bubble out of the shadow root to the document', async () => {
@@ -216,7 +216,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     );
     await untilStatus(el, 'awaiting');
     const arrived = oneEvent(el, 'btc-checkout-unmatched');
-    const { txid } = await control<{ txid: string }>(own, 'pay', { address: el.address, sats: 250_000 });
+    const { txid } = await control<{ txid: string }>(own, 'pay', { address: el.receiveAddress, sats: 250_000 });
     expect((await arrived).detail.payment).to.deep.equal({ txid, sats: 250_000, confirmations: 0, claimed: false });
     await el.updateComplete;
     expect(el.status).to.equal('awaiting');
@@ -241,7 +241,7 @@ describe('<btc-checkout> renders a payable request (shipped bundle)', () => {
     const own = await newChain();
     const el = await fixture<BtcCheckout>(html`<btc-checkout api=${own.api} xpub=${VPUB} network="regtest" amount="0.001"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
-    await control(own, 'pay', { address: el.address, sats: 5_000 });
+    await control(own, 'pay', { address: el.receiveAddress, sats: 5_000 });
     await waitUntil(() => part(el, 'unmatched'), 'the notice');
     expect(part(el, 'claim')).to.equal(null);
     expect(part(el, 'copy-txid')).not.to.equal(null);

@@ -36,7 +36,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     const sink = await newSink();
     const { el, records } = await mount(chain, { index: '10', 'order-id': 'A-42', webhook: sink.url });
     await untilStatus(el, 'awaiting');
-    await control(chain, 'pay', { address: el.address, sats: 100_000 });
+    await control(chain, 'pay', { address: el.receiveAddress, sats: 100_000 });
     await untilStatus(el, 'unconfirmed');
     await control(chain, 'mine');
     await untilStatus(el, 'paid');
@@ -51,7 +51,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     expect(bodies[2]).to.include({
       orderId: 'A-42',
       index: 10,
-      address: el.address,
+      address: el.receiveAddress,
       receivedSats: 100_000,
       expectedSats: 100_000,
       network: 'mainnet',
@@ -69,7 +69,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     const sink = await newSink({ failFirst: 1, failStatus: 503 });
     const { el, records } = await mount(chain, { index: '11', webhook: sink.url });
     await untilStatus(el, 'awaiting');
-    await control(chain, 'pay', { address: el.address, sats: 100_000, confirm: true });
+    await control(chain, 'pay', { address: el.receiveAddress, sats: 100_000, confirm: true });
     await untilStatus(el, 'paid');
     await until(
       async () => new Set((await jsonCalls(sink).catch(() => [])).filter((b) => b?.status).map((b) => b.status)).size === 3,
@@ -116,8 +116,8 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       'order-id': 'B-1',
     });
     await untilStatus(el, 'awaiting');
-    await addInvoiceRow(sink, { address: el.address, status: -1, btcvalue: 100_000 });
-    const { txid } = await control<{ txid: string }>(chain, 'pay', { address: el.address, sats: 100_000, rbf: true });
+    await addInvoiceRow(sink, { address: el.receiveAddress, status: -1, btcvalue: 100_000 });
+    const { txid } = await control<{ txid: string }>(chain, 'pay', { address: el.receiveAddress, sats: 100_000, rbf: true });
     await until(async () => (await sinkState(sink)).table[0]?.status === 0, 'status 0');
     await control(chain, 'mine');
     await until(async () => (await sinkState(sink)).table[0]?.status === 1, 'status 1');
@@ -126,7 +126,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     const state = await sinkState(sink);
     expect(state.table[0]).to.deep.include({ status: 2, received: '100000', txid });
     expect(state.calls.map((call) => call.query.status)).to.deep.equal(['0', '1', '2']);
-    expect(state.calls[0]!.query).to.include({ secret: 's3cret', order_id: 'B-1', rbf: '1', addr: el.address!, value: '100000' });
+    expect(state.calls[0]!.query).to.include({ secret: 's3cret', order_id: 'B-1', rbf: '1', addr: el.receiveAddress!, value: '100000' });
     expect(state.calls.every((call) => call.method === 'GET')).to.equal(true);
   });
 
@@ -139,7 +139,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       webhook: `${sink.url}?invoice_id=058921123&secret=ZzsMLGKe162CfA5EcG6j`,
     });
     await untilStatus(el, 'awaiting');
-    const { txid } = await control<{ txid: string }>(chain, 'pay', { address: el.address, sats: 100_000 });
+    const { txid } = await control<{ txid: string }>(chain, 'pay', { address: el.receiveAddress, sats: 100_000 });
     for (const blocks of [1, 1, 1, 1]) {
       await new Promise((resolve) => setTimeout(resolve, 300));
       await control(chain, 'mine', { blocks });
@@ -152,7 +152,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       invoice_id: '058921123',
       secret: 'ZzsMLGKe162CfA5EcG6j',
       transaction_hash: txid,
-      address: el.address!,
+      address: el.receiveAddress!,
       value: '100000',
     });
     expect(state.table[0]).to.deep.equal({ invoice_id: '058921123', transaction_hash: txid, value: 0.001 });
@@ -174,7 +174,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       // The receiver dates the invoice from its first call (the chain's tip then): a buyer pays
       // seconds later, not before that call has arrived.
       await until(async () => (await sinkState(sink)).log.some((entry) => entry.claim === 'awaiting'), 'awaiting logged');
-      await control(chain, 'pay', { address: el.address, sats: 100_000, confirm: true });
+      await control(chain, 'pay', { address: el.receiveAddress, sats: 100_000, confirm: true });
       await untilStatus(el, 'paid');
       await until(async () => (await sinkState(sink)).log.some((entry) => entry.claim === 'paid'), 'paid logged');
       const paid = (await sinkState(sink)).log.find((entry) => entry.claim === 'paid')!;
@@ -196,7 +196,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
     it('holds an edited page to the price list: a page asking 1 sat is not paid by 1 sat', async () => {
       const { el } = await mount(chain, { index: '19', item: 'mug', amount: '0.00000001', webhook: `${sink.url}/json` });
       await untilStatus(el, 'awaiting');
-      await control(chain, 'pay', { address: el.address, sats: 1, confirm: true });
+      await control(chain, 'pay', { address: el.receiveAddress, sats: 1, confirm: true });
       await untilStatus(el, 'paid'); // the edited page believes it
       await until(async () => (await sinkState(sink)).log.some((entry) => entry.claim === 'paid'), 'paid logged');
       const entry = (await sinkState(sink)).log.find((line) => line.claim === 'paid')!;
@@ -208,7 +208,7 @@ describe('webhooks (shipped bundle, devnet, real receivers)', () => {
       const { el } = await mount(chain, { index: '18', item: 'mug', webhook: `${sink.url}/json` });
       await untilStatus(el, 'awaiting');
       await until(async () => (await sinkState(sink)).log.length === 1, 'awaiting logged');
-      const address = el.address;
+      const address = el.receiveAddress;
       el.remove();
       await control(chain, 'pay', { address, sats: 100_000, confirm: true });
       await waitUntil(async () => (await sinkState(sink)).log.some((entry) => entry.via === 'recheck'), 're-check', { timeout: 5_000 });

@@ -2,6 +2,10 @@
  * The CDN file's size budget, gzip level 9 bytes of dist/btc-checkout.js: asserted by npm test
  * (test/node/package.test.ts) and reported by npm run bench. It was 50 KiB; attribution, device
  * claims, price tokens and the hardening against the adversarial review took the file to 56.3 KiB
- * (57,651 B). 57 KiB holds it there until the renovation (issue 13) brings it down.
+ * (57,651 B). 57 KiB held it there until the renovation (issue 13), which brought it to 57,213 B
+ * but could not reach its 44,000 B target (see the README). Issue 14's languages (a catalogue
+ * picker, and the other catalogues loaded from beside the file, pinned by hash), one property per
+ * attribute and the countdown that updates alone cost about 1.8 KB; qrcode given its segments
+ * (no segment search shipped) won 0.4 KB back. 58 KiB holds that.
  */
-export const BUDGET_GZIP = 58_368;
+export const BUDGET_GZIP = 59_392;

@@ -93,7 +93,9 @@ describe('built package', () => {
   });
 
   it('sideEffects names exactly the files that register the element', () => {
-    expect(pkg.sideEffects).to.deep.equal(['./dist/btc-checkout.js', './dist/lib/define.js', './dist/lib/index.js']);
+    // src/define.ts too: the CDN build bundles from the sources, and would drop the registration
+    // index.ts imports for its side effect alone.
+    expect(pkg.sideEffects).to.deep.equal(['./dist/btc-checkout.js', './dist/lib/define.js', './dist/lib/index.js', './src/define.ts']);
     expect(readFileSync(join(root, 'dist/lib/define.js'), 'utf8')).to.match(/customElements|define/);
   });
 });

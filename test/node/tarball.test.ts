@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -123,23 +123,37 @@ describe('the packed packages, installed into a fresh project', function () {
     expect(printed).to.deep.equal({ address: FIRST, checkout: 'function', ok: false });
   });
 
+  /** Bundles `source` with vite as a shop's build would, from the installed packages, into out-<name>/<name>.js. */
+  async function bundle(name: string, source: string): Promise<void> {
+    writeFileSync(join(project, `${name}.js`), source);
+    await build({
+      root: project,
+      configFile: false,
+      logLevel: 'silent',
+      build: {
+        outDir: join(project, `out-${name}`),
+        lib: { entry: join(project, `${name}.js`), formats: ['es'], fileName: () => `${name}.js` },
+      },
+    });
+  }
+
   /** Serves `script` (a module tag) with a checkout on the devnet; the page, once the checkout shows its address. */
-  async function shopPage(script: string) {
+  async function shopPage(script: string, tag = 'btc-checkout') {
     const page = `<!doctype html>${script}
-      <btc-checkout xpub="${VPUB}" network="regtest" index="0" amount="0.001" api="${devnet.url}/api"></btc-checkout>`;
+      <${tag} xpub="${VPUB}" network="regtest" index="0" amount="0.001" api="${devnet.url}/api"></${tag}>`;
     const site = await serveStatic(project, { '/': page });
     servers.push(site);
     const tab = await browser.newPage();
     await tab.goto(site.url);
     await tab.waitForFunction(
-      () => (document.querySelector('btc-checkout') as unknown as { address?: string } | null)?.address,
-      undefined,
+      (name) => (document.querySelector(name) as unknown as { receiveAddress?: string } | null)?.receiveAddress,
+      tag,
       { timeout: 30_000 },
     );
     return tab;
   }
-  const shownAddress = (tab: Page): Promise<string> =>
-    tab.evaluate(() => (document.querySelector('btc-checkout') as unknown as { address: string }).address);
+  const shownAddress = (tab: Page, tag = 'btc-checkout'): Promise<string> =>
+    tab.evaluate((name) => (document.querySelector(name) as unknown as { receiveAddress: string }).receiveAddress, tag);
 
   it('the CDN file, served from node_modules, shows the address on a page, and its integrity value is the one beside it', async () => {
     const cdn = join(project, 'node_modules/btc-checkout/dist/btc-checkout.js');
@@ -153,20 +167,40 @@ describe('the packed packages, installed into a fresh project', function () {
   });
 
   it("import 'btc-checkout' works through a bundler (vite) from the installed package", async () => {
-    writeFileSync(
-      join(project, 'shop.js'),
+    await bundle(
+      'shop',
       "import 'btc-checkout';\nimport { BtcCheckout } from 'btc-checkout';\nwindow.registered = customElements.get('btc-checkout') === BtcCheckout;\n",
     );
-    await build({
-      root: project,
-      configFile: false,
-      logLevel: 'silent',
-      build: { outDir: join(project, 'out'), lib: { entry: join(project, 'shop.js'), formats: ['es'], fileName: () => 'shop.js' } },
-    });
-    const tab = await shopPage('<script type="module" src="/out/shop.js"></script>');
+    const tab = await shopPage('<script type="module" src="/out-shop/shop.js"></script>');
     expect(await tab.evaluate(() => (window as unknown as { registered: boolean }).registered)).to.equal(true);
     expect(await shownAddress(tab)).to.equal(FIRST);
     await tab.close();
+  });
+
+  it('btc-checkout/element registers nothing on import; defineBtcCheckout registers the tag the page chooses', async () => {
+    await bundle(
+      'own-tag',
+      "import { defineBtcCheckout } from 'btc-checkout/element';\nwindow.before = customElements.get('btc-checkout') ?? null;\ndefineBtcCheckout('shop-checkout');\n",
+    );
+    const tab = await shopPage('<script type="module" src="/out-own-tag/own-tag.js"></script>', 'shop-checkout');
+    expect(await tab.evaluate(() => (window as unknown as { before: unknown }).before)).to.equal(null);
+    expect(await tab.evaluate(() => customElements.get('btc-checkout') ?? null)).to.equal(null);
+    expect(await shownAddress(tab, 'shop-checkout')).to.equal(FIRST);
+    await tab.close();
+  });
+
+  it('ships custom-elements.json where package.json says, naming the tag and every attribute with its property', () => {
+    const root = join(project, 'node_modules/btc-checkout');
+    const { customElements: path } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { customElements: string };
+    const manifest = JSON.parse(readFileSync(join(root, path), 'utf8')) as {
+      modules: { path: string; declarations?: { tagName?: string; attributes?: { name: string; fieldName: string }[] }[] }[];
+    };
+    const element = manifest.modules
+      .flatMap((module) => module.declarations ?? [])
+      .find((declaration) => declaration.tagName === 'btc-checkout')!;
+    expect(element.attributes!.map((attribute) => attribute.name)).to.include.members(['xpub', 'amount', 'address', 'index', 'order-id']);
+    expect(element.attributes!.find((attribute) => attribute.name === 'order-id')!.fieldName).to.equal('orderId');
+    for (const module of manifest.modules) expect(existsSync(join(root, module.path)), module.path).to.equal(true);
   });
 
   it('the bins run through npx: the devnet answers REST, the receiver answers, the price tool makes a key', async () => {

@@ -85,7 +85,7 @@ const SOAK_PAGE = `<!doctype html><meta charset="utf-8"><body>
     document.body.append(el);
   };
   window.checkouts = () => [...document.querySelectorAll('btc-checkout')].map((el) => ({
-    order: el.dataset.order, status: el.status, address: el.address, amountSats: el.amountSats,
+    order: el.dataset.order, status: el.status, address: el.receiveAddress, amountSats: el.amountSats,
     invoiceId: el.invoice?.id ?? null, receivedSats: el.invoice?.receivedSats ?? 0,
   }));
   window.inspect = (order) => [...document.querySelectorAll('btc-checkout')].filter((el) => el.dataset.order === order).map((el) => ({
