@@ -49,7 +49,16 @@ for (const checkout of document.querySelectorAll<HTMLElement>('btc-checkout')) {
     if (format !== 'json') checkout.setAttribute('webhook-format', format);
   }
 }
-await import('../src/index.js');
+const { registerLocales } = await import('../src/index.js');
+// From npm (as here, from the sources) the languages are registered; the CDN file loads them itself.
+registerLocales((await import('../src/element/locales/index.js')).locales);
+// The page's language is what the checkouts read (their nearest ancestor's lang).
+const language = document.getElementById('language') as HTMLSelectElement;
+language.onchange = () => {
+  if (language.value) document.documentElement.lang = language.value;
+  else document.documentElement.removeAttribute('lang');
+  for (const checkout of document.querySelectorAll<BtcCheckout>('btc-checkout')) checkout.requestUpdate();
+};
 
 const control = async (action: string, body: object = {}): Promise<any> => {
   const response = await fetch(`${url}/control/${action}`, { method: 'POST', body: JSON.stringify(body) });

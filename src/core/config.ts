@@ -38,6 +38,8 @@ export interface CheckoutInput {
   readonly orderId?: string | null;
   readonly webhook?: string | null;
   readonly webhookFormat?: string | null;
+  /** Where the buyer's "Back to the shop" link goes once paid. */
+  readonly returnUrl?: string | null;
   readonly gapLimit?: string | null;
   /** Present (true) to ask for exactly `amount`, without an amount tag. */
   readonly exactAmount?: boolean | null;
@@ -96,6 +98,8 @@ export interface CheckoutConfig {
   /** When the signed price stops being accepted (Unix ms), or null. */
   readonly priceExpiresAt: number | null;
   readonly webhook: Webhook | null;
+  /** The shop's page the paid receipt links back to; null for no link. */
+  readonly returnUrl: string | null;
 }
 
 const present = (value: string | null | undefined): value is string => value != null && value.trim() !== '';
@@ -361,5 +365,15 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     priceToken: signed ? input.priceToken!.trim() : null,
     priceExpiresAt: signed?.expires === undefined ? null : signed.expires * 1000,
     webhook,
+    returnUrl: parseReturnUrl(input.returnUrl),
   };
+}
+
+/** `return-url`: an http(s) link the buyer follows back to the shop (a navigation: no mixed-content rule applies). */
+function parseReturnUrl(text: string | null | undefined): string | null {
+  if (!present(text)) return null;
+  const url = text.trim();
+  if (!/^https?:\/\/[^\s/?#]+\S*$/i.test(url)) fail('return-url', 'invalid', 'return-url must be an http(s) URL.');
+  checkReachable(url, 'return-url', false);
+  return url;
 }

@@ -28,6 +28,7 @@ export type ErrorSource =
   | 'ws'
   | 'webhook'
   | 'webhook-format'
+  | 'return-url'
   | 'order-id'
   | 'gap-limit'
   | 'rates'

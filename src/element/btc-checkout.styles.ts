@@ -53,6 +53,24 @@ export const styles: CSSResult = css`
     font-weight: 400;
     color: var(--_muted);
   }
+  [part~='header'] {
+    display: grid;
+    justify-items: center;
+    gap: 0.5rem;
+  }
+  ::slotted([slot='logo']) {
+    max-height: 3rem;
+    max-width: 100%;
+  }
+  [part~='time-left'],
+  [part~='confirmations'] {
+    width: 100%;
+    height: 0.4rem;
+    accent-color: var(--_accent);
+  }
+  [part~='countdown-help'] {
+    font-size: 0.8rem;
+  }
   [part~='label'] {
     font-weight: 600;
   }
@@ -137,7 +155,8 @@ export const styles: CSSResult = css`
     text-align: start;
     font-size: 0.9rem;
   }
-  [part~='unmatched'] li {
+  [part~='unmatched'] li,
+  [part~='underpaid'] {
     display: grid;
     gap: 0.4rem;
     padding: 0.6rem 0.8rem;
@@ -155,6 +174,31 @@ export const styles: CSSResult = css`
       Consolas,
       monospace;
     overflow-wrap: anywhere;
+  }
+  [part~='underpaid'] {
+    border-inline-start-color: var(--_error);
+    text-align: start;
+  }
+  [part~='receipt'] {
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 0.25rem 0.75rem;
+    margin: 0;
+    text-align: start;
+    font-size: 0.9rem;
+  }
+  [part~='receipt'] dt {
+    color: var(--_muted);
+  }
+  [part~='receipt'] dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  [part~='receipt'] [part~='amount'] {
+    font-size: inherit;
+  }
+  [part~='confirmations'] {
+    accent-color: var(--_ok);
   }
   [part~='error'] {
     border-color: var(--_error);

@@ -11,8 +11,8 @@ import { CheckoutError } from '../core/errors.js';
 import { wordsFor, type Messages, type Words } from './messages.js';
 import { qrShape } from './qr.js';
 
-/** What a copy button copies: the address, the amount, or an unmatched payment's transaction id. */
-type CopyTarget = 'address' | 'amount' | `txid:${string}`;
+/** What a copy button copies: the address, the amount, the receipt, or an unmatched payment's transaction id. */
+type CopyTarget = 'address' | 'amount' | 'receipt' | `txid:${string}`;
 
 /**
  * A bitcoin checkout: derives a receive address from the merchant's extended public key,
@@ -44,6 +44,10 @@ type CopyTarget = 'address' | 'amount' | `txid:${string}`;
  * @csspart expired - the view after expiry.
  * @csspart check - the check mark.
  * @csspart countdown - time left.
+ * @csspart time-left - the bar that empties as time runs out.
+ * @csspart countdown-help - what happens when the time is up.
+ * @slot logo - the shop's logo, above the label.
+ * @csspart header - the shop's logo and name (`label`).
  * @csspart notice - connection problems.
  * @csspart reference - the order reference.
  * @csspart explanation - what an expired request means.
@@ -52,6 +56,13 @@ type CopyTarget = 'address' | 'amount' | `txid:${string}`;
  * @csspart copy-txid - the button copying it.
  * @csspart claim - the button saying an unmatched payment was the buyer's.
  * @csspart claimed - the note that it was.
+ * @csspart underpaid - the banner after part of the amount arrived: received and still due.
+ * @csspart receipt - what was paid (amount, transactions, address, date, order), once a payment is seen.
+ * @csspart confirmations - the progress bar of confirmations while confirming.
+ * @csspart overpaid - the note that more than the amount arrived.
+ * @csspart copy-receipt - the button copying the receipt.
+ * @csspart return-link - the link back to the shop (`return-url`).
+ * @csspart error-detail - the setup mistake, for the merchant, in the error view.
  * @cssprop --btc-checkout-background - the card's background.
  * @cssprop --btc-checkout-color - its text.
  * @cssprop --btc-checkout-muted - secondary text.
@@ -94,6 +105,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     orderId: { attribute: 'order-id' },
     webhook: {},
     webhookFormat: { attribute: 'webhook-format' },
+    returnUrl: { attribute: 'return-url' },
     gapLimit: { attribute: 'gap-limit' },
     exactAmount: { type: Boolean, attribute: 'exact-amount' },
     rates: {},
@@ -143,6 +155,8 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   declare webhook: string | null;
   /** json (default), blockonomics or blockchain-info. */
   declare webhookFormat: string | null;
+  /** The shop's page the receipt links back to once paid ("Back to the shop"). */
+  declare returnUrl: string | null;
   /** Unused addresses the merchant's wallet looks ahead (default 20): new addresses stay within them. */
   declare gapLimit: string | null;
   /** Ask for exactly `amount`, without the 1–99 sat tag that tells buyers sharing an address apart. */
@@ -166,21 +180,33 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   private readonly controller = new CheckoutController(this);
 
   /**
-   * The countdown's text, a node of its own: each tick rewrites it alone (re-rendering the whole
-   * checkout every second was nearly all of its idle CPU). Lit keeps a node it is given in place.
+   * The countdown's text and bar, nodes of their own: each tick rewrites them alone (re-rendering
+   * the whole checkout every second was nearly all of its idle CPU). Lit keeps nodes it is given
+   * in place.
    */
   private readonly countdownText = document.createTextNode('');
-  private countdownWords: () => string = () => '';
+  private readonly countdownBar = document.createElement('progress');
+  private countdownTick: () => void = () => undefined;
 
   constructor() {
     super();
-    this.controller.onTick(() => (this.countdownText.data = this.countdownWords()));
+    // The words say the same: the bar is for the eye only.
+    this.countdownBar.setAttribute('part', 'time-left');
+    this.countdownBar.setAttribute('aria-hidden', 'true');
+    this.controller.onTick(() => this.countdownTick());
   }
 
-  private countdown(words: () => string): Text {
-    this.countdownWords = words;
-    this.countdownText.data = words();
-    return this.countdownText;
+  /** The countdown to `expiresAt` from `createdAt`: the time left in words, and as a bar that empties. */
+  private countdown(m: Words, createdAt: number, expiresAt: number): TemplateResult {
+    this.countdownTick = () => {
+      const left = expiresAt - this.controller.now();
+      this.countdownText.data = m.countdown(left);
+      this.countdownBar.value = Math.max(left, 0);
+    };
+    this.countdownBar.max = expiresAt - createdAt;
+    this.countdownTick();
+    return html`${this.countdownBar}<small part="countdown" role="timer">${this.countdownText}</small>
+      <small part="countdown-help">${m.countdownHelp}</small>`;
   }
 
   /** The invoice status, also reflected as the `status` attribute. */
@@ -211,10 +237,11 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   get invoice(): Invoice | null {
     return this.controller.state.invoice;
   }
-  /** Why the checkout is not working, or null. */
+  /** Why the checkout is not working, or what it is retrying (the technical detail); null when all is well. */
   get error(): ErrorDetail | null {
-    const { error } = this.controller.state;
-    return error && { message: error.message, source: error.source, code: error.code };
+    // The technical detail of a passing problem too: the buyer reads it in plain words.
+    const problem = this.controller.state.error ?? this.controller.state.notice;
+    return problem && { message: problem.message, source: problem.source, code: problem.code };
   }
 
   /**
@@ -248,7 +275,11 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
 
   protected override update(changed: Map<PropertyKey, unknown>): void {
     this.setAttribute('status', this.status);
+    // A new screen can take away what had focus (a copy button, once paid): the buyer's place is
+    // then the new screen's heading, not the top of the page.
+    const hadFocus = !!this.shadowRoot?.activeElement;
     super.update(changed);
+    if (hadFocus && !this.shadowRoot!.activeElement) this.shadowRoot!.querySelector<HTMLElement>('h2')?.focus();
   }
 
   /**
@@ -272,17 +303,22 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     if (error) {
       kind = 'error';
       line = m.error;
+      // The buyer reads that checkout is unavailable; the setup mistake is for the merchant.
       view = html`<div role="alert">
-        <h2>${m.errorHeading}</h2>
-        <p>${error.message}</p>
+        <h2 tabindex="-1">${m.errorHeading}</h2>
+        <details part="error-detail">
+          <summary>${m.errorForShop}</summary>
+          <p>${error.message}</p>
+        </details>
       </div>`;
     } else if (invoice && payment) {
       if (status === 'expired') {
         kind = 'expired';
         line = m.expired;
-        view = html`<p part="explanation">
-          ${invoice.late ? m.late : invoice.receivedSats ? m.say('expiredPartial', { received: btc(invoice.receivedSats) }) : m.expiredEmpty}
-        </p>`;
+        view = html`<h2 tabindex="-1">${m.expiredHeading}</h2>
+          <p part="explanation">
+            ${invoice.late ? m.late : invoice.receivedSats ? m.say('expiredPartial', { received: btc(invoice.receivedSats) }) : m.expiredEmpty}
+          </p>`;
       } else if (status === 'awaiting' || status === 'underpaid') {
         line =
           status === 'underpaid'
@@ -298,22 +334,49 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
               ? m.count('confirming', invoice.requiredConfirmations, { confirmations: invoice.confirmations })
               : m.unconfirmed;
         view = html`${svg`<svg part="check" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="11"></circle><path d="M6.5 12.5l3.5 3.5 7.5-8"></path></svg>`}
-          <h2>${m.received}</h2>
-          <p part="amount">${btc(invoice.receivedSats)} BTC</p>`;
+          <h2 tabindex="-1">${m.received}</h2>
+          ${
+            status === 'confirming'
+              ? html`<progress
+                  part="confirmations"
+                  max=${invoice.requiredConfirmations}
+                  value=${invoice.confirmations}
+                  aria-hidden="true"
+                ></progress>`
+              : nothing
+          }
+          ${this.renderReceipt(m, locale, invoice)}`;
       }
     }
     // One template for every status, so that the status line (a live region) stays in place and
     // screen readers announce each change.
+    const label = !error && payment?.label;
     return html`<section part="checkout ${kind}" aria-busy=${!error && !payment}>
+      ${
+        label || this.querySelector('[slot=logo]')
+          ? html`<header part="header"><slot name="logo"></slot>${label ? html`<p part="label">${label}</p>` : nothing}</header>`
+          : nothing
+      }
       ${view}
       <p part="status" role="status">${line}</p>
       ${invoice && payment && !error ? this.renderUnmatched(m, invoice) : nothing}
       ${invoice?.orderId ? html`<small part="reference">${m.say('orderReference', { order: invoice.orderId })}</small>` : nothing}
-      ${notice ? html`<small part="notice" role="status">${m.say('notice', { problem: notice.message })}</small>` : nothing}
+      ${
+        notice
+          ? html`<small part="notice" role="status"
+              >${notice.source === 'rates' ? m.noticePrice : notice.source === 'index-url' ? m.noticeShop : m.noticeNetwork}</small
+            >`
+          : nothing
+      }
     </section>`;
   }
 
-  private renderRequest(m: Words, lang: string, payment: PaymentView, { fiat, tagSats, expiresAt, receivedSats }: Invoice): TemplateResult {
+  private renderRequest(
+    m: Words,
+    lang: string,
+    payment: PaymentView,
+    { fiat, tagSats, createdAt, expiresAt, receivedSats }: Invoice,
+  ): TemplateResult {
     const due = payment.sats ? formatBtc(payment.sats) : null;
     let qr: ReturnType<typeof qrShape>;
     try {
@@ -329,6 +392,13 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     }
     const span = qr.size + 8;
     return html`${
+        receivedSats && due
+          ? html`<p part="underpaid" role="note">
+              <strong>${m.underpaidHeading}</strong> ${m.say('underpaidFigures', { received: formatBtc(receivedSats), due })}
+            </p>`
+          : nothing
+      }
+      ${
         due
           ? html`<p part="amount">
                 ${due} BTC${this.showSats ? html`<span part="sats">${m.count('sats', payment.sats!)}</span>` : nothing}
@@ -343,7 +413,6 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
               ${tagSats ? html`<small part="tag">${m.count('tag', tagSats)}</small>` : nothing}`
           : nothing
       }
-      ${payment.label ? html`<p part="label">${payment.label}</p>` : nothing}
       ${payment.message ? html`<p part="message">${payment.message}</p>` : nothing}
       <svg
         part="qr"
@@ -362,7 +431,36 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
         <a part="wallet-link" href=${payment.uri}>${m.openWallet}</a>
         ${this.copyButton('address', payment.address, m.copyAddress, m)} ${due ? this.copyButton('amount', due, m.copyAmount, m) : nothing}
       </div>
-      ${expiresAt === null ? nothing : html`<small part="countdown" role="timer">${this.countdown(() => m.countdown(expiresAt - this.controller.now()))}</small>`}`;
+      ${expiresAt === null ? nothing : this.countdown(m, createdAt, expiresAt)}`;
+  }
+
+  /** What was paid, for the buyer to keep: copied as text, or printed with the page. */
+  private renderReceipt(m: Words, locale: string, invoice: Invoice): TemplateResult {
+    const { receivedSats, expectedSats, txids, address, createdAt, orderId, overpaid } = invoice;
+    const amount = `${formatBtc(receivedSats)} BTC`;
+    const rows: [string, string, unknown][] = [
+      [m.receiptAmount, amount, html`<span part="amount">${amount}</span>`],
+      ...txids.map((txid): [string, string, unknown] => {
+        const page = this.controller.txUrl(txid);
+        return [m.receiptTransaction, txid, html`<a part="txid" href=${page} target="_blank" rel="noopener noreferrer">${txid}</a>`];
+      }),
+      [m.addressHeading, address, html`<code>${address}</code>`],
+      [m.receiptDate, new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(createdAt), null],
+      ...(orderId ? [[m.receiptOrder, orderId, null] as [string, string, unknown]] : []),
+    ];
+    const returnUrl = this.controller.returnUrl;
+    return html`<dl part="receipt">
+        ${rows.map(
+          ([label, text, shown]) =>
+            html`<dt>${label}</dt>
+              <dd>${shown ?? text}</dd>`,
+        )}
+      </dl>
+      ${overpaid ? html`<p part="overpaid">${m.say('overpaid', { extra: formatBtc(receivedSats - expectedSats) })}</p>` : nothing}
+      <div class="actions">
+        ${this.copyButton('receipt', rows.map(([label, text]) => `${label}: ${text}`).join('\n'), m.copyReceipt, m)}
+        ${returnUrl ? html`<a part="return-link" href=${returnUrl}>${m.returnToShop}</a>` : nothing}
+      </div>`;
   }
 
   /** Payments at the address that do not count for this invoice: what they are, and what the buyer can do. */
@@ -401,6 +499,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       part="copy copy-${what.startsWith('txid:') ? 'txid' : what}"
       type="button"
       ?data-copied=${copied}
+      aria-live="polite"
       @click=${() => this.copy(what, text)}
       @animationend=${() => (this.copied = null)}
     >
@@ -414,7 +513,8 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     } catch {
       // No clipboard access (insecure context, denied permission): select the text instead so
       // the buyer can copy it by hand.
-      const selector = what === 'address' ? '[part~=address] code' : what === 'amount' ? '[part~=amount]' : '[part~=txid]';
+      const selectors = { address: '[part~=address] code', amount: '[part~=amount]', receipt: '[part~=receipt]' } as Record<string, string>;
+      const selector = selectors[what] ?? '[part~=txid]';
       const target = [...this.renderRoot.querySelectorAll(selector)].find(
         (node) => !what.startsWith('txid:') || what === `txid:${node.textContent}`,
       );

@@ -177,6 +177,17 @@ export class CheckoutController implements ReactiveController {
     return { messages: en, locale: 'en' };
   }
 
+  /** The page for `txid` on the site of the configured API (…/api → …/tx/<txid>), for the receipt. */
+  txUrl(txid: string): string | null {
+    const api = this.config?.apis[0];
+    return api ? `${api.replace(/\/api$/, '')}/tx/${txid}` : null;
+  }
+
+  /** Where the receipt links back to the shop (`return-url`), or null. */
+  get returnUrl(): string | null {
+    return this.config?.returnUrl ?? null;
+  }
+
   /** The buyer says an unmatched payment was theirs (see {@link Checkout.claim}). */
   claim(txid: string): boolean {
     const payment = this.state.invoice?.unmatched.find((candidate) => candidate.txid === txid);
@@ -255,8 +266,11 @@ export class CheckoutController implements ReactiveController {
       [next.error, previous.error],
       [next.notice, previous.notice],
     ] as const) {
-      if (problem && problem !== before)
+      if (problem && problem !== before) {
         this.queued.push(new BtcCheckoutErrorEvent({ message: problem.message, source: problem.source, code: problem.code }));
+        // The screen says it in plain words; the merchant reads what went wrong here.
+        console.warn(`btc-checkout: ${problem.source}/${problem.code}: ${problem.message}`);
+      }
     }
     this.tick(!!invoice?.expiresAt && (next.status === 'awaiting' || next.status === 'underpaid'));
     this.host.requestUpdate();

@@ -38,12 +38,35 @@ export interface Messages {
   readonly orderReference: string;
   readonly error: string;
   readonly errorHeading: string;
+  /** The disclosure holding the setup mistake, for the merchant. */
+  readonly errorForShop: string;
   /** More than five minutes left: `{count}` whole minutes. */
   readonly payWithinMinutes: Plural;
   /** Five minutes or less: `{time}` as m:ss. */
   readonly timeLeft: string;
-  /** A passing problem, the checkout retrying: `{problem}`. */
-  readonly notice: string;
+  /** Under the countdown: what happens when the time is up. */
+  readonly countdownHelp: string;
+  /** Passing problems, in words for the buyer (the technical detail goes to the console and `el.error`): the chain's API cannot be reached. */
+  readonly noticeNetwork: string;
+  /** No exchange rate for the price's currency yet. */
+  readonly noticePrice: string;
+  /** The merchant's own server (index-url) does not answer. */
+  readonly noticeShop: string;
+  /** Part of the amount arrived: the banner's heading. */
+  readonly underpaidHeading: string;
+  /** `{received}` and `{due}`, amounts in BTC. */
+  readonly underpaidFigures: string;
+  readonly expiredHeading: string;
+  /** The receipt's rows. */
+  readonly receiptAmount: string;
+  readonly receiptTransaction: string;
+  readonly receiptDate: string;
+  readonly receiptOrder: string;
+  readonly copyReceipt: string;
+  /** More than asked for arrived: `{extra}` BTC. */
+  readonly overpaid: string;
+  /** The link back to the shop (`return-url`). */
+  readonly returnToShop: string;
   readonly copied: string;
   readonly copyAddress: string;
   readonly copyAmount: string;
@@ -86,9 +109,23 @@ export const en: Messages = {
   orderReference: 'Order {order}',
   error: 'This checkout cannot take payments right now.',
   errorHeading: 'This checkout is not working',
+  errorForShop: 'Details for the shop',
   payWithinMinutes: { one: 'Pay within {count} minute', other: 'Pay within {count} minutes' },
   timeLeft: '{time} left to pay',
-  notice: '{problem} Retrying…',
+  countdownHelp: 'After that the price is no longer guaranteed, but this address keeps working and a late payment is still seen.',
+  noticeNetwork: 'The connection to the Bitcoin network is interrupted. This page keeps trying; a payment you send is not lost.',
+  noticePrice: 'The exchange rate is not available yet. This page keeps trying.',
+  noticeShop: 'The shop’s server is not answering yet. This page keeps trying.',
+  underpaidHeading: 'Partly paid',
+  underpaidFigures: 'Received {received} BTC · still to pay {due} BTC',
+  expiredHeading: 'Payment request expired',
+  receiptAmount: 'Amount',
+  receiptTransaction: 'Transaction',
+  receiptDate: 'Date',
+  receiptOrder: 'Order',
+  copyReceipt: 'Copy receipt',
+  overpaid: 'You paid {extra} BTC more than asked: the shop will settle the difference with you.',
+  returnToShop: 'Back to the shop',
   copied: 'Copied',
   copyAddress: 'Copy address',
   copyAmount: 'Copy amount',

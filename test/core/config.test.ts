@@ -226,6 +226,16 @@ describe('watching configuration', () => {
     expectCheckoutError(() => parseExpires('0.01'), 'out-of-range', 'expires');
     expect(parseExpires('0.0000')).to.equal(null);
   });
+  it('return-url: an http(s) link back to the shop, trimmed; anything else is refused (a javascript: link never reaches the receipt)', () => {
+    expect(parseConfig({ xpub: ZPUB, returnUrl: ' https://shop.example/thanks ' }).returnUrl).to.equal('https://shop.example/thanks');
+    expect(parseConfig({ xpub: ZPUB, returnUrl: 'http://shop.example/', pageSecure: true }).returnUrl, 'a link, not a request').to.equal(
+      'http://shop.example/',
+    );
+    expect(parseConfig({ xpub: ZPUB }).returnUrl).to.equal(null);
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, returnUrl: 'javascript:alert(1)' }), 'invalid', 'return-url');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, returnUrl: '/thanks' }), 'invalid', 'return-url');
+    expectCheckoutError(() => parseConfig({ xpub: ZPUB, returnUrl: 'https://user:pw@shop.example/' }), 'credentials', 'return-url');
+  });
   it('order-id is carried, trimmed', () => {
     expect(parseConfig({ xpub: ZPUB, orderId: ' A-17 ' }).orderId).to.equal('A-17');
     expectCheckoutError(() => parseConfig({ xpub: ZPUB, orderId: 'x'.repeat(129) }), 'invalid', 'order-id');

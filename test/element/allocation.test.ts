@@ -223,7 +223,9 @@ describe('fiat (shipped bundle, devnet)', () => {
     await el.updateComplete;
     expect(el.status).to.equal('loading');
     expect(el.amountSats).to.equal(null);
-    expect(text(el, 'notice')).to.equal('No price for USD right now (the source marks it unavailable). Retrying…');
+    // In plain words for the buyer; the technical detail is the event's, and el.error's.
+    expect(text(el, 'notice')).to.equal('The exchange rate is not available yet. This page keeps trying.');
+    expect(el.error).to.include({ source: 'rates', code: 'unavailable' });
     await control(chain, 'prices', { USD: 100000 });
     await untilStatus(el, 'awaiting');
     expect(el.amountSats).to.equal(10000);

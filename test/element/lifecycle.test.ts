@@ -193,7 +193,10 @@ describe('invoice lifecycle against the devnet (shipped bundle, real sockets)', 
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(m.el.status).to.equal('loading');
-    expect(text(m.el, 'notice')).to.match(/HTTP 503.*Retrying/);
+    expect(text(m.el, 'notice')).to.equal(
+      'The connection to the Bitcoin network is interrupted. This page keeps trying; a payment you send is not lost.',
+    );
+    expect(m.el.error?.message, 'the technical detail, for the merchant').to.match(/HTTP 503/);
     expect(m.errors.some((message) => /HTTP 503/.test(message))).to.equal(true);
     await untilStatus(m.el, 'awaiting', 15_000);
     expect(part(m.el, 'notice')).to.equal(null);

@@ -6,6 +6,8 @@
  * but could not reach its 44,000 B target (see the README). Issue 14's languages (a catalogue
  * picker, and the other catalogues loaded from beside the file, pinned by hash), one property per
  * attribute and the countdown that updates alone cost about 1.8 KB; qrcode given its segments
- * (no segment search shipped) won 0.4 KB back. 58 KiB holds that.
+ * (no segment search shipped) won 0.4 KB back. The screens for each state (an underpaid banner, an
+ * expired heading, a receipt with links to the explorer, plain-word notices) cost another 1 KB:
+ * 59 KiB holds that, with about 0.8 KB left for the rest of issue 14.
  */
-export const BUDGET_GZIP = 59_392;
+export const BUDGET_GZIP = 60_416;
