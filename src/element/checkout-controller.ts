@@ -9,7 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { attributeOf, parseConfig, type CheckoutConfig, type CheckoutInput } from '../core/config.js';
 import { createCheckout, LOADING, toCheckoutError, type Checkout, type CheckoutEffects, type CheckoutState } from '../core/checkout.js';
 import type { CheckoutError } from '../core/errors.js';
-import type { LockFn, SocketLike } from '../core/effects.js';
+import type { FetchLike, LockFn, SocketLike } from '../core/effects.js';
 import { isPrivateKeyError } from '../core/keys.js';
 import { safeStore, type Store } from '../core/store.js';
 import { storeClaims, type DeviceClaims } from '../core/claims.js';
@@ -62,13 +62,16 @@ const lock: LockFn = (name, task) => {
   return locks?.request ? locks.request(`btc-checkout:${name}`, task) : Promise.resolve().then(task);
 };
 
+/** The browser's fetch, as the core's effects take it. */
+const browserFetch: FetchLike = (url, init) => fetch(url, init as RequestInit);
+
 const browserEffects = (): CheckoutEffects => {
   const store = (pageStore ??= safeStore(() => localStorage));
   return {
     now: () => Date.now(),
     random: Math.random,
     randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
-    fetch: (url, init) => fetch(url, init as RequestInit),
+    fetch: browserFetch,
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     setTimeout: (callback, ms) => setTimeout(callback, ms),
     clearTimeout: (handle) => clearTimeout(handle as number),
@@ -172,8 +175,7 @@ export class CheckoutController implements ReactiveController {
     const { tag, locale } = pickLanguage(candidates, loadableLocales);
     const messages = catalogueOf(tag);
     if (messages) return { messages, locale };
-    const { fetch } = { ...browserEffects(), ...this.host.effects };
-    void loadLocale(tag, fetch).then((loaded) => loaded && this.host.requestUpdate());
+    void loadLocale(tag, this.host.effects?.fetch ?? browserFetch).then((loaded) => loaded && this.host.requestUpdate());
     return { messages: en, locale: 'en' };
   }
 
