@@ -38,7 +38,8 @@ export const styles: CSSResult = css`
   h2 {
     margin: 0;
   }
-  [part~='amount'] {
+  [part~='amount'],
+  .bone-amount {
     font-size: 1.5rem;
     font-weight: 650;
     overflow-wrap: anywhere;
@@ -63,12 +64,14 @@ export const styles: CSSResult = css`
     max-width: 100%;
   }
   [part~='time-left'],
-  [part~='confirmations'] {
+  [part~='confirmations'],
+  .bone-bar {
     width: 100%;
     height: 0.4rem;
     accent-color: var(--_accent);
   }
-  [part~='countdown-help'] {
+  [part~='countdown-help'],
+  .bone-help {
     font-size: 0.8rem;
   }
   [part~='label'] {
@@ -84,7 +87,8 @@ export const styles: CSSResult = css`
     background: var(--btc-checkout-qr-background, #fff);
     border-radius: 4px;
   }
-  [part~='address'] {
+  [part~='address'],
+  .bone-address {
     font:
       0.95rem ui-monospace,
       Menlo,
@@ -208,6 +212,35 @@ export const styles: CSSResult = css`
   [part~='notice'],
   [part~='error'] [part~='status'] {
     color: var(--_error);
+  }
+  /* On a phone the status stays in sight above the QR while the buyer pays (a live region, so
+     moved by the grid, not in the document). */
+  [part~='header'] {
+    order: -2;
+  }
+  section:not([part~='received'], [part~='expired'], [part~='error']) > [part~='status'] {
+    order: -1;
+  }
+  .skeleton {
+    display: contents;
+  }
+  /* The loading skeleton: the card's words and boxes as still placeholders (no shimmer: nothing
+     moves for those who ask for reduced motion, and a slow API costs no CPU). */
+  .bone {
+    color: transparent;
+    background: var(--_border);
+    border-radius: 4px;
+  }
+  .bone-qr {
+    width: var(--btc-checkout-qr-size, 100%);
+    aspect-ratio: 1;
+    justify-self: center;
+  }
+  .bone-bar {
+    display: block;
+  }
+  .skeleton .actions > :first-child {
+    flex-basis: 100%;
   }
   .visually-hidden {
     position: absolute;

@@ -297,7 +297,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     const { m, locale } = this.words;
     const { status, payment, error, notice, invoice } = this.controller.state;
     const btc = formatBtc;
-    let view: unknown = nothing;
+    let view: unknown = this.renderSkeleton(m);
     let line: string = m.loading;
     let kind = '';
     if (error) {
@@ -369,6 +369,38 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
           : nothing
       }
     </section>`;
+  }
+
+  /**
+   * The request's shape while the address's history is read: the words and boxes of the card to
+   * come, drawn as placeholders of the same size, so that nothing jumps when it arrives.
+   */
+  private renderSkeleton(m: Words): TemplateResult {
+    const bone = (text: string): TemplateResult => html`<span class="bone">${text}</span>`;
+    const setup = this.controller.setup;
+    const priced = setup?.amountSats || setup?.fiat;
+    const expiresMs = setup?.expiresMs ?? null;
+    return html`<div class="skeleton" aria-hidden="true">
+      ${
+        priced
+          ? html`<p class="bone-amount">
+                ${bone('0.00000000 BTC')}${setup!.fiat ? html`<small>${bone(setup!.fiat.text)}</small>` : nothing}
+              </p>
+              ${setup!.shared ? html`<small>${bone(m.count('tag', 99))}</small>` : nothing}`
+          : nothing
+      }
+      <div class="bone bone-qr"></div>
+      <p class="bone-address">
+        <code>${Array.from({ length: 11 }, () => html`<span class="bone">bc1q</span>`)}</code>
+      </p>
+      <div class="actions">${[m.openWallet, m.copyAddress, ...(priced ? [m.copyAmount] : [])].map(bone)}</div>
+      ${
+        expiresMs === null
+          ? nothing
+          : html`<span class="bone bone-bar"></span><small>${bone(m.countdown(expiresMs))}</small>
+              <small class="bone-help">${bone(m.countdownHelp)}</small>`
+      }
+    </div>`;
   }
 
   private renderRequest(

@@ -186,6 +186,10 @@ export class CheckoutController implements ReactiveController {
   }
 
   /** Where the receipt links back to the shop (`return-url`), or null. */
+  /** The checkout as configured (null until valid): the loading skeleton takes the request's shape from it. */
+  get setup(): CheckoutConfig | null {
+    return this.config;
+  }
   get returnUrl(): string | null {
     return this.config?.returnUrl ?? null;
   }
