@@ -13,7 +13,11 @@ function squeeze(text: string, isCss: boolean): string {
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\s*([{};,>])\s*/g, '$1')
       .replace(/:\s+/g, ':')
-      .replace(/;}/g, '}');
+      .replace(/;}/g, '}')
+      // [part~='amount'] is [part~=amount]: a value that is a CSS identifier needs no quotes.
+      .replace(/=\s*'([a-z][-\w]*)'\s*\]/gi, '=$1]')
+      // 0.75rem is .75rem.
+      .replace(/(^|[^\w.])0\.(\d)/g, '$1.$2');
   else out = out.replace(/>\s+</g, '><');
   return out;
 }

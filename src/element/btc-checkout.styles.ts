@@ -236,9 +236,6 @@ export const styles: CSSResult = css`
     aspect-ratio: 1;
     justify-self: center;
   }
-  .bone-bar {
-    display: block;
-  }
   .skeleton .actions > :first-child {
     flex-basis: 100%;
   }

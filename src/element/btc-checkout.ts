@@ -397,7 +397,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       ${
         expiresMs === null
           ? nothing
-          : html`<span class="bone bone-bar"></span><small>${bone(m.countdown(expiresMs))}</small>
+          : html`<small class="bone bone-bar"></small><small>${bone(m.countdown(expiresMs))}</small>
               <small class="bone-help">${bone(m.countdownHelp)}</small>`
       }
     </div>`;
@@ -480,7 +480,7 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       [m.receiptDate, new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(createdAt), null],
       ...(orderId ? [[m.receiptOrder, orderId, null] as [string, string, unknown]] : []),
     ];
-    const returnUrl = this.controller.returnUrl;
+    const returnUrl = this.controller.setup?.returnUrl;
     return html`<dl part="receipt">
         ${rows.map(
           ([label, text, shown]) =>

@@ -110,6 +110,8 @@ export class CheckoutController implements ReactiveController {
   private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly tickListeners = new Set<() => void>();
   private readonly queued: Event[] = [];
+  /** The page switches language (`lang` on the element or an ancestor): the words follow at once. */
+  private readonly languageWatch = new MutationObserver(() => this.host.requestUpdate());
 
   constructor(host: CheckoutHost) {
     this.host = host;
@@ -152,6 +154,8 @@ export class CheckoutController implements ReactiveController {
 
   hostConnected(): void {
     this.connected = true;
+    // The whole document: the element's own lang and any ancestor's (a page's language switch).
+    this.languageWatch.observe(document, { attributeFilter: ['lang'], subtree: true });
     if (this.config && !this.checkout) this.restart();
   }
 
@@ -164,6 +168,7 @@ export class CheckoutController implements ReactiveController {
 
   hostDisconnected(): void {
     this.connected = false;
+    this.languageWatch.disconnect();
     this.teardown();
   }
 
@@ -185,13 +190,9 @@ export class CheckoutController implements ReactiveController {
     return api ? `${api.replace(/\/api$/, '')}/tx/${txid}` : null;
   }
 
-  /** Where the receipt links back to the shop (`return-url`), or null. */
-  /** The checkout as configured (null until valid): the loading skeleton takes the request's shape from it. */
+  /** The checkout as configured (null until valid): the loading skeleton's shape, the receipt's way back to the shop. */
   get setup(): CheckoutConfig | null {
     return this.config;
-  }
-  get returnUrl(): string | null {
-    return this.config?.returnUrl ?? null;
   }
 
   /** The buyer says an unmatched payment was theirs (see {@link Checkout.claim}). */

@@ -8,6 +8,25 @@ import type { BtcCheckout } from '../../src/element/btc-checkout.js';
 import { formatBtc } from '../../src/core/amount.js';
 import { part, text, untilStatus, ZPUB } from '../helpers/element.js';
 import { control, newChain, type TestChain } from '../helpers/devnet.js';
+import { de } from '../../src/element/locales/de.js';
+import { fr } from '../../src/element/locales/fr.js';
+
+const reads = (line: string, expected: string | RegExp): boolean =>
+  typeof expected === 'string' ? line === expected : expected.test(line);
+
+/**
+ * The page switches to German as a language menu would (lang on an ancestor): the state's words
+ * follow at once, still accessible; and back to English when the page's lang goes.
+ */
+async function switchesLanguage(el: BtcCheckout, german: string | RegExp): Promise<void> {
+  const english = text(el, 'status');
+  const page = el.parentElement!;
+  page.lang = 'de';
+  await waitUntil(() => reads(text(el, 'status'), german), `the status line never read ${german} (reads "${text(el, 'status')}")`);
+  await expect(el).to.be.accessible();
+  page.removeAttribute('lang');
+  await waitUntil(() => text(el, 'status') === english, 'back in English');
+}
 
 describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
   let chain: TestChain;
@@ -22,6 +41,7 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(part(el, 'checkout')!.getAttribute('aria-busy')).to.equal('true');
     expect(text(el, 'status')).to.equal('Preparing your payment request…');
     await expect(el).to.be.accessible();
+    await switchesLanguage(el, de.loading);
     await control(chain, 'latency', { ms: 0 });
   });
 
@@ -45,6 +65,11 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(text(el, 'countdown')).to.equal('Pay within 10 minutes');
     expect(text(el, 'countdown-help')).to.match(/no longer guaranteed.*still seen/);
     await expect(el).to.be.accessible();
+    await switchesLanguage(el, de.awaiting);
+    // The element's own lang wins over the page's.
+    el.lang = 'fr';
+    await waitUntil(() => text(el, 'status') === fr.awaiting, 'in French');
+    expect(text(el, 'countdown')).to.equal('Payez dans les 10 minutes');
   });
 
   it('underpaid: a banner with what arrived and what is still due, and the QR and link ask for the rest', async () => {
@@ -58,6 +83,7 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(el.uri).to.include('amount=0.0015');
     expect(text(el, 'amount')).to.match(/^0\.0015 BTC/);
     await expect(el).to.be.accessible();
+    await switchesLanguage(el, /^0\.0005 von 0\.002 BTC erhalten/);
   });
 
   it('expired: a heading, then what to do next', async () => {
@@ -74,6 +100,7 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(text(el, 'explanation')).to.equal('Please do not pay to it any more; start a new payment instead.');
     expect(part(el, 'qr'), 'no QR to pay an expired request').to.equal(null);
     await expect(el).to.be.accessible();
+    await switchesLanguage(el, de.expired);
   });
 
   it('paid: a receipt with the amount, the transaction linked to the API’s explorer, the address, date and order, and the way back to the shop', async () => {
@@ -105,6 +132,7 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(part(el, 'copy-receipt'), 'the buyer can copy it').to.exist;
     expect(part(el, 'overpaid')).to.equal(null);
     await expect(el).to.be.accessible();
+    await switchesLanguage(el, de.paid);
   });
 
   it('keyboard: a buyer on the copy button when the payment arrives is taken to the new screen’s heading, not lost', async () => {
@@ -141,6 +169,7 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect([progress.value, progress.max]).to.deep.equal([1, 3]);
     expect(part(el, 'receipt'), 'the receipt shows as soon as the payment is seen').to.exist;
     await expect(el).to.be.accessible();
+    await switchesLanguage(el, 'Zahlung wird bestätigt: 1 von 3 Bestätigungen.');
   });
 
   it('a passing problem reads in plain words; the technical detail is for the console and el.error', async function () {
@@ -174,6 +203,7 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(detail.querySelector('summary')!.textContent).to.equal('Details for the shop');
     expect(detail.querySelector('p')!.textContent).to.equal(el.error!.message);
     await expect(el).to.be.accessible();
+    await switchesLanguage(el, de.error);
   });
 
   it('return-url must be an http(s) link without credentials', async () => {
