@@ -114,8 +114,9 @@ export async function answerRest(chain: DevnetChain, request: IncomingMessage, u
     if (cacheable)
       chain.cache.set(key, { at: Date.now(), status: answer.status, type: answer.headers['content-type']!, body: answer.body });
   }
-  // The answer was fixed on arrival; the latency is its way back.
-  if (chain.latencyMs) await new Promise((resolve) => setTimeout(resolve, chain.latencyMs));
+  // The answer was fixed on arrival; the latency is its way back. An answer still on its way
+  // does not keep a devnet that has closed alive.
+  if (chain.latencyMs) await new Promise((resolve) => setTimeout(resolve, chain.latencyMs).unref());
   logged.status = answer.status;
   return answer;
 }
