@@ -89,6 +89,49 @@ describe('<btc-checkout> by keyboard alone (shipped bundle)', () => {
     expect(copied[0]).to.match(/^Amount: 0\.001 BTC\nTransaction: [0-9a-f]{64}\nAddress: /);
   });
 
+  it('underpaid: the same controls, and Copy amount copies what is still due', async () => {
+    const { el, before } = await page(html`<btc-checkout api=${chain.api} xpub=${ZPUB} index="3" amount="0.002"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    await control(chain, 'pay', { address: el.receiveAddress, sats: 50_000 });
+    await untilStatus(el, 'underpaid');
+    expect(await tabThrough(el, before)).to.deep.equal(['wallet-link', 'copy-address', 'copy-amount']);
+    (part(el, 'copy-amount') as HTMLButtonElement).focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => copied.length === 1, 'the amount is copied');
+    expect(copied[0]).to.equal('0.0015');
+  });
+
+  it('unconfirmed, then confirming: the transaction link and the receipt to copy, in order', async () => {
+    const { el, before } = await page(
+      html`<btc-checkout api=${chain.api} xpub=${ZPUB} index="4" amount="0.001" confirmations="2"></btc-checkout>`,
+    );
+    await untilStatus(el, 'awaiting');
+    await control(chain, 'pay', { address: el.receiveAddress, sats: 100_000 });
+    await untilStatus(el, 'unconfirmed');
+    expect(await tabThrough(el, before)).to.deep.equal(['txid', 'copy-receipt']);
+    await control(chain, 'mine', { blocks: 1 });
+    await untilStatus(el, 'confirming');
+    expect(await tabThrough(el, before)).to.deep.equal(['txid', 'copy-receipt']);
+    (part(el, 'copy-receipt') as HTMLButtonElement).focus();
+    await sendKeys({ press: ' ' });
+    await waitUntil(() => copied.length === 1, 'Space copies the receipt');
+    expect(copied[0]).to.match(/^Amount: 0\.001 BTC\nTransaction: [0-9a-f]{64}\n/);
+  });
+
+  it('loading and a notice: nothing to operate yet, and focus passes by', async () => {
+    const slow = await newChain();
+    await control(slow, 'latency', { ms: 3000 });
+    const loading = await page(html`<btc-checkout api=${slow.api} xpub=${ZPUB} index="5" amount="0.001"></btc-checkout>`);
+    expect(loading.el.status).to.equal('loading');
+    expect(await tabThrough(loading.el, loading.before)).to.deep.equal([]);
+    await control(slow, 'latency', { ms: 0 });
+    const down = await newChain();
+    await control(down, 'fail', { status: 503, count: 1000 });
+    const notice = await page(html`<btc-checkout api=${down.api} ws="none" xpub=${ZPUB} index="5" amount="0.001"></btc-checkout>`);
+    await waitUntil(() => part(notice.el, 'notice'), 'a notice');
+    expect(await tabThrough(notice.el, notice.before)).to.deep.equal([]);
+  });
+
   it('unmatched: copy its transaction id and say it was yours, by keyboard', async () => {
     const sink = await newSink();
     const { el, before } = await page(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.001" webhook=${sink.url}></btc-checkout>`);

@@ -9,6 +9,7 @@ import { formatBtc } from '../../src/core/amount.js';
 import { part, text, untilStatus, ZPUB } from '../helpers/element.js';
 import { control, newChain, type TestChain } from '../helpers/devnet.js';
 import { de } from '../../src/element/locales/de.js';
+import { en } from '../../src/element/messages.js';
 import { fr } from '../../src/element/locales/fr.js';
 
 const reads = (line: string, expected: string | RegExp): boolean =>
@@ -155,6 +156,53 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(text(el, 'overpaid')).to.equal(
       `You paid ${formatBtc(25_000)} BTC more than asked: the shop will settle the difference with you.`,
     );
+  });
+
+  it('unconfirmed: the payment seen, the receipt already there, no progress bar yet', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} index="10" amount="0.001"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    const { txid } = await control<{ txid: string }>(chain, 'pay', { address: el.receiveAddress, sats: 100_000 });
+    await untilStatus(el, 'unconfirmed');
+    expect(el.shadowRoot!.querySelector('h2')!.textContent).to.equal('Payment received');
+    expect(text(el, 'status')).to.equal(en.unconfirmed);
+    expect(text(el, 'txid')).to.equal(txid);
+    expect(part(el, 'confirmations'), 'no confirmations to count on a 1-confirmation invoice').to.equal(null);
+    expect(part(el, 'qr'), 'nothing more to pay').to.equal(null);
+    await expect(el).to.be.accessible();
+    await switchesLanguage(el, de.unconfirmed);
+  });
+
+  it('unmatched: a payment that is not this request’s, noted calmly while the request stands', async () => {
+    const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} amount="0.001"></btc-checkout>`);
+    await untilStatus(el, 'awaiting');
+    await control(chain, 'pay', { address: el.receiveAddress, sats: 12_345 });
+    await waitUntil(() => part(el, 'unmatched'), 'the notice');
+    expect(el.status).to.equal('awaiting');
+    expect(text(el, 'unmatched')).to.match(/^A payment of 0\.00012345 BTC reached this address, but it is not the exact amount/);
+    expect(part(el, 'qr'), 'the request still stands').to.exist;
+    await expect(el).to.be.accessible();
+    await switchesLanguage(el, de.awaiting);
+    el.parentElement!.lang = 'de';
+    await waitUntil(
+      () => text(el, 'unmatched').startsWith('Eine Zahlung von 0.00012345 BTC ist an dieser Adresse eingegangen'),
+      'in German',
+    );
+    el.parentElement!.removeAttribute('lang');
+  });
+
+  it('expired, then paid late: the buyer reads that it was seen and the shop will settle it', async () => {
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout api=${chain.api} xpub=${ZPUB} index="11" amount="0.001" expires="0.02"></btc-checkout>`,
+    );
+    await untilStatus(el, 'expired', 8000);
+    await control(chain, 'pay', { address: el.receiveAddress, sats: 100_000, confirm: true });
+    await waitUntil(() => text(el, 'explanation') === en.late, 'the late payment is told');
+    expect(el.status).to.equal('expired');
+    await expect(el).to.be.accessible();
+    el.parentElement!.lang = 'de';
+    await waitUntil(() => text(el, 'explanation') === de.late, 'in German');
+    el.parentElement!.removeAttribute('lang');
+    await switchesLanguage(el, de.expired);
   });
 
   it('confirming: k of n confirmations, as words and as progress', async () => {
