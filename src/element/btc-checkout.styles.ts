@@ -218,7 +218,9 @@ export const styles: CSSResult = css`
   [part~='header'] {
     order: -2;
   }
-  section:not([part~='received'], [part~='expired'], [part~='error']) > [part~='status'] {
+  /* On the error screen: the heading, then the buyer's line, then the details for the shop. */
+  section:not([part~='received'], [part~='expired']) > [part~='status'],
+  [part~='error'] h2 {
     order: -1;
   }
   .skeleton {

@@ -303,14 +303,15 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     if (error) {
       kind = 'error';
       line = m.error;
-      // The buyer reads that checkout is unavailable; the setup mistake is for the merchant.
-      view = html`<div role="alert">
-        <h2 tabindex="-1">${m.errorHeading}</h2>
-        <details part="error-detail">
-          <summary>${m.errorForShop}</summary>
-          <p>${error.message}</p>
-        </details>
-      </div>`;
+      // The buyer reads that checkout is unavailable; the setup mistake is for the merchant, so
+      // it comes last (the styles order the heading and the status line first).
+      view = html`<h2 tabindex="-1">${m.errorHeading}</h2>
+        <div role="alert">
+          <details part="error-detail">
+            <summary>${m.errorForShop}</summary>
+            <p>${error.message}</p>
+          </details>
+        </div>`;
     } else if (invoice && payment) {
       if (status === 'expired') {
         kind = 'expired';

@@ -250,6 +250,11 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(detail.open, 'folded away from the buyer').to.equal(false);
     expect(detail.querySelector('summary')!.textContent).to.equal('Details for the shop');
     expect(detail.querySelector('p')!.textContent).to.equal(el.error!.message);
+    // Read top to bottom: the heading, the buyer's line, then the details for the shop.
+    const top = (node: Element): number => node.getBoundingClientRect().top;
+    const heading = el.shadowRoot!.querySelector('h2')!;
+    expect(top(heading)).to.be.below(top(part(el, 'status')!));
+    expect(top(part(el, 'status')!)).to.be.below(top(detail));
     await expect(el).to.be.accessible();
     await switchesLanguage(el, de.error);
   });
