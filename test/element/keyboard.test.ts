@@ -120,11 +120,12 @@ describe('<btc-checkout> by keyboard alone (shipped bundle)', () => {
 
   it('loading and a notice: nothing to operate yet, and focus passes by', async () => {
     const slow = await newChain();
-    await control(slow, 'latency', { ms: 3000 });
+    // Long enough for a loaded machine to tab through before the answer comes.
+    await control(slow, 'latency', { ms: 60_000 });
     const loading = await page(html`<btc-checkout api=${slow.api} xpub=${ZPUB} index="5" amount="0.001"></btc-checkout>`);
     expect(loading.el.status).to.equal('loading');
     expect(await tabThrough(loading.el, loading.before)).to.deep.equal([]);
-    await control(slow, 'latency', { ms: 0 });
+    expect(loading.el.status, 'still loading while the keys were pressed').to.equal('loading');
     const down = await newChain();
     await control(down, 'fail', { status: 503, count: 1000 });
     const notice = await page(html`<btc-checkout api=${down.api} ws="none" xpub=${ZPUB} index="5" amount="0.001"></btc-checkout>`);
