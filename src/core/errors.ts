@@ -32,6 +32,7 @@ export type ErrorSource =
   | 'order-id'
   | 'gap-limit'
   | 'rates'
+  | 'lightning'
   | 'chain'
   | 'allocation'
   | 'storage';
@@ -59,7 +60,8 @@ export type ErrorCode =
   | 'expired'
   | 'insecure'
   | 'credentials'
-  | 'http';
+  | 'http'
+  | 'mismatch';
 
 /** An error the checkout reports in its UI and in a `btc-checkout-error` event. */
 export class CheckoutError extends Error {
