@@ -204,14 +204,17 @@ export function decodeBolt11(invoice: string): Bolt11 {
     const data = fields.slice(at + 3, at + 3 + length);
     if (data.length !== length) fail('lightning', 'invalid', 'The Lightning invoice has a truncated field (BOLT 11).');
     at += 3 + length;
-    // Data padded with non-zero bits is not data this reader can trust.
+    // A number is read from its words; bytes padded with non-zero bits are not data to trust.
+    if (type === 6) {
+      if (length <= 10) expirySeconds = wordsToNumber(data);
+      continue;
+    }
     const bytes = bech32.fromWordsUnsafe(data);
     if (!bytes) continue;
     // The first valid field of each type counts (BOLT 11: the most preferred comes first).
     if (type === 1 && length === 52 && paymentHash === null) paymentHash = hex.encode(bytes);
     else if (type === 23 && length === 52 && descriptionHash === null) descriptionHash = hex.encode(bytes);
     else if (type === 13 && description === null) description = utf8.encode(bytes);
-    else if (type === 6 && length <= 10) expirySeconds = wordsToNumber(data);
   }
   if (paymentHash === null) fail('lightning', 'invalid', 'The Lightning invoice has no payment hash (BOLT 11).');
   return {

@@ -66,6 +66,13 @@ describe('BOLT 11 invoices', () => {
     );
   });
 
+  it('reads every expiry, down to one 5-bit word', () => {
+    for (const expirySeconds of [1, 31, 32, 600, 604_800, 2 ** 32]) {
+      const pr = encodeBolt11({ network: 'regtest', timestamp: 1, paymentHash: BOLT11_HASH, privateKey: BOLT11_KEY, expirySeconds });
+      expect(decodeBolt11(pr).expirySeconds, String(expirySeconds)).to.equal(expirySeconds);
+    }
+  });
+
   it('reads upper case, as QR codes carry it', () => {
     expect(decodeBolt11(COFFEE.toUpperCase()).paymentHash).to.equal(BOLT11_HASH);
   });

@@ -15,7 +15,8 @@ import { answerControl } from './control.js';
 import { DevnetChain, type ChainOptions, type Client } from './devnet-chain.js';
 import type { ProfileName } from './profiles.js';
 import { answerRest, corsOf, type Answer } from './rest.js';
-import { listen } from '../http.js';
+import { listen, readBody } from '../http.js';
+import { LightningServices } from './lightning.js';
 
 export interface DevnetOptions {
   port?: number;
@@ -31,6 +32,8 @@ export interface Devnet {
   readonly port: number;
   chain(id?: string): DevnetChain;
   createChain(options?: ChainOptions): DevnetChain;
+  /** Its Lightning Address services (see lightning.ts). */
+  readonly lightning: LightningServices;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
   const chains = new Map<string, DevnetChain>([['main', new DevnetChain('main', startHeight, defaults)]]);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 50_000 });
   let baseUrl = '';
+  const lightning = new LightningServices(() => baseUrl);
 
   const createChain = (chainOptions: ChainOptions = {}): DevnetChain => {
     const given = Object.fromEntries(Object.entries(chainOptions).filter(([, value]) => value !== undefined));
@@ -76,6 +80,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const { chain, rest } = route(url.pathname);
     const answer = async (): Promise<Answer | null> => {
       if (url.pathname === '/health') return { status: 200, headers: corsOf(chain), body: 'ok' };
+      const lightningAnswer = lightning.answer(url.pathname, url.searchParams);
+      if (lightningAnswer) return lightningAnswer;
+      if (url.pathname.startsWith('/lightning/')) return controlLightning(url.pathname, request);
       if (!chain) return { status: 404, headers: corsOf(chain), body: 'No such chain' };
       if (rest.startsWith('/control')) return answerControl(chain, rest.slice('/control'.length), request, { createChain, links });
       if (!rest.startsWith('/api/')) return { status: 404, headers: corsOf(chain), body: 'Not found' };
@@ -85,6 +92,31 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     if (!sent) return;
     response.writeHead(sent.status, sent.headers);
     response.end(sent.body);
+  }
+
+  /**
+   * The Lightning services' control, for tests and the demo page: `POST /lightning/services`
+   * (options in the body) makes one, `POST /lightning/settle` ({pr} or {paymentHash}) pays an
+   * invoice, `GET /lightning/services/<name>` reads its counts.
+   */
+  async function controlLightning(path: string, request: IncomingMessage): Promise<Answer> {
+    const json = (status: number, body: unknown): Answer => ({
+      status,
+      headers: { 'access-control-allow-origin': '*', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (request.method === 'OPTIONS') {
+      return { status: 204, headers: { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST' }, body: '' };
+    }
+    const body = request.method === 'POST' ? JSON.parse((await readBody(request, 100_000)) || '{}') : {};
+    if (path === '/lightning/services' && request.method === 'POST') return json(200, lightning.create(body));
+    if (path === '/lightning/settle' && request.method === 'POST') {
+      const settled = lightning.settle(body);
+      return settled ? json(200, settled) : json(404, { error: 'no such invoice' });
+    }
+    const stats = /^\/lightning\/services\/([^/]+)$/.exec(path);
+    if (stats && lightning.stats(stats[1]!)) return json(200, lightning.stats(stats[1]!));
+    return json(404, { error: 'no such Lightning control' });
   }
 
   server.on('upgrade', (request, socket, head) => {
@@ -121,6 +153,7 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     port: listening.port,
     chain: (chainId = 'main') => chains.get(chainId)!,
     createChain,
+    lightning,
     async close() {
       for (const chain of chains.values()) chain.disconnectAll();
       wss.close();
