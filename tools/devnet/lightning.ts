@@ -22,6 +22,8 @@ export interface LightningServiceOptions {
   cors?: boolean;
   /** `wrong`: a hostile service, whose invoices ask for 1 sat more than the amount requested. */
   amount?: 'exact' | 'wrong';
+  /** `lying`: a hostile `verify` that says every invoice is settled, with a made-up preimage. */
+  verifyAnswers?: 'honest' | 'lying';
   /** Seconds each invoice is valid (default 600). */
   expirySeconds?: number;
   network?: 'mainnet' | 'testnet' | 'signet' | 'regtest';
@@ -84,6 +86,7 @@ export class LightningServices {
         verify: options.verify ?? true,
         cors: options.cors ?? true,
         amount: options.amount ?? 'exact',
+        verifyAnswers: options.verifyAnswers ?? 'honest',
         expirySeconds: options.expirySeconds ?? 600,
         network: options.network ?? 'regtest',
         minSendableMsat: options.minSendableMsat ?? 1_000,
@@ -154,6 +157,9 @@ export class LightningServices {
     service.stats.verifies.push(Date.now());
     const invoice = service.options.verify ? service.invoices.get(match[3]!.slice('verify/'.length)) : undefined;
     if (!invoice) return json(404, { status: 'ERROR', reason: 'Not found' });
+    if (service.options.verifyAnswers === 'lying') {
+      return json(200, { status: 'OK', settled: true, preimage: randomBytes(32).toString('hex'), pr: invoice.pr });
+    }
     const settled = invoice.settledAt !== null;
     return json(200, { status: 'OK', settled, preimage: settled ? invoice.preimage : null, pr: invoice.pr });
   }

@@ -1,0 +1,218 @@
+/**
+ * One buyer's Lightning payment through the merchant's Lightning Address: asks the service for
+ * an invoice of exactly the amount due, checks it (lightning.ts), then asks the service's LUD-21
+ * `verify` URL, politely and backing off, until it is settled with the preimage of the invoice's
+ * hash; an invoice that expires while the checkout is open is replaced by a new one.
+ *
+ * Every effect is passed in (fetch, timers, clock), as everywhere in the core.
+ * @module
+ */
+import type { Clock, FetchLike, Timers } from './effects.js';
+import { CheckoutError } from './errors.js';
+import {
+  checkInvoice,
+  invoiceRequestUrl,
+  parseLightningAddress,
+  readInvoiceResponse,
+  readPayRequest,
+  readVerify,
+  sendableMsat,
+  type PayRequest,
+} from './lightning.js';
+import type { NetworkName } from './networks.js';
+
+/** The invoice on offer. */
+export interface LightningOffer {
+  readonly pr: string;
+  readonly paymentHash: string;
+  readonly amountMsat: number;
+  /** Unix ms. */
+  readonly expiresAt: number;
+  /** Unix ms: when it is replaced by a new one. */
+  readonly renewAt: number;
+  /** LUD-21; null when the service offers none, so a payment cannot be seen here. */
+  readonly verify: string | null;
+}
+
+export type LightningState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'requesting' }
+  | { readonly status: 'offered'; readonly offer: LightningOffer; readonly renewals: number }
+  | { readonly status: 'settled'; readonly offer: LightningOffer; readonly preimage: string; readonly settledAt: number }
+  | { readonly status: 'failed'; readonly error: CheckoutError };
+
+export interface LightningSessionOptions {
+  /** The merchant's Lightning Address (LUD-16). */
+  readonly address: string;
+  readonly sats: number;
+  readonly network: NetworkName;
+  /** The first wait between two `verify` requests (default 2 s). */
+  readonly firstPollMs?: number;
+  /** The longest (default 10 s): while waiting, at most 6 requests a minute, after the first few. */
+  readonly maxPollMs?: number;
+  /** An invoice is replaced this long before it expires (default 30 s), so no wallet pays one at its last second. */
+  readonly renewBeforeMs?: number;
+}
+
+export interface LightningSessionEffects extends Timers, Clock {
+  readonly fetch: FetchLike;
+}
+
+export interface LightningSession {
+  readonly state: LightningState;
+  subscribe(listener: (state: LightningState) => void): () => void;
+  start(): void;
+  stop(): void;
+}
+
+/** Each unanswered poll waits this much longer than the one before, up to the ceiling. */
+const BACKOFF = 1.5;
+
+/**
+ * A fetch failure (network down, or the service sends no CORS headers, which a browser reports
+ * the same way) in words a merchant can act on.
+ */
+function unreachable(what: string): CheckoutError {
+  return new CheckoutError(
+    'lightning',
+    'unavailable',
+    `Cannot reach the Lightning Address service (${what}). It may be down, or it may not allow this site (CORS: the service must send Access-Control-Allow-Origin).`,
+  );
+}
+
+export function createLightningSession(options: LightningSessionOptions, effects: LightningSessionEffects): LightningSession {
+  const firstPollMs = options.firstPollMs ?? 2_000;
+  const maxPollMs = options.maxPollMs ?? 10_000;
+  const renewBeforeMs = options.renewBeforeMs ?? 30_000;
+  let state: LightningState = { status: 'idle' };
+  const listeners = new Set<(state: LightningState) => void>();
+  let timer: unknown = null;
+  /** Bumped by stop(): answers to an earlier run are dropped. */
+  let run = 0;
+
+  const set = (next: LightningState): void => {
+    state = next;
+    for (const listener of listeners) listener(state);
+  };
+  const later = (ms: number, task: () => Promise<void>): void => {
+    const mine = run;
+    timer = effects.setTimeout(() => {
+      if (mine === run) void task();
+    }, ms);
+  };
+
+  async function getJson(url: string, what: string): Promise<unknown> {
+    let response;
+    try {
+      response = await effects.fetch(url, { cache: 'no-store' });
+    } catch {
+      throw unreachable(what);
+    }
+    const text = await response.text().catch(() => '');
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new CheckoutError(
+        'lightning',
+        'invalid',
+        `The Lightning Address service's ${what} answered HTTP ${response.status}, not JSON.`,
+      );
+    }
+  }
+
+  let payRequest: PayRequest | null = null;
+
+  async function offer(renewals: number): Promise<void> {
+    const mine = run;
+    try {
+      const address = parseLightningAddress(options.address);
+      payRequest ??= readPayRequest(await getJson(address.url, 'pay request'), address);
+      const msat = sendableMsat(payRequest, options.sats);
+      const answer = readInvoiceResponse(await getJson(invoiceRequestUrl(payRequest, msat), 'invoice'));
+      const invoice = checkInvoice(answer.pr, {
+        amountMsat: msat,
+        network: options.network,
+        metadata: payRequest.metadata,
+        now: effects.now(),
+      });
+      if (mine !== run) return;
+      const offered: LightningOffer = {
+        pr: answer.pr,
+        paymentHash: invoice.paymentHash,
+        amountMsat: msat,
+        expiresAt: invoice.expiresAt,
+        // Before its end, yet never sooner than halfway through its life nor within a second:
+        // a service handing out short-lived invoices is not asked again and again.
+        renewAt: Math.max(invoice.expiresAt - renewBeforeMs, (effects.now() + invoice.expiresAt) / 2, effects.now() + 1_000),
+        verify: answer.verify,
+      };
+      set({ status: 'offered', offer: offered, renewals });
+      watch(offered, firstPollMs);
+    } catch (error) {
+      if (mine !== run) return;
+      set({ status: 'failed', error: error instanceof CheckoutError ? error : unreachable('invoice') });
+    }
+  }
+
+  /** Polls `verify` until settled, backing off; renews the invoice before it expires. */
+  function watch(offered: LightningOffer, waitMs: number): void {
+    const untilRenewal = offered.renewAt - effects.now();
+    if (!offered.verify) {
+      // Nothing to ask: only keep an invoice a wallet can still pay on offer.
+      later(Math.max(0, untilRenewal), () => renew(offered));
+      return;
+    }
+    if (untilRenewal <= 0) return void renew(offered);
+    later(Math.min(waitMs, untilRenewal), async () => {
+      const mine = run;
+      try {
+        const answer = readVerify(await getJson(offered.verify!, 'verify'), offered);
+        if (mine !== run) return;
+        if (answer.settled) return set({ status: 'settled', offer: offered, preimage: answer.preimage, settledAt: effects.now() });
+      } catch (error) {
+        // A settled claim without its preimage is a lie, not a hiccup: say so.
+        if (error instanceof CheckoutError && error.code === 'mismatch') return set({ status: 'failed', error });
+        // Anything else (the service down a moment, a 5xx) is asked again, later.
+      }
+      if (mine === run) watch(offered, Math.min(waitMs * BACKOFF, maxPollMs));
+    });
+  }
+
+  /** A last look at the old invoice (a payment at its last moment), then a new one. */
+  async function renew(previous: LightningOffer): Promise<void> {
+    const mine = run;
+    if (previous.verify) {
+      try {
+        const answer = readVerify(await getJson(previous.verify, 'verify'), previous);
+        if (mine !== run) return;
+        if (answer.settled) return set({ status: 'settled', offer: previous, preimage: answer.preimage, settledAt: effects.now() });
+      } catch {
+        // Renewing is what this is for; the old invoice is no longer offered either way.
+      }
+    }
+    if (mine !== run) return;
+    await offer(state.status === 'offered' ? state.renewals + 1 : 0);
+  }
+
+  return {
+    get state() {
+      return state;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    start() {
+      if (state.status === 'requesting' || state.status === 'offered' || state.status === 'settled') return;
+      run++;
+      set({ status: 'requesting' });
+      void offer(0);
+    },
+    stop() {
+      run++;
+      if (timer !== null) effects.clearTimeout(timer);
+      timer = null;
+      if (state.status !== 'settled') set({ status: 'idle' });
+    },
+  };
+}
