@@ -27,6 +27,9 @@ import { CheckoutError } from './errors.js';
 import { attributePayments, summarizeInvoice, TAG_MAX_SATS, type InvoiceStatus } from './invoice.js';
 import { verifyPriceToken, type Price } from './price-token.js';
 import { fetchHistoricalPrice, fiatToSats } from './rates.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { decodeBolt11, parseLightningAddress, preimageMatches, readPayRequest, readVerify } from './lightning.js';
 
 export interface VerifyOptions {
   /** Your extended public key or descriptor, from your server's configuration: never from the call. */
@@ -78,6 +81,11 @@ export interface VerifyOptions {
   /** Network and address type, as on the element; by default the key's. */
   network?: string;
   addressType?: string;
+  /**
+   * Your Lightning Address (`name@domain`), from your configuration: a claim paid by Lightning
+   * (`method: "lightning"`) is checked against it. Without it, such a claim is refused.
+   */
+  lightning?: string;
   fetch?: FetchLike;
   /** The clock (price-token expiry); default `Date.now`. */
   now?: () => number;
@@ -103,6 +111,9 @@ export interface VerifyResult {
    * there yet (too few confirmations, underpaid), or when it could not be checked.
    */
   readonly contradicted: boolean;
+  /** How it was paid: on-chain, or by Lightning (then `txids` is empty and `paymentHash` is set). */
+  readonly method?: 'onchain' | 'lightning';
+  readonly paymentHash?: string;
 }
 
 /** Claimed transactions read one by one at most; more is not a call the widget makes. */
@@ -246,6 +257,99 @@ async function expectedOf(
 
 const globalFetch = (): FetchLike => (globalThis as { fetch?: FetchLike }).fetch!;
 
+/** GETs JSON from an LNURL service; throws with a reason a merchant can read. */
+async function getJson(fetch: FetchLike, url: string): Promise<unknown> {
+  const response = await fetch(url, { cache: 'no-store' });
+  return JSON.parse(await response.text());
+}
+
+/**
+ * A claim paid by Lightning. Everything is checked against what the call cannot choose: the
+ * invoice must be for your price to the millisatoshi and committed to the metadata your Lightning
+ * Address serves (so made through it), and your service itself, asked at a verify URL on its
+ * own host, must say it is settled, with the preimage of the invoice's payment hash. A buyer's
+ * own invoice, naming your metadata, is unknown to your service: refused.
+ */
+async function verifyLightning(
+  options: VerifyOptions,
+  payload: Record<string, unknown>,
+  fetch: FetchLike,
+  now: number,
+): Promise<VerifyResult> {
+  const lightning = (payload.lightning ?? {}) as Record<string, unknown>;
+  const refuseLightning = (reason: string, contradicted = true, expectedSats: number | null = null): VerifyResult => ({
+    ...refuse(reason, null, contradicted, expectedSats),
+    method: 'lightning',
+  });
+  if (!options.lightning)
+    return refuseLightning('The call says it was paid by Lightning; you passed no Lightning Address (options.lightning).');
+  const rest = createRestClient(typeof options.api === 'string' ? [options.api] : options.api, { fetch, now: () => now });
+  const expected = await expectedOf(options, payload, rest, now);
+  if (typeof expected !== 'number') return { ...expected, method: 'lightning' };
+  let invoice;
+  try {
+    invoice = decodeBolt11(String(lightning.bolt11 ?? ''));
+  } catch (error) {
+    return refuseLightning(`The call's Lightning invoice cannot be read: ${(error as Error).message}`, true, expected);
+  }
+  const network = options.network ?? (options.xpub ? parseAccount(options.xpub).network : null);
+  if (network && invoice.network !== (network === 'testnet4' ? 'testnet' : network))
+    return refuseLightning(`The Lightning invoice is for ${invoice.network}, your checkout for ${network}.`, true, expected);
+  if (invoice.amountMsat !== BigInt(expected) * 1000n)
+    return refuseLightning(
+      `The Lightning invoice asks ${String(invoice.amountMsat)} msat; your price is ${expected} sats.`,
+      true,
+      expected,
+    );
+  if (lightning.paymentHash !== undefined && lightning.paymentHash !== invoice.paymentHash)
+    return refuseLightning('The call names another payment hash than its invoice.', true, expected);
+  let address;
+  let payRequest;
+  try {
+    address = parseLightningAddress(options.lightning);
+    payRequest = readPayRequest(await getJson(fetch, address.url), address);
+  } catch (error) {
+    return refuseLightning(`Your Lightning Address cannot be read: ${(error as Error).message}`, false, expected);
+  }
+  if (invoice.descriptionHash !== bytesToHex(sha256(utf8ToBytes(payRequest.metadata))))
+    return refuseLightning(
+      'The Lightning invoice was not made through your Lightning Address (its description hash is not over your metadata).',
+      true,
+      expected,
+    );
+  // The verify URL must be your service's own: anyone can serve "settled" for an invoice they made.
+  const origin = (url: string): string => /^https?:\/\/[^/?#]+/i.exec(url)?.[0].toLowerCase() ?? '';
+  const verify = typeof lightning.verify === 'string' ? lightning.verify : '';
+  if (!verify || ![origin(address.url), origin(payRequest.callback)].includes(origin(verify)))
+    return refuseLightning("The call's verify URL is not on your Lightning Address service.", true, expected);
+  let answer;
+  try {
+    answer = readVerify(await getJson(fetch, verify), { pr: String(lightning.bolt11), paymentHash: invoice.paymentHash });
+  } catch (error) {
+    // Your service answered, but not "settled" with this invoice's preimage: it does not know the
+    // invoice (an error answer) or was named for another one. A garbled or missing answer proves nothing.
+    const lie = error instanceof CheckoutError && (error.code === 'mismatch' || error.code === 'unavailable');
+    return refuseLightning(`Your Lightning service's verify answer: ${(error as Error).message}`, lie, expected);
+  }
+  if (!answer.settled) return refuseLightning('Your Lightning service says the invoice is not settled.', false, expected);
+  if (lightning.preimage !== undefined && lightning.preimage !== null && !preimageMatches(lightning.preimage, invoice.paymentHash))
+    return refuseLightning("The call's preimage is not the preimage of its invoice.", true, expected);
+  return {
+    ok: true,
+    status: 'paid',
+    address: null,
+    expectedSats: expected,
+    receivedSats: expected,
+    confirmedSats: expected,
+    confirmations: 0,
+    txids: [],
+    reason: null,
+    contradicted: false,
+    method: 'lightning',
+    paymentHash: invoice.paymentHash,
+  };
+}
+
 export async function verifyPayment(options: VerifyOptions): Promise<VerifyResult> {
   if (!options.payload || typeof options.payload !== 'object' || Array.isArray(options.payload))
     return refuse('The call has no JSON object body.');
@@ -253,6 +357,7 @@ export async function verifyPayment(options: VerifyOptions): Promise<VerifyResul
   const fetch = options.fetch ?? globalFetch();
   if (!fetch) return refuse('No fetch: pass options.fetch.', null, false);
   const now = (options.now ?? Date.now)();
+  if (payload.method === 'lightning') return verifyLightning(options, payload, fetch, now);
   const receiver = addressOf(options, payload);
   if ('ok' in receiver) return receiver;
   const { address } = receiver;
