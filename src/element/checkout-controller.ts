@@ -108,6 +108,7 @@ export class CheckoutController implements ReactiveController {
   /** After a refusal: the attributes as they are once the private material is gone from them. */
   private refusedKey: string | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
+  private cancel: AbortController | null = null;
   private readonly tickListeners = new Set<() => void>();
   private readonly queued: Event[] = [];
   /** The page switches language (`lang` on the element or an ancestor): the words follow at once. */
@@ -216,6 +217,19 @@ export class CheckoutController implements ReactiveController {
     // A store of its own (a test's other device, an embedding) brings claims of its own.
     if (this.host.effects?.store && !this.host.effects.claims) effects.claims = storeClaims(effects.store!, effects.lock);
     this.now = effects.now;
+    // Reads from the API still on their way when the element goes are cancelled with it: a
+    // stalled API would otherwise hold the browser's few connections to its host for up to 20 s
+    // each. Webhook calls are left to finish: the outbox counts on them.
+    const { fetch } = effects;
+    const cancel = (this.cancel = new AbortController()).signal;
+    effects.fetch = (url, init) =>
+      fetch(
+        url,
+        this.config!.apis.some((api) => url.startsWith(api))
+          ? // AbortSignal.any is missing before Safari 17.4: there, only the timeout cancels.
+            { ...init, signal: init?.signal ? (AbortSignal.any?.([init.signal as AbortSignal, cancel]) ?? init.signal) : cancel }
+          : init,
+      );
     const checkout = createCheckout(this.config!, effects);
     this.checkout = checkout;
     this.unsubscribe = checkout.subscribe((state) => this.setState(state));
@@ -223,6 +237,7 @@ export class CheckoutController implements ReactiveController {
   }
 
   private teardown(): void {
+    this.cancel?.abort();
     this.unsubscribe?.();
     this.checkout?.stop();
     this.unsubscribe = this.checkout = null;
