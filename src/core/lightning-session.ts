@@ -52,6 +52,12 @@ export interface LightningSessionOptions {
   readonly maxPollMs?: number;
   /** An invoice is replaced this long before it expires (default 30 s), so no wallet pays one at its last second. */
   readonly renewBeforeMs?: number;
+  /**
+   * A same-origin forwarder for services that send no CORS headers: each request goes to
+   * `proxy` + the encoded URL (the reference receiver's `/lightning?url=`). The answers are
+   * checked all the same.
+   */
+  readonly proxy?: string;
 }
 
 export interface LightningSessionEffects extends Timers, Clock {
@@ -104,7 +110,7 @@ export function createLightningSession(options: LightningSessionOptions, effects
   async function getJson(url: string, what: string): Promise<unknown> {
     let response;
     try {
-      response = await effects.fetch(url, { cache: 'no-store' });
+      response = await effects.fetch(options.proxy ? `${options.proxy}${encodeURIComponent(url)}` : url, { cache: 'no-store' });
     } catch {
       throw unreachable(what);
     }

@@ -4,7 +4,7 @@
  * `btc-checkout-receiver --xpub <key or descriptor> --api <url> [--database btc-checkout-receiver.db]
  * [--prices prices.json] [--price-key-file price.key] [--log-token …] [--network mainnet]
  * [--confirmations 1] [--lookahead 1000] [--gap-limit 20] [--recheck-ms 30000] [--recheck-after-ms 60000]
- * [--api-per-minute 120] [--port 8990]`.
+ * [--api-per-minute 120] [--lightning name@domain] [--port 8990]`.
  * The price key can also come from the environment, as BTC_CHECKOUT_PRICE_KEY.
  */
 import { readFileSync } from 'node:fs';
@@ -33,6 +33,7 @@ const receiver = await startReceiver({
   // Orders, settlements, indices handed out and pending re-checks: a restart must forget none.
   database: argument('database') ?? 'btc-checkout-receiver.db',
   prices: argument('prices'),
+  lightning: argument('lightning'),
   priceKey,
   logToken: argument('log-token') ?? process.env.BTC_CHECKOUT_LOG_TOKEN,
   recheckMs: argument('recheck-ms') ? Number(argument('recheck-ms')) : undefined,

@@ -15,7 +15,8 @@
  *   addresses are exclusive, and the GET formats (which name an order by its address) are only
  *   accepted for them.
  *
- * Routes: `POST /index`, `POST /json`, `GET /blockonomics`, `GET /blockchain-info`, `GET /log`.
+ * Routes: `POST /index`, `POST /json`, `GET /blockonomics`, `GET /blockchain-info`, `GET /log`,
+ * `GET /lightning` (with `lightning`).
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -30,6 +31,7 @@ import { BadRequest, onBlockchainInfo, onBlockonomics, onIndex, onJson } from '.
 import { CHECK_COST, RECHECK_FIRST_MS, recheckDue, type ReceiverContext } from './ledger.js';
 import { memoryReceiverStore, type LogEntry, type ReceiverStore } from './store.js';
 import { sqliteReceiverStore } from './sqlite-store.js';
+import { createLightningProxy } from './lightning-proxy.js';
 
 export interface ReceiverOptions {
   /** The shop's extended public key or descriptor (the same one its pages show). */
@@ -58,6 +60,11 @@ export interface ReceiverOptions {
   recheckAfterMs?: number;
   /** How many receive addresses the merchant's wallet looks at (default 1000): no index beyond. */
   lookahead?: number;
+  /**
+   * The shop's Lightning Address: `GET /lightning?url=…` forwards a checkout's requests to its
+   * service, for services that send no CORS headers (see lightning-proxy.ts).
+   */
+  lightning?: string;
   /** The wallet's gap limit, for finding the last used index before handing out the first (default 20). */
   gapLimit?: number;
   /** Caps on what a flood can cost. */
@@ -150,6 +157,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     return baseFetch(url, init);
   };
   const rest = createRestClient([options.api], { fetch: fetchWithin, now });
+  const lightningProxy = options.lightning ? createLightningProxy(options.lightning, baseFetch) : null;
   const confirmations = options.confirmations ?? 1;
   const verifyBase = {
     xpub: options.xpub,
@@ -224,6 +232,11 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       // No CORS header: no other site's page can read it.
       response.writeHead(allowed ? 200 : 403, { 'content-type': allowed ? 'application/json' : 'text/plain', 'cache-control': 'no-store' });
       return void response.end(allowed ? JSON.stringify(await store.log(500)) : 'forbidden');
+    }
+    if (url.pathname === '/lightning' && request.method === 'GET') {
+      if (!lightningProxy) return reply(404, 'not found');
+      const forwarded = await lightningProxy.forward(url.searchParams.get('url'));
+      return reply(forwarded.status, forwarded.body, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     }
     if (request.method === 'OPTIONS') {
       response.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST' });
