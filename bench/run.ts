@@ -17,6 +17,7 @@ import { attributionFigures } from './attribution.js';
 import { receiverFlood } from './receiver-flood.js';
 import { PROFILE_PAGE, profileFigures } from './profiles.js';
 import { HONEST_PAGE, honestFigures, idleAndMemory } from './honest.js';
+import { lightningFigures } from './lightning.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -208,6 +209,7 @@ try {
   if (want('receiverFlood')) results.receiverFlood = await receiverFlood(devnet);
   if (want('profiles')) results.profiles = await profileFigures(browser, url, devnet);
   if (want('honest')) results.honest = await honestFigures(browser, url, devnet);
+  if (want('lightning')) results.lightning = await lightningFigures(devnet);
   // The idle figures alone (also part of honest), for comparing a change quickly.
   if (only?.includes('idle')) results.idle = await idleAndMemory(browser, url, devnet, 20);
 } finally {
