@@ -73,6 +73,23 @@ describe('<btc-checkout>: a screen for every state (shipped bundle)', () => {
     expect(text(el, 'countdown')).to.equal('Payez dans les 10 minutes');
   });
 
+  it('the countdown’s bar moves in hundredths, not every second (a repaint each second was most of an idle checkout’s CPU)', async () => {
+    const el = await fixture<BtcCheckout>(
+      html`<btc-checkout api=${chain.api} xpub=${ZPUB} index="12" amount="0.001" expires="5"></btc-checkout>`,
+    );
+    await untilStatus(el, 'awaiting');
+    const bar = part(el, 'time-left') as HTMLProgressElement;
+    const values: string[] = [];
+    const watch = new MutationObserver(() => values.push(bar.getAttribute('value')!));
+    watch.observe(bar, { attributeFilter: ['value'] });
+    // A 5-minute window moves in steps of 3 s: 3.5 s of ticks see at most two.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    watch.disconnect();
+    const distinct = [...new Set(values)];
+    expect(distinct.length, `values: ${distinct}`).to.be.within(1, 2);
+    for (const value of distinct) expect(Number(value) % 3_000, value).to.equal(0);
+  });
+
   it('underpaid: a banner with what arrived and what is still due, and the QR and link ask for the rest', async () => {
     const el = await fixture<BtcCheckout>(html`<btc-checkout api=${chain.api} xpub=${ZPUB} index="0" amount="0.002"></btc-checkout>`);
     await untilStatus(el, 'awaiting');
