@@ -9,7 +9,8 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from 'node:crypto';
 import { startDevnet, type Devnet } from '../../tools/devnet/server.js';
 import { encodeBolt11 } from '../../tools/devnet/bolt11.js';
-import { createLightningSession, type LightningOffer } from '../../src/core/lightning-session.js';
+import type { LightningOffer } from '../../src/core/lightning-session.js';
+import { offerFrom, settleOnDevnet } from '../helpers/lightning.js';
 import { verifyPayment } from '../../src/core/verify.js';
 
 describe('verifyPayment: a Lightning claim', () => {
@@ -24,30 +25,8 @@ describe('verifyPayment: a Lightning claim', () => {
   async function service(): Promise<{ name: string; address: string }> {
     return (await fetch(`${devnet.url}/lightning/services`, { method: 'POST', body: '{}' })).json();
   }
-  /** An invoice from `address` for `sats`, as the buyer's page got it. */
-  async function offer(address: string, sats: number): Promise<LightningOffer> {
-    const session = createLightningSession(
-      { address, sats, network: 'regtest' },
-      {
-        fetch: (url, init) => fetch(url, init as RequestInit),
-        setTimeout,
-        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-        now: Date.now,
-      },
-    );
-    session.start();
-    while (session.state.status === 'requesting') await new Promise((resolve) => setTimeout(resolve, 5));
-    const state = session.state;
-    session.stop();
-    if (state.status !== 'offered') throw new Error(JSON.stringify(state));
-    return state.offer;
-  }
-  const settle = async (pr: string): Promise<string> =>
-    (
-      (await (await fetch(`${devnet.url}/lightning/settle`, { method: 'POST', body: JSON.stringify({ pr }) })).json()) as {
-        preimage: string;
-      }
-    ).preimage;
+  const offer = (address: string, sats: number) => offerFrom(address, sats, 'regtest');
+  const settle = (pr: string) => settleOnDevnet(devnet.url, pr);
   const claim = (paid: LightningOffer, preimage?: string, sats = 25_000) => ({
     method: 'lightning',
     expectedSats: sats,

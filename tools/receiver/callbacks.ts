@@ -48,6 +48,9 @@ export async function onJson(ctx: ReceiverContext, body: string): Promise<string
   const claimed = String(payload.status);
   if (invoice) {
     result = await settle(ctx, invoice, result, true);
+  } else if (result.ok && result.method === 'lightning' && result.expectedSats !== null) {
+    // Paid by Lightning, its earlier calls lost: the payment hash is the order's alone.
+    result = await settle(ctx, { id, address: '', expectedSats: result.expectedSats, exclusive: true }, result, false);
   } else if (result.ok && result.address !== null && result.expectedSats !== null) {
     const index = typeof payload.index === 'number' ? payload.index : null;
     const issued = index === null ? null : await store.issued(index);

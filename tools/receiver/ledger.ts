@@ -96,12 +96,15 @@ export async function settle(
 ): Promise<VerifyResult> {
   const { now, store } = ctx;
   if (!result.ok) return result;
-  if (!invoice.exclusive) {
+  // A Lightning payment is its payment hash: one hash settles one invoice, as one transaction does.
+  const lightning = result.method === 'lightning';
+  const payments = lightning ? [`lightning:${result.paymentHash}`] : result.txids;
+  if (!invoice.exclusive && !lightning) {
     const twins = await store.twins({ ...(invoice as StoredInvoice), closesAt: Infinity }, now());
     if (twins.length) {
       for (const id of [invoice.id, ...twins.map((twin) => twin.id)]) await store.updateInvoice(id, { state: 'review' });
       // Set aside, so that no later call or re-check can take it for one of them.
-      await store.settle(DISPUTED, result.txids, now());
+      await store.settle(DISPUTED, payments, now());
       return {
         ...result,
         ok: false,
@@ -109,14 +112,14 @@ export async function settle(
       };
     }
   }
-  const taken = await store.settle(invoice.id, result.txids, now());
+  const taken = await store.settle(invoice.id, payments, now());
   if (taken === DISPUTED)
     return {
       ...result,
       ok: false,
-      reason: `${result.txids.join(', ')} matches several invoices alike: it waits for the merchant to settle it by hand.`,
+      reason: `${payments.join(', ')} matches several invoices alike: it waits for the merchant to settle it by hand.`,
     };
-  if (taken) return { ...result, ok: false, reason: `${result.txids.join(', ')} already paid invoice ${taken}.` };
+  if (taken) return { ...result, ok: false, reason: `${payments.join(', ')} already paid invoice ${taken}.` };
   if (registered) await store.updateInvoice(invoice.id, { state: 'paid' });
   return result;
 }

@@ -166,6 +166,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
     api: options.api,
     confirmations,
     maxIndex: lookahead,
+    lightning: options.lightning,
     fetch: fetchWithin,
     now,
   };
