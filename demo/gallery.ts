@@ -28,6 +28,11 @@ interface Scene {
   /** How the card got there. */
   readonly how: string;
   readonly attributes: Record<string, string>;
+  /**
+   * The card picks its address itself, as a shop without a server does (the unmatched payment
+   * needs that: a tag makes its request's amount its own); otherwise it is given an index.
+   */
+  readonly allocates?: boolean;
   /** The chain's conditions before the card starts (an outage, a slow API). */
   prepare?(chain: Chain): Promise<void>;
   /** What happens once the card asks for payment. */
@@ -84,6 +89,7 @@ export const SCENES = {
   unmatched: {
     title: 'A payment that is not this one',
     how: 'Someone sent 12,345 sats to the address, not the amount asked: noted calmly, and the request still stands.',
+    allocates: true,
     attributes: { amount: '0.001', label: 'Corner Shop' },
     act: (el, chain) => pay(el, chain, () => 12_345),
     reached: (el) => shows('awaiting')(el) && part(el, 'unmatched') !== null,
@@ -204,10 +210,7 @@ async function startCard(
 ): Promise<void> {
   const chain = (await (await fetch(`${devnet}/control/chains`, { method: 'POST', body: '{}' })).json()) as Chain;
   await spec.prepare?.(chain);
-  // A card that is not told its index picks one itself, as a shop without a server does (the
-  // unmatched payment needs that: a tag makes its request's amount its own).
-  const attributes: Record<string, string> =
-    spec === SCENES.unmatched ? { ...spec.attributes } : { ...spec.attributes, index: String(index) };
+  const attributes: Record<string, string> = spec.allocates ? { ...spec.attributes } : { ...spec.attributes, index: String(index) };
   // An order is one invoice wherever it is shown (the page keeps it across reloads by its id), so
   // each card has an order of its own.
   if (attributes['order-id']) attributes['order-id'] = `${index + 900}`;

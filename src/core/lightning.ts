@@ -240,21 +240,28 @@ export interface InvoiceTerms {
 
 const sha256Hex = (bytes: Uint8Array): string => hex.encode(sha256(bytes));
 
+/** What an invoice made from a pay request commits to (LUD-06): the SHA-256 of its metadata as served, hex. */
+export const metadataHash = (metadata: string): string => sha256Hex(utf8ToBytes(metadata));
+
+/** The network a checkout's invoices must name: testnet4's say `lntb`, as testnet's (BOLT 11 has no prefix of its own for it). */
+export const invoiceNetwork = (network: NetworkName): Bolt11['network'] => (network === 'testnet4' ? 'testnet' : network);
+
+/** `scheme://host[:port]` of an http(s) URL, lower case; null for anything else. */
+export const originOf = (url: string): string | null => /^https?:\/\/[^/?#]+/i.exec(url)?.[0].toLowerCase() ?? null;
+
 /**
  * Checks an invoice a Lightning Address service returned against what was asked (LUD-06): for
- * exactly the amount, on the checkout's network (testnet4's invoices say `lntb`, as testnet's),
- * committing to the metadata, and not expired. Returns it decoded, with when it expires.
+ * exactly the amount, on the checkout's network, committing to the metadata, and not expired. Returns it decoded, with when it expires.
  */
 export function checkInvoice(pr: string, terms: InvoiceTerms): Bolt11 & { readonly expiresAt: number } {
   const invoice = decodeBolt11(pr);
-  const network = terms.network === 'testnet4' ? 'testnet' : terms.network;
-  if (invoice.network !== network) {
+  if (invoice.network !== invoiceNetwork(terms.network)) {
     fail('lightning', 'network-mismatch', `The Lightning invoice is for ${invoice.network}, not ${terms.network}.`);
   }
   if (invoice.amountMsat !== BigInt(terms.amountMsat)) {
     fail('lightning', 'mismatch', 'The Lightning invoice is not for the amount asked: refused.');
   }
-  if (invoice.descriptionHash !== sha256Hex(utf8ToBytes(terms.metadata))) {
+  if (invoice.descriptionHash !== metadataHash(terms.metadata)) {
     fail('lightning', 'mismatch', 'The Lightning invoice does not commit to the pay request’s metadata (LUD-06 description hash).');
   }
   const expiresAt = (invoice.timestamp + invoice.expirySeconds) * 1000;

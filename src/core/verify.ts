@@ -23,13 +23,21 @@ import { formatDecimal, parseAmount, parseDecimal, sameDecimal } from './amount.
 import { fetchAddressTxs, fetchTipHeight, fetchTx, type DatedTx } from './chain/esplora.js';
 import { createRestClient, type RestClient } from './http.js';
 import type { FetchLike } from './effects.js';
+import type { NetworkName } from './networks.js';
 import { CheckoutError } from './errors.js';
 import { attributePayments, summarizeInvoice, TAG_MAX_SATS, type InvoiceStatus } from './invoice.js';
 import { verifyPriceToken, type Price } from './price-token.js';
 import { fetchHistoricalPrice, fiatToSats } from './rates.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { decodeBolt11, parseLightningAddress, preimageMatches, readPayRequest, readVerify } from './lightning.js';
+import {
+  decodeBolt11,
+  invoiceNetwork,
+  metadataHash,
+  originOf,
+  parseLightningAddress,
+  preimageMatches,
+  readPayRequest,
+  readVerify,
+} from './lightning.js';
 
 export interface VerifyOptions {
   /** Your extended public key or descriptor, from your server's configuration: never from the call. */
@@ -293,7 +301,7 @@ async function verifyLightning(
     return refuseLightning(`The call's Lightning invoice cannot be read: ${(error as Error).message}`, true, expected);
   }
   const network = options.network ?? (options.xpub ? parseAccount(options.xpub).network : null);
-  if (network && invoice.network !== (network === 'testnet4' ? 'testnet' : network))
+  if (network && invoice.network !== invoiceNetwork(network as NetworkName))
     return refuseLightning(`The Lightning invoice is for ${invoice.network}, your checkout for ${network}.`, true, expected);
   if (invoice.amountMsat !== BigInt(expected) * 1000n)
     return refuseLightning(
@@ -311,16 +319,16 @@ async function verifyLightning(
   } catch (error) {
     return refuseLightning(`Your Lightning Address cannot be read: ${(error as Error).message}`, false, expected);
   }
-  if (invoice.descriptionHash !== bytesToHex(sha256(utf8ToBytes(payRequest.metadata))))
+  if (invoice.descriptionHash !== metadataHash(payRequest.metadata))
     return refuseLightning(
       'The Lightning invoice was not made through your Lightning Address (its description hash is not over your metadata).',
       true,
       expected,
     );
   // The verify URL must be your service's own: anyone can serve "settled" for an invoice they made.
-  const origin = (url: string): string => /^https?:\/\/[^/?#]+/i.exec(url)?.[0].toLowerCase() ?? '';
   const verify = typeof lightning.verify === 'string' ? lightning.verify : '';
-  if (!verify || ![origin(address.url), origin(payRequest.callback)].includes(origin(verify)))
+  // A URL that is not http(s) has no origin, and is refused as well.
+  if (![originOf(address.url), originOf(payRequest.callback)].includes(originOf(verify)))
     return refuseLightning("The call's verify URL is not on your Lightning Address service.", true, expected);
   let answer;
   try {

@@ -12,7 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { metadataHash } from '../../src/core/lightning.js';
 import { encodeBolt11 } from './bolt11.js';
 
 export interface LightningServiceOptions {
@@ -144,7 +145,7 @@ export class LightningServices {
         amountMsat: BigInt(amountMsat + (service.options.amount === 'wrong' ? 1000 : 0)),
         timestamp: Math.floor(Date.now() / 1000),
         paymentHash,
-        descriptionHash: bytesToHex(sha256(utf8ToBytes(this.metadata(service)))),
+        descriptionHash: metadataHash(this.metadata(service)),
         expirySeconds: service.options.expirySeconds,
         paymentSecret: randomBytes(32).toString('hex'),
         minFinalCltvExpiry: 18,

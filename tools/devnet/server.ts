@@ -114,8 +114,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
       const settled = lightning.settle(body);
       return settled ? json(200, settled) : json(404, { error: 'no such invoice' });
     }
-    const stats = /^\/lightning\/services\/([^/]+)$/.exec(path);
-    if (stats && lightning.stats(stats[1]!)) return json(200, lightning.stats(stats[1]!));
+    const name = /^\/lightning\/services\/([^/]+)$/.exec(path)?.[1];
+    const stats = name ? lightning.stats(name) : null;
+    if (stats) return json(200, stats);
     return json(404, { error: 'no such Lightning control' });
   }
 

@@ -3,10 +3,10 @@
  * then a browser may not read its answers). The shop's own receiver forwards the three GETs a
  * checkout makes (LUD-16's pay request, LUD-06's callback, LUD-21's verify) to the merchant's
  * Lightning Address service, and to nowhere else: `GET /lightning?url=<the service's URL>`.
- * The element's `lightning-proxy` attribute points at it.
+ * The checkout's Lightning session takes it as `proxy` (src/core/lightning-session.ts).
  * @module
  */
-import { parseLightningAddress } from '../../src/core/lightning.js';
+import { originOf, parseLightningAddress } from '../../src/core/lightning.js';
 import type { FetchLike } from '../../src/core/effects.js';
 
 /** The largest answer forwarded: a pay request, an invoice or a verify answer is a few KB. */
@@ -20,8 +20,6 @@ export interface ProxyAnswer {
 export interface LightningProxy {
   forward(target: string | null): Promise<ProxyAnswer>;
 }
-
-const originOf = (url: string): string | null => /^https?:\/\/[^/?#]+/i.exec(url)?.[0].toLowerCase() ?? null;
 
 /**
  * Forwards to `address`'s service only: the origin of its pay request URL, and the origin of the
