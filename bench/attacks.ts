@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { startDevnet } from '../tools/devnet/index.js';
 import { deriveAddress, parseAccount } from '../src/core/account.js';
 import { newPriceKey, signPrice } from '../src/core/price-token.js';
+import { statusCall } from '../test/helpers/receiver-calls.js';
 
 const root = resolve(process.argv[2] ?? resolve(import.meta.dirname, '..'));
 const load = async (path: string) => import(pathToFileURL(resolve(root, path)).href);
@@ -60,23 +61,8 @@ async function withReceiver<T>(
 const log = async (receiver: any): Promise<any[]> => (typeof receiver.log === 'function' ? receiver.log() : receiver.log);
 const post = (receiver: any, body: unknown) =>
   fetch(`${receiver.url}/json`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
-const webhook = (overrides: Record<string, unknown> = {}) => ({
-  invoiceId: 'honest',
-  orderId: 'order-1',
-  status: 'awaiting',
-  index: 5,
-  address: address(5),
-  network: 'mainnet',
-  item: 'mug',
-  priceToken: MUG,
-  expectedSats: 100_037,
-  tagSats: 37,
-  receivedSats: 0,
-  txids: [],
-  createdAt: Date.now(),
-  expiresAt: Date.now() + 900_000,
-  ...overrides,
-});
+const webhook = (overrides: Record<string, unknown> = {}) =>
+  statusCall({ index: 5, address: address(5), priceToken: MUG }, { invoiceId: 'honest', ...overrides });
 const pay = (chain: any, index: number, sats: number): string => {
   const { txid } = chain.chain.pay([{ address: address(index), sats }]);
   chain.chain.mine(1);

@@ -10,6 +10,7 @@ import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { newPriceKey, signPrice } from '../../src/core/price-token.js';
 import type { LightningOffer } from '../../src/core/lightning-session.js';
 import { offerFrom, settleOnDevnet } from '../helpers/lightning.js';
+import { statusCall } from '../helpers/receiver-calls.js';
 
 const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
 const address = (index: number): string => deriveAddress(parseAccount(ZPUB), index);
@@ -42,24 +43,8 @@ describe('the reference receiver: an order paid by Lightning', () => {
   const call = async (payload: Record<string, unknown>) =>
     (await fetch(`${receiver.url}/json`, { method: 'POST', body: JSON.stringify(payload) })).text();
   const last = async () => (await receiver.log()).at(-1)!;
-  const webhook = (invoiceId: string, index: number, overrides: Record<string, unknown> = {}) => ({
-    event: 'status',
-    invoiceId,
-    status: 'awaiting',
-    orderId: invoiceId,
-    item: 'mug',
-    priceToken: MUG,
-    index,
-    address: address(index),
-    network: 'mainnet',
-    expectedSats: 100_037,
-    tagSats: 37,
-    receivedSats: 0,
-    txids: [],
-    createdAt: Date.now(),
-    expiresAt: Date.now() + 900_000,
-    ...overrides,
-  });
+  const webhook = (invoiceId: string, index: number, overrides: Record<string, unknown> = {}) =>
+    statusCall({ index, address: address(index), priceToken: MUG }, { invoiceId, orderId: invoiceId, ...overrides });
   const paidByLightning = (offer: LightningOffer, preimage: string) => ({
     status: 'paid',
     method: 'lightning',

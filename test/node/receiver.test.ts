@@ -11,6 +11,7 @@ import { startDevnet, type Devnet, type DevnetChain } from '../../tools/devnet/i
 import { startReceiver, type Receiver, type ReceiverOptions } from '../../tools/receiver/server.js';
 import { deriveAddress, parseAccount } from '../../src/core/account.js';
 import { newPriceKey, signPrice } from '../../src/core/price-token.js';
+import { statusCall } from '../helpers/receiver-calls.js';
 
 const ZPUB = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
 const account = parseAccount(ZPUB);
@@ -58,24 +59,7 @@ const call = async (receiver: Receiver, payload: Record<string, unknown>) =>
   (await post(receiver, '/json', JSON.stringify(payload))).text();
 const last = async (receiver: Receiver) => (await receiver.log()).at(-1)!;
 /** An honest `json` call, as the widget sends it. */
-const webhook = (overrides: Record<string, unknown> = {}) => ({
-  event: 'status',
-  invoiceId: 'inv-honest',
-  status: 'awaiting',
-  orderId: 'order-1',
-  item: 'mug',
-  priceToken: MUG,
-  index: 5,
-  address: address(5),
-  network: 'mainnet',
-  expectedSats: 100_037,
-  tagSats: 37,
-  receivedSats: 0,
-  txids: [],
-  createdAt: Date.now(),
-  expiresAt: Date.now() + 900_000,
-  ...overrides,
-});
+const webhook = (overrides: Record<string, unknown> = {}) => statusCall({ index: 5, address: address(5), priceToken: MUG }, overrides);
 const pay = (index: number, sats: number, mine = true): string => {
   const { txid } = chain.chain.pay([{ address: address(index), sats }]);
   if (mine) chain.chain.mine(1);
