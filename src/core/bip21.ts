@@ -11,6 +11,8 @@ export interface PaymentRequest {
   readonly sats?: number | null;
   readonly label?: string | null;
   readonly message?: string | null;
+  /** A BOLT 11 invoice for the same payment: wallets that speak Lightning pay it instead (the unified QR BTCPay and others use). */
+  readonly lightning?: string | null;
 }
 
 /**
@@ -21,11 +23,13 @@ export interface PaymentRequest {
  *   // 'bitcoin:bc1q…?amount=0.0015&label=Shop'
  */
 export function formatBip21(request: PaymentRequest, forQr = false): string {
-  const { address, sats, label, message } = request;
+  const { address, sats, label, message, lightning } = request;
   const params: string[] = [];
   if (sats) params.push(`amount=${formatBtc(sats)}`);
   if (label) params.push(`label=${encodeURIComponent(label)}`);
   if (message) params.push(`message=${encodeURIComponent(message)}`);
+  // bech32 too, so upper case in a QR code as the address (BOLT 11 allows either case).
+  if (lightning) params.push(`lightning=${forQr ? lightning.toUpperCase() : lightning}`);
   const shown = forQr && /^(bc|tb|bcrt)1/.test(address) ? address.toUpperCase() : address;
   return `bitcoin:${shown}${params.length ? `?${params.join('&')}` : ''}`;
 }

@@ -19,6 +19,7 @@ import { allocationHold, restoreOrOpen } from './open-invoice.js';
 import { planClaim, planWebhooks, snapshotOf, type Snapshot } from './webhook.js';
 import { createOutbox, type DeliveryRecord, type OutboxEffects } from './outbox.js';
 import { watchAddress, type AddressWatcher, type Connection, type WatchEffects } from './chain/watcher.js';
+import type { createLightningSession, LightningOffer, LightningSession, LightningState } from './lightning-session.js';
 
 /** What the buyer is asked to pay right now. */
 export interface PaymentView {
@@ -31,6 +32,10 @@ export interface PaymentView {
   readonly qrText: string;
   readonly label: string | null;
   readonly message: string | null;
+  /** The Lightning invoice offered beside the address (also in `uri` as `lightning=`), or null. */
+  readonly lightning: string | null;
+  /** It is offered without a verify URL: only the merchant can see it paid. */
+  readonly lightningUnverified: boolean;
 }
 
 export interface CheckoutState {
@@ -52,6 +57,11 @@ export interface CheckoutState {
   readonly firstPaid: boolean;
   /** The buyer can claim an unmatched payment: a json webhook tells the merchant. */
   readonly canClaim: boolean;
+  /**
+   * Why Lightning is not offered although configured (the service unreachable or without CORS,
+   * a wrong invoice, no verify URL): for the merchant. The buyer still pays on-chain.
+   */
+  readonly lightningError: CheckoutError | null;
 }
 
 /** Everything the checkout may not do by itself. */
@@ -70,6 +80,11 @@ export interface CheckoutEffects extends WatchEffects, Pick<OutboxEffects, 'beac
   lock?: LockFn;
   /** Subscribes to "the page is going away" (pagehide); returns unsubscribe. */
   onLeave?(listener: () => void): () => void;
+  /**
+   * Loads lightning-session.ts: a checkout with a Lightning Address needs it, and only those pay
+   * for its bytes (the element loads it as a file of its own).
+   */
+  loadLightning?(): Promise<typeof createLightningSession>;
 }
 
 export interface Checkout {
@@ -98,6 +113,7 @@ export const LOADING: CheckoutState = Object.freeze({
   deliveries: Object.freeze([]),
   firstPaid: false,
   canClaim: false,
+  lightningError: null,
 });
 
 /** Polling interval by status, when there is no live socket: fast while the buyer is paying. */
@@ -132,15 +148,29 @@ export const isFinal = (error: unknown): boolean =>
 /** How long a page's claim to have announced an invoice paid lasts. */
 const PAID_CLAIM_MS = 30 * 24 * 3_600_000;
 
-/** The payment view of an invoice: the amount still due, at its address. */
-export function paymentView(invoice: Invoice, config: Pick<CheckoutConfig, 'label' | 'message'>): PaymentView {
+/**
+ * The payment view of an invoice: the amount still due, at its address, and the Lightning
+ * invoice `lightning` beside it when one is on offer (one BIP 21 URI for both).
+ */
+export function paymentView(
+  invoice: Invoice,
+  config: Pick<CheckoutConfig, 'label' | 'message'>,
+  lightning: LightningOffer | null = null,
+): PaymentView {
   const request = {
     address: invoice.address,
     sats: invoice.expectedSats ? invoice.dueSats : null,
     label: config.label,
     message: config.message,
+    lightning: lightning?.pr,
   };
-  return Object.freeze({ ...request, uri: formatBip21(request), qrText: formatBip21(request, true) });
+  return Object.freeze({
+    ...request,
+    lightning: lightning?.pr ?? null,
+    lightningUnverified: !!lightning && !lightning.verify,
+    uri: formatBip21(request),
+    qrText: formatBip21(request, true),
+  });
 }
 
 /**
@@ -275,7 +305,64 @@ export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects)
       });
     };
 
-    const current = (): KeptInvoice => ({ receiver: kept.receiver, base, policy, watch, finishedAt, paidAnnounced, claims });
+    // Lightning: the merchant's Lightning Address, offered beside the address while nothing is
+    // paid, and withdrawn from the screen once something is; whichever route pays in full first
+    // counts, and the other is an overpayment (see summarizeInvoice).
+    let lightning: LightningSession | null = null;
+    /** The invoice on offer, kept so that a reload offers and watches the same one. */
+    let lightningOffer: LightningOffer | null = kept.lightningOffer ?? null;
+    /** Lightning failed or is hidden for this run: it is not asked again. */
+    let lightningOff = false;
+    /** The invoice to show beside the address: only while nothing is paid. */
+    const offeredNow = (status: InvoiceStatus): LightningOffer | null => {
+      const session = lightning?.state;
+      return !lightningOff && status === 'awaiting' && session?.status === 'offered' ? session.offer : null;
+    };
+    const steerLightning = (): void => {
+      if (!lightning || lightningOff) return;
+      if (state.status === 'awaiting') lightning.start();
+      else lightning.withdraw();
+    };
+    const lightningFailed = (error: CheckoutError): void => {
+      lightningOff = true;
+      lightningOffer = null;
+      lightning?.stop();
+      setState({ lightningError: error });
+      publish();
+    };
+    const onLightning = (session: LightningState): void => {
+      if (!alive()) return;
+      if (session.status === 'failed') return lightningFailed(session.error);
+      if (session.status === 'settled') {
+        const { offer, preimage, settledAt } = session;
+        const { pr: bolt11, paymentHash, verify, amountMsat } = offer;
+        return apply({ type: 'lightning', payment: { bolt11, paymentHash, verify, preimage, sats: amountMsat / 1000, settledAt } });
+      }
+      if (session.status === 'offered' && !session.offer.verify && !config.lightningUnverified) {
+        return lightningFailed(
+          new CheckoutError(
+            'lightning-unverified',
+            'unsupported',
+            'Your Lightning Address service gives no verify URL (LUD-21), so this page cannot see a Lightning payment: Lightning is not offered. Set lightning-unverified="show" to offer it anyway and reconcile those payments by hand.',
+          ),
+        );
+      }
+      if (session.status === 'offered') lightningOffer = session.offer;
+      // Withdrawn and watched to its end: nothing left to watch.
+      if (session.status === 'idle') lightningOffer = null;
+      publish();
+    };
+
+    const current = (): KeptInvoice => ({
+      receiver: kept.receiver,
+      base,
+      policy,
+      watch,
+      finishedAt,
+      paidAnnounced,
+      claims,
+      lightningOffer,
+    });
 
     /** Shows the invoice as it stands, keeps it, and tells the merchant what changed. */
     const publish = (extra: (snapshot: Snapshot) => void = () => undefined): void => {
@@ -284,13 +371,16 @@ export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects)
       if (!finishedAt && (invoice.status === 'paid' || invoice.status === 'expired')) finishedAt = effects.now();
       const stored = keepInvoice(store, key, current());
       if (stored?.paidAnnounced) paidAnnounced = true;
-      setState({ status: invoice.status, invoice, payment: invoice.status === 'loading' ? null : paymentView(invoice, config) });
+      const payment = invoice.status === 'loading' ? null : paymentView(invoice, config, offeredNow(invoice.status));
+      setState({ status: invoice.status, invoice, payment });
       if (config.webhook && invoice.status !== 'loading') {
         outbox.add(planWebhooks(config.webhook, reported, snapshot, outbox.acked(), effects.now()));
         reported = snapshot;
       }
       extra(snapshot);
       if (invoice.status === 'paid') announcePaid();
+      // Last: it may publish again, and what is on screen must be the latest.
+      steerLightning();
     };
 
     const apply = (event: ChainEvent): void => {
@@ -353,6 +443,34 @@ export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects)
       effects,
     );
     armExpiry();
+
+    if (!config.lightning || watch.lightning || !policy.expectedSats) return;
+    let create;
+    try {
+      if (!effects.loadLightning) throw new Error('no loadLightning effect was given.');
+      create = await effects.loadLightning();
+    } catch (error) {
+      // The CDN file's btc-checkout-lightning.js missing, changed, or blocked by the page's CSP.
+      const why = error instanceof Error ? ` ${error.message}` : '';
+      return void (alive() && lightningFailed(new CheckoutError('lightning', 'unavailable', `Lightning cannot be offered:${why}`)));
+    }
+    if (!alive()) return;
+    const session = create(
+      {
+        address: config.lightning,
+        sats: policy.expectedSats,
+        network: base.network,
+        proxy: config.lightningProxy ?? undefined,
+        resume: lightningOffer,
+      },
+      effects,
+    );
+    lightning = session;
+    cleanups.push(() => session.stop());
+    session.subscribe(onLightning);
+    // An invoice shown before this reload is watched to its end even when it is no longer offered.
+    if (state.status === 'awaiting' || lightningOffer) session.start();
+    steerLightning();
   }
 
   return {

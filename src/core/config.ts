@@ -11,6 +11,7 @@ import { refusePrivateMaterial } from './keys.js';
 export { parseCurrency };
 import { NETWORKS, type NetworkName } from './networks.js';
 import { readPriceToken } from './price-token.js';
+import { parseLightningAddress } from './lightning.js';
 import { WEBHOOK_FORMATS, withQuery, type Webhook, type WebhookFormat } from './webhook.js';
 
 /** Attribute values as the page wrote them; `null` or `''` means absent. */
@@ -44,6 +45,12 @@ export interface CheckoutInput {
   /** Present (true) to ask for exactly `amount`, without an amount tag. */
   readonly exactAmount?: boolean | null;
   readonly rates?: string | null;
+  /** The merchant's Lightning Address (LUD-16), offered beside the address in one QR. */
+  readonly lightning?: string | null;
+  /** A same-origin forwarder for Lightning services that send no CORS headers (the reference receiver's `/lightning?url=`). */
+  readonly lightningProxy?: string | null;
+  /** `hide` (default) or `show`: what to do when the service has no LUD-21 verify URL, so this page cannot see a payment. */
+  readonly lightningUnverified?: string | null;
   /**
    * The page is served over https: an http:// API, socket or webhook other than this machine's is
    * then blocked by the browser as mixed content, which a merchant should hear about at once.
@@ -98,6 +105,11 @@ export interface CheckoutConfig {
   /** When the signed price stops being accepted (Unix ms), or null. */
   readonly priceExpiresAt: number | null;
   readonly webhook: Webhook | null;
+  /** The Lightning Address, as read (`name@domain`), or null without Lightning. */
+  readonly lightning: string | null;
+  readonly lightningProxy: string | null;
+  /** Offer an invoice whose payment only the merchant can see (no verify URL), for them to reconcile by hand. */
+  readonly lightningUnverified: boolean;
   /** The shop's page the paid receipt links back to; null for no link. */
   readonly returnUrl: string | null;
 }
@@ -343,6 +355,24 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
       `The ${webhook.format} format names an order by its address: it needs an address no other buyer is shown (set index or index-url), or use the json format.`,
     );
   }
+  const lightning = present(input.lightning) ? parseLightningAddress(input.lightning).address : null;
+  // Lightning needs an amount (an invoice is for one), and a json webhook: the GET formats name a
+  // payment by its txid, and a receiver written for them would look for it on the chain.
+  if (lightning && !present(amountText)) fail('lightning', 'conflict', 'lightning needs an amount: a Lightning invoice is for one.');
+  if (lightning && webhook && webhook.format !== 'json') {
+    fail(
+      'lightning',
+      'conflict',
+      `lightning needs the json webhook format: the ${webhook.format} format has no field for a Lightning payment.`,
+    );
+  }
+  const lightningProxy = present(input.lightningProxy) ? input.lightningProxy.trim() : null;
+  // Same origin (a path) or an http(s) URL; what comes back through it is checked all the same.
+  if (lightningProxy && !/^(\/(?!\/)|https?:\/\/[^\s/?#]+)\S*$/i.test(lightningProxy))
+    fail('lightning-proxy', 'invalid', 'lightning-proxy must be a path on this site or an http(s) URL, such as /lightning?url=.');
+  if (lightningProxy && /^https?:/i.test(lightningProxy)) checkReachable(lightningProxy, 'lightning-proxy', input.pageSecure);
+  const unverified = present(input.lightningUnverified) ? input.lightningUnverified.trim().toLowerCase() : 'hide';
+  if (unverified !== 'hide' && unverified !== 'show') fail('lightning-unverified', 'invalid', 'lightning-unverified must be hide or show.');
   return {
     receiver,
     network: resolvedNetwork,
@@ -366,6 +396,9 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
     priceExpiresAt: signed?.expires === undefined ? null : signed.expires * 1000,
     webhook,
     returnUrl: parseReturnUrl(input.returnUrl),
+    lightning,
+    lightningProxy,
+    lightningUnverified: unverified === 'show',
   };
 }
 

@@ -33,6 +33,8 @@ export type ErrorSource =
   | 'gap-limit'
   | 'rates'
   | 'lightning'
+  | 'lightning-proxy'
+  | 'lightning-unverified'
   | 'chain'
   | 'allocation'
   | 'storage';

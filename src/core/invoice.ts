@@ -56,6 +56,28 @@ export interface WatchState {
   readonly tipHeight: number | null;
   /** Set once, when the deadline passed without a full payment; never cleared. */
   readonly expired: boolean;
+  /** The Lightning invoice the merchant's service says was paid, with its proof; absent or null without. */
+  readonly lightning?: LightningPayment | null;
+}
+
+/** A Lightning payment of the invoice: settled, as the merchant's service said with the preimage (LUD-21). */
+export interface LightningPayment {
+  /** The BOLT 11 invoice that was paid. */
+  readonly bolt11: string;
+  /** Hex; sha256 of `preimage`. */
+  readonly paymentHash: string;
+  /** The service's LUD-21 URL, where a receiver asks again (verifyPayment). */
+  readonly verify: string | null;
+  /** Hex; the proof of payment. */
+  readonly preimage: string;
+  readonly sats: number;
+  /** Unix ms. */
+  readonly settledAt: number;
+  /**
+   * It paid the invoice: nothing on-chain had the full amount when it settled. Otherwise it is
+   * an overpayment, unless the on-chain payment goes (replaced): then it pays after all.
+   */
+  readonly first: boolean;
 }
 
 export type ChainEvent =
@@ -79,7 +101,9 @@ export type ChainEvent =
   /** A new tip; `reorg` when it does not extend the one before (then what was confirmed may not be). */
   | { readonly type: 'tip'; readonly height: number; readonly reorg?: boolean }
   /** Time passed (for the deadline). */
-  | { readonly type: 'tick' };
+  | { readonly type: 'tick' }
+  /** The merchant's Lightning service says an invoice of this checkout was paid. */
+  | { readonly type: 'lightning'; readonly payment: Omit<LightningPayment, 'first'> };
 
 /** The merchant's terms for one invoice. */
 export interface InvoicePolicy {
@@ -169,6 +193,10 @@ export interface Invoice extends InvoiceBase {
   readonly late: boolean;
   /** More than the amount asked for was received. */
   readonly overpaid: boolean;
+  /** How it was paid: on-chain, or by Lightning (then `lightning` says which invoice); null while unpaid. */
+  readonly method: 'onchain' | 'lightning' | null;
+  /** The Lightning payment, when one was made: the invoice's or, after a full on-chain payment, an overpayment. */
+  readonly lightning: LightningPayment | null;
   /** Blockonomics' code for the received funds. */
   readonly blockonomicsStatus: BlockonomicsCode;
 }
@@ -245,6 +273,7 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
   // transaction from settling for as long as the clock was off: it was seen no later than now.
   if (txs.some((tx) => (tx.seenAt ?? 0) > now)) txs = txs.map((tx) => ((tx.seenAt ?? 0) > now ? { ...tx, seenAt: now } : tx));
   let baselineTip = state.baselineTip ?? null;
+  let lightning = state.lightning ?? null;
   let baselineSpends = state.baselineSpends ?? [];
   const known = new Map(txs.map((tx) => [tx.txid, tx]));
   /** History found after the baseline: added to it, so it stays out for good. */
@@ -330,23 +359,32 @@ export function reduceWatch(state: WatchState, event: ChainEvent, now: number, p
       break;
     case 'tick':
       break;
+    case 'lightning':
+      // One Lightning payment: the session stops asking once it has one.
+      lightning ??= Object.freeze({ ...event.payment, first: receivedSats(txs, policy) < fullAmountSats(policy) });
+      break;
   }
   if (alsoHistory.length) baseline = [...baseline!, ...alsoHistory.filter((txid) => !baseline!.includes(txid))];
   // Expiry is decided once: by the deadline, without the full amount at least in the mempool.
   const expired =
     state.expired ||
-    (baseline !== null && policy.expiresAt !== null && now >= policy.expiresAt && receivedSats(txs, policy) < fullAmountSats(policy));
+    (baseline !== null &&
+      policy.expiresAt !== null &&
+      now >= policy.expiresAt &&
+      !lightning &&
+      receivedSats(txs, policy) < fullAmountSats(policy));
   if (
     baseline === state.baseline &&
     txs.length === state.txs.length &&
     txs.every((tx, i) => tx === state.txs[i]) &&
     tipHeight === state.tipHeight &&
     baselineTip === (state.baselineTip ?? null) &&
-    expired === state.expired
+    expired === state.expired &&
+    lightning === (state.lightning ?? null)
   ) {
     return state;
   }
-  return Object.freeze({ baseline, baselineTip, baselineSpends, txs: Object.freeze(txs), tipHeight, expired });
+  return Object.freeze({ baseline, baselineTip, baselineSpends, txs: Object.freeze(txs), tipHeight, expired, lightning });
 }
 
 /** Sats of the payments that count for the invoice. */
@@ -394,16 +432,24 @@ export function summarizeInvoice(base: InvoiceBase, policy: InvoicePolicy, watch
   }
   // As BTCPay does: a zero-confirmation payment is only trusted when it cannot be replaced.
   const required = policy.confirmations === 0 && txs.some((tx) => tx.rbf && tx.height === null) ? 1 : policy.confirmations;
-  const isFull = received >= full && received > 0;
+  const onChainFull = received >= full && received > 0;
+  // Whichever route paid in full first counts; the other is an overpayment. A Lightning payment
+  // is final at once: it pays as if confirmed. It also pays when the on-chain one that came
+  // first is gone (replaced, evicted): the merchant has the money.
+  const lightning = watch.lightning ?? null;
+  const byLightning = !!lightning && (lightning.first || !onChainFull);
+  const lightningSats = lightning?.sats ?? 0;
+  const isFull = onChainFull || byLightning;
+  const status = statusOf(watch, received + lightningSats, isFull, byLightning ? required : fullDepth, required);
   return Object.freeze({
     ...base,
-    status: statusOf(watch, received, isFull, fullDepth, required),
+    status,
     expectedSats: policy.expectedSats,
     shared: !!policy.shared,
-    receivedSats: received,
-    confirmedSats: sum(txs.filter((tx) => tx.height !== null)),
+    receivedSats: received + lightningSats,
+    confirmedSats: sum(txs.filter((tx) => tx.height !== null)) + lightningSats,
     dueSats: isFull ? 0 : Math.max(policy.expectedSats - received, 0),
-    confirmations: isFull ? fullDepth : least,
+    confirmations: byLightning ? required : isFull ? fullDepth : least,
     requiredConfirmations: required,
     txids: Object.freeze(txs.map((tx) => tx.txid)),
     unmatched: Object.freeze(
@@ -418,7 +464,9 @@ export function summarizeInvoice(base: InvoiceBase, policy: InvoicePolicy, watch
     ),
     expiresAt: policy.expiresAt,
     late: watch.expired && isFull,
-    overpaid: policy.expectedSats > 0 && received > policy.expectedSats,
-    blockonomicsStatus: received === 0 ? -1 : least === 0 ? 0 : least >= required ? 2 : 1,
+    overpaid: policy.expectedSats > 0 && received + lightningSats > policy.expectedSats,
+    method: byLightning ? 'lightning' : onChainFull ? 'onchain' : null,
+    lightning,
+    blockonomicsStatus: byLightning ? 2 : received === 0 ? -1 : least === 0 ? 0 : least >= required ? 2 : 1,
   });
 }

@@ -9,7 +9,8 @@
  */
 import { digest } from './webhook.js';
 import type { CheckoutConfig } from './config.js';
-import { EMPTY_WATCH, type InvoiceBase, type InvoicePolicy, type WatchState } from './invoice.js';
+import { EMPTY_WATCH, type InvoiceBase, type InvoicePolicy, type LightningPayment, type WatchState } from './invoice.js';
+import type { LightningOffer } from './lightning-session.js';
 import type { Store } from './store.js';
 
 /** What the checkout keeps of an invoice. */
@@ -25,6 +26,8 @@ export interface KeptInvoice {
   readonly paidAnnounced: boolean;
   /** Unmatched transactions the buyer said were theirs. */
   readonly claims: readonly string[];
+  /** The Lightning invoice on offer, so a reload offers and watches the same one; absent or null without. */
+  readonly lightningOffer?: LightningOffer | null;
 }
 
 const INVOICE_KEY = 'btc-checkout:invoice:';
@@ -45,6 +48,25 @@ export function invoiceKey(config: CheckoutConfig): string {
 }
 
 const isWhole = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** A kept Lightning payment or offer, as this version writes them (absent or null: none). */
+const isLightningPayment = (value: unknown): value is LightningPayment | null | undefined => {
+  const payment = value as LightningPayment | null | undefined;
+  return (
+    payment == null ||
+    (isText(payment.bolt11) &&
+      isText(payment.paymentHash) &&
+      isText(payment.preimage) &&
+      isWhole(payment.sats) &&
+      isWhole(payment.settledAt) &&
+      typeof payment.first === 'boolean')
+  );
+};
+const isLightningOffer = (value: unknown): value is LightningOffer => {
+  const offer = value as LightningOffer | null;
+  return !!offer && isText(offer.pr) && isText(offer.paymentHash) && isWhole(offer.expiresAt) && isWhole(offer.renewAt);
+};
 
 /** Whether `value` is a record this version can use (storage is shared with other scripts and versions). */
 function isKeptInvoice(value: unknown): value is KeptInvoice {
@@ -67,7 +89,8 @@ function isKeptInvoice(value: unknown): value is KeptInvoice {
     Array.isArray(watch.txs) &&
     watch.txs.every((tx) => tx && typeof tx.txid === 'string' && isWhole(tx.valueSats) && (tx.height === null || isWhole(tx.height))) &&
     (watch.tipHeight === null || isWhole(watch.tipHeight)) &&
-    typeof watch.expired === 'boolean'
+    typeof watch.expired === 'boolean' &&
+    isLightningPayment(watch.lightning)
   );
 }
 
@@ -90,6 +113,7 @@ export function parseKept(text: string | null): KeptInvoice | null {
     base,
     paidAnnounced: record.paidAnnounced === true,
     claims: Array.isArray(record.claims) ? record.claims.filter((txid) => typeof txid === 'string') : [],
+    lightningOffer: isLightningOffer(record.lightningOffer) ? record.lightningOffer : null,
   };
 }
 
@@ -132,6 +156,8 @@ export function keepInvoice(store: Store, key: string, record: KeptInvoice): Kep
   if (stored && stored.base.id !== record.base.id) return null;
   const merged: KeptInvoice = {
     ...record,
+    // A Lightning payment another tab saw stays: this one may not have heard of it yet.
+    watch: record.watch.lightning || !stored?.watch.lightning ? record.watch : { ...record.watch, lightning: stored.watch.lightning },
     finishedAt: record.finishedAt ?? stored?.finishedAt ?? null,
     paidAnnounced: record.paidAnnounced || !!stored?.paidAnnounced,
     claims: [...new Set([...(stored?.claims ?? []), ...record.claims])],

@@ -58,6 +58,12 @@ export interface LightningSessionOptions {
    * checked all the same.
    */
   readonly proxy?: string;
+  /**
+   * The invoice this buyer was shown before (a reload, another tab): offered again while a wallet
+   * can still pay it, and asked about once more before a new one replaces it, so a payment made
+   * just before a reload is not missed.
+   */
+  readonly resume?: LightningOffer | null;
 }
 
 export interface LightningSessionEffects extends Timers, Clock {
@@ -68,6 +74,12 @@ export interface LightningSession {
   readonly state: LightningState;
   subscribe(listener: (state: LightningState) => void): () => void;
   start(): void;
+  /**
+   * The invoice leaves the screen (paid on-chain, expired): no new one is asked for, but the one
+   * on offer is still watched until it expires, since a wallet may have scanned it already.
+   * Then the state becomes `idle`. `start` offers again.
+   */
+  withdraw(): void;
   stop(): void;
 }
 
@@ -95,6 +107,9 @@ export function createLightningSession(options: LightningSessionOptions, effects
   let timer: unknown = null;
   /** Bumped by stop(): answers to an earlier run are dropped. */
   let run = 0;
+  let withdrawn = false;
+  /** The latest invoice offered (or the one to resume): offered again by `start` while it can be paid. */
+  let latest = options.resume ?? null;
 
   const set = (next: LightningState): void => {
     state = next;
@@ -152,6 +167,7 @@ export function createLightningSession(options: LightningSessionOptions, effects
         renewAt: Math.max(invoice.expiresAt - renewBeforeMs, (effects.now() + invoice.expiresAt) / 2, effects.now() + 1_000),
         verify: answer.verify,
       };
+      latest = offered;
       set({ status: 'offered', offer: offered, renewals });
       watch(offered, firstPollMs);
     } catch (error) {
@@ -162,9 +178,11 @@ export function createLightningSession(options: LightningSessionOptions, effects
 
   /** Polls `verify` until settled, backing off; renews the invoice before it expires. */
   function watch(offered: LightningOffer, waitMs: number): void {
-    const untilRenewal = offered.renewAt - effects.now();
+    // Withdrawn, it is watched to its very end: a wallet may pay it until then.
+    const untilRenewal = (withdrawn ? offered.expiresAt : offered.renewAt) - effects.now();
     if (!offered.verify) {
       // Nothing to ask: only keep an invoice a wallet can still pay on offer.
+      if (withdrawn) return set({ status: 'idle' });
       later(Math.max(0, untilRenewal), () => renew(offered));
       return;
     }
@@ -197,6 +215,7 @@ export function createLightningSession(options: LightningSessionOptions, effects
       }
     }
     if (mine !== run) return;
+    if (withdrawn) return set({ status: 'idle' });
     await offer(state.status === 'offered' ? state.renewals + 1 : 0);
   }
 
@@ -209,10 +228,25 @@ export function createLightningSession(options: LightningSessionOptions, effects
       return () => listeners.delete(listener);
     },
     start() {
+      withdrawn = false;
       if (state.status === 'requesting' || state.status === 'offered' || state.status === 'settled') return;
       run++;
+      const resume = latest;
+      if (resume && resume.expiresAt - effects.now() > 1_000) {
+        set({ status: 'offered', offer: resume, renewals: 0 });
+        return watch(resume, 0);
+      }
       set({ status: 'requesting' });
-      void offer(0);
+      void (resume ? renew(resume) : offer(0));
+    },
+    withdraw() {
+      if (withdrawn) return;
+      withdrawn = true;
+      // Nothing on offer yet: nothing a wallet could have scanned.
+      if (state.status === 'requesting') {
+        run++;
+        set({ status: 'idle' });
+      }
     },
     stop() {
       run++;

@@ -84,9 +84,10 @@ export interface Delivery {
 /**
  * Why a `json` webhook was sent: the status changed; a payment arrived that does not count for
  * the invoice; the buyer said such a payment was theirs (for the merchant to review, never a
- * credit).
+ * credit); a Lightning payment arrived that does not change the status (after a full on-chain
+ * payment: an overpayment to refund or keep).
  */
-export type WebhookEvent = 'status' | 'unmatched' | 'claimed';
+export type WebhookEvent = 'status' | 'unmatched' | 'claimed' | 'lightning';
 
 /** The body of a `json` webhook. */
 export interface WebhookPayload {
@@ -125,6 +126,18 @@ export interface WebhookPayload {
   readonly claimedTxid: string | null;
   readonly late: boolean;
   readonly overpaid: boolean;
+  /** How it was paid (null while unpaid): with `lightning`, `txids` is empty unless on-chain paid too. */
+  readonly method: 'onchain' | 'lightning' | null;
+  /**
+   * The Lightning payment, when one was made (an overpayment when `method` is `onchain`): check it
+   * with verifyPayment, which asks the verify URL itself and checks the preimage and amount.
+   */
+  readonly lightning: {
+    readonly bolt11: string;
+    readonly paymentHash: string;
+    readonly verify: string | null;
+    readonly preimage: string;
+  } | null;
   readonly createdAt: number;
   readonly expiresAt: number | null;
   readonly timestamp: number;
@@ -155,10 +168,11 @@ export function webhookPayload(
   claimedTxid: string | null = null,
 ): WebhookPayload {
   const { invoice } = next;
+  const { lightning } = invoice;
   const sorted = (txids: readonly string[]): string => [...txids].sort().join(',');
   return {
     id: digest(
-      `${invoice.id}|${event}|${invoice.status}|${sorted(invoice.txids)}|${sorted(invoice.unmatched.map((payment) => payment.txid))}|${claimedTxid ?? ''}`,
+      `${invoice.id}|${event}|${invoice.status}|${sorted(invoice.txids)}|${sorted(invoice.unmatched.map((payment) => payment.txid))}|${claimedTxid ?? ''}${lightning ? `|${lightning.paymentHash}` : ''}`,
     ),
     event,
     invoiceId: invoice.id,
@@ -183,6 +197,13 @@ export function webhookPayload(
     claimedTxid,
     late: invoice.late,
     overpaid: invoice.overpaid,
+    method: invoice.method,
+    lightning: lightning && {
+      bolt11: lightning.bolt11,
+      paymentHash: lightning.paymentHash,
+      verify: lightning.verify,
+      preimage: lightning.preimage,
+    },
     createdAt: invoice.createdAt,
     expiresAt: invoice.expiresAt,
     timestamp: now,
@@ -214,7 +235,14 @@ export function planWebhooks(
   });
   if (webhook.format === 'json') {
     const arrived = invoice.unmatched.some((payment) => !previous?.invoice.unmatched.some((old) => old.txid === payment.txid));
-    const event: WebhookEvent | null = !previous || previous.invoice.status !== invoice.status ? 'status' : arrived ? 'unmatched' : null;
+    const event: WebhookEvent | null =
+      !previous || previous.invoice.status !== invoice.status
+        ? 'status'
+        : arrived
+          ? 'unmatched'
+          : invoice.lightning && !previous.invoice.lightning
+            ? 'lightning'
+            : null;
     if (!event) return [];
     const payload = webhookPayload(previous, next, now, event);
     return [delivery(payload.id, webhook.url, JSON.stringify(payload))];

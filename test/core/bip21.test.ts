@@ -4,6 +4,16 @@ import { formatBip21, parseBip21 } from '../../src/core/bip21.js';
 const LUKE = '175tWpb8K1S7NmH4Zx6rewF9WQrcZv245W';
 
 describe('BIP 21 URIs', () => {
+  it('carries a Lightning invoice as lightning=, upper case in a QR code as the address (one QR for both)', () => {
+    const address = 'bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu';
+    const pr = 'lnbc1m1pexample';
+    expect(formatBip21({ address, sats: 100_000, lightning: pr })).to.equal(`bitcoin:${address}?amount=0.001&lightning=${pr}`);
+    expect(formatBip21({ address, sats: 100_000, lightning: pr }, true)).to.equal(
+      `bitcoin:${address.toUpperCase()}?amount=0.001&lightning=${pr.toUpperCase()}`,
+    );
+    expect(parseBip21(formatBip21({ address, sats: 100_000, lightning: pr })).params.lightning).to.equal(pr);
+  });
+
   describe("the BIP's own examples", () => {
     const examples: [Parameters<typeof formatBip21>[0], string][] = [
       [{ address: LUKE }, `bitcoin:${LUKE}`],

@@ -14,7 +14,12 @@ const tx = (id: string, value: number, height?: number) => ({
   status: height ? { confirmed: true, block_height: height } : { confirmed: false },
 });
 
-function setup(attributes: Record<string, string>, history: unknown[] = [], held: Promise<void> = Promise.resolve()) {
+function setup(
+  attributes: Record<string, string>,
+  history: unknown[] = [],
+  held: Promise<void> = Promise.resolve(),
+  extra: Partial<CheckoutEffects> = {},
+) {
   const timers = new ManualTimers();
   FakeSocket.created.length = 0;
   const fetch = scriptedFetch({
@@ -29,6 +34,7 @@ function setup(attributes: Record<string, string>, history: unknown[] = [], held
     createSocket: (url) => new FakeSocket(url),
     random: () => 0.5,
     randomBytes: (n) => new Uint8Array(n).fill(0xab),
+    ...extra,
   };
   const checkout = createCheckout(parseConfig({ xpub: ZPUB, index: '1', ...attributes }), effects);
   const statuses: string[] = [];
@@ -190,5 +196,21 @@ describe('checkout', () => {
     checkout.stop();
     expect(socket.closed).to.equal(true);
     expect(timers.pending).to.deep.equal([]);
+  });
+});
+
+describe('checkout with a Lightning Address that cannot be had', () => {
+  it('without its module (not loaded, or no loader): the merchant is told why, and the buyer pays on-chain', async () => {
+    for (const loadLightning of [undefined, () => Promise.reject(new Error('blocked by the page’s CSP'))]) {
+      const { checkout, timers } = setup({ amount: '0.001', lightning: 'shop@pay.example' }, [], undefined, { loadLightning });
+      checkout.start();
+      await timers.advance(0);
+      await timers.advance(0);
+      expect(checkout.state.status).to.equal('awaiting');
+      expect(checkout.state.lightningError).to.include({ source: 'lightning', code: 'unavailable' });
+      expect(checkout.state.lightningError!.message).to.match(loadLightning ? /CSP/ : /loadLightning/);
+      expect(checkout.state.payment).to.include({ lightning: null, uri: `bitcoin:${ADDRESS}?amount=0.001` });
+      checkout.stop();
+    }
   });
 });

@@ -37,6 +37,75 @@ describe('configuration', () => {
       'address-type',
     );
   });
+  describe('lightning', () => {
+    it('a Lightning Address beside the key, read and lower-cased; hidden without verify unless asked', () => {
+      const config = parseConfig({ xpub: ZPUB, index: '1', amount: '0.001', lightning: ' Shop@Pay.Example ' });
+      expect(config).to.include({ lightning: 'shop@pay.example', lightningProxy: null, lightningUnverified: false });
+      expect(
+        parseConfig({ xpub: ZPUB, amount: '1', currency: 'sats', lightning: 'a@b.example', lightningUnverified: 'SHOW' })
+          .lightningUnverified,
+      ).to.equal(true);
+      expect(parseConfig({ xpub: ZPUB, amount: '0.001' }).lightning).to.equal(null);
+    });
+    it('refuses what cannot work: not an address, no amount, a GET webhook format, a bad proxy or switch', () => {
+      expectCheckoutError(
+        () => parseConfig({ xpub: ZPUB, amount: '0.001', lightning: 'https://pay.example/shop' }),
+        'invalid',
+        'lightning',
+      );
+      expectCheckoutError(() => parseConfig({ xpub: ZPUB, lightning: 'shop@pay.example' }), 'conflict', 'lightning');
+      expectCheckoutError(
+        () =>
+          parseConfig({
+            xpub: ZPUB,
+            index: '2',
+            amount: '0.001',
+            lightning: 'shop@pay.example',
+            webhook: 'https://shop.example/cb',
+            webhookFormat: 'blockonomics',
+          }),
+        'conflict',
+        'lightning',
+      );
+      expectCheckoutError(
+        () => parseConfig({ xpub: ZPUB, amount: '0.001', lightning: 'shop@pay.example', lightningProxy: 'javascript:alert(1)' }),
+        'invalid',
+        'lightning-proxy',
+      );
+      expectCheckoutError(
+        () => parseConfig({ xpub: ZPUB, amount: '0.001', lightning: 'shop@pay.example', lightningProxy: '//evil.example/?u=' }),
+        'invalid',
+        'lightning-proxy',
+      );
+      expectCheckoutError(
+        () =>
+          parseConfig({
+            xpub: ZPUB,
+            amount: '0.001',
+            lightning: 'shop@pay.example',
+            lightningProxy: 'http://shop.example/l?url=',
+            pageSecure: true,
+          }),
+        'insecure',
+        'lightning-proxy',
+      );
+      expectCheckoutError(
+        () => parseConfig({ xpub: ZPUB, amount: '0.001', lightning: 'shop@pay.example', lightningUnverified: 'maybe' }),
+        'invalid',
+        'lightning-unverified',
+      );
+    });
+    it('a same-origin proxy path or an https URL', () => {
+      expect(
+        parseConfig({ xpub: ZPUB, amount: '0.001', lightning: 'a@b.example', lightningProxy: '/lightning?url=' }).lightningProxy,
+      ).to.equal('/lightning?url=');
+      expect(
+        parseConfig({ xpub: ZPUB, amount: '0.001', lightning: 'a@b.example', lightningProxy: 'https://shop.example/lightning?url=' })
+          .lightningProxy,
+      ).to.equal('https://shop.example/lightning?url=');
+    });
+  });
+
   describe('price-token and item', () => {
     const key = '11'.repeat(32);
     it('takes amount, currency and item from the token; attributes beside it must agree', () => {

@@ -503,3 +503,71 @@ describe('invoice reducer', () => {
     });
   });
 });
+
+describe('Lightning and on-chain: whichever pays in full first counts', () => {
+  const paid = (settledAt = 2_000): ChainEvent => ({
+    type: 'lightning',
+    payment: {
+      bolt11: 'lnbcrt1m1…',
+      paymentHash: 'ab'.repeat(32),
+      verify: 'http://localhost/verify',
+      preimage: 'cd'.repeat(32),
+      sats: 100_000,
+      settledAt,
+    },
+  });
+
+  it('a Lightning payment pays at once, as if confirmed, with method lightning', () => {
+    const { statuses, last } = run([snapshot([]), paid()]);
+    expect(statuses).to.deep.equal(['awaiting', 'paid']);
+    expect(last).to.include({ method: 'lightning', receivedSats: 100_000, dueSats: 0, overpaid: false, blockonomicsStatus: 2 });
+    expect(last.lightning).to.include({ first: true, paymentHash: 'ab'.repeat(32) });
+    expect(last.txids).to.deep.equal([]);
+  });
+
+  it('an on-chain payment after it is an overpayment; the status stays paid', () => {
+    const { statuses, last } = run([snapshot([]), paid(), { type: 'txs', txs: [tx('late', 100_000)] }]);
+    expect(statuses).to.deep.equal(['awaiting', 'paid', 'paid']);
+    expect(last).to.include({ method: 'lightning', receivedSats: 200_000, overpaid: true });
+  });
+
+  it('a Lightning payment after a full on-chain one is an overpayment: confirmations still decide', () => {
+    const { statuses, last, watch } = run([snapshot([]), { type: 'txs', txs: [tx('a', 100_000)] }, paid()]);
+    expect(statuses).to.deep.equal(['awaiting', 'unconfirmed', 'unconfirmed']);
+    expect(last).to.include({ method: 'onchain', receivedSats: 200_000, overpaid: true });
+    expect(last.lightning).to.include({ first: false });
+    // The on-chain payment is replaced away: the Lightning one pays after all.
+    const gone = reduceWatch(watch, snapshot([], 100, true, later), later, policy());
+    expect(summarizeInvoice(base, policy(), gone)).to.include({ status: 'paid', method: 'lightning', receivedSats: 100_000 });
+  });
+
+  it('after part of the amount on-chain, Lightning pays in full; the part is the overpayment', () => {
+    const { statuses, last } = run([snapshot([]), { type: 'txs', txs: [tx('part', 30_000)] }, paid()]);
+    expect(statuses).to.deep.equal(['awaiting', 'underpaid', 'paid']);
+    expect(last).to.include({ method: 'lightning', receivedSats: 130_000, overpaid: true, dueSats: 0 });
+  });
+
+  it('a Lightning payment keeps the invoice from expiring; one after expiry is late, as on-chain', () => {
+    const terms = policy({ expiresAt: 5_000 });
+    let watch = reduceWatch(EMPTY_WATCH, snapshot([]), 1_000, terms);
+    watch = reduceWatch(watch, paid(4_000), 4_000, terms);
+    watch = reduceWatch(watch, { type: 'tick' }, 6_000, terms);
+    expect(summarizeInvoice(base, terms, watch).status).to.equal('paid');
+
+    let lateWatch = reduceWatch(EMPTY_WATCH, snapshot([]), 1_000, terms);
+    lateWatch = reduceWatch(lateWatch, { type: 'tick' }, 6_000, terms);
+    lateWatch = reduceWatch(lateWatch, paid(7_000), 7_000, terms);
+    expect(summarizeInvoice(base, terms, lateWatch)).to.include({ status: 'expired', late: true, method: 'lightning' });
+  });
+
+  it('a second Lightning payment changes nothing: one invoice, one payment', () => {
+    const { watch } = run([snapshot([]), paid()]);
+    const again = reduceWatch(
+      watch,
+      { ...paid(), payment: { ...(paid() as { payment: object }).payment, paymentHash: 'ff'.repeat(32) } } as ChainEvent,
+      3_000,
+      policy(),
+    );
+    expect(again).to.equal(watch);
+  });
+});

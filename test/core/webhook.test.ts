@@ -26,6 +26,8 @@ const invoice = (overrides: Partial<Invoice> = {}): Invoice => ({
   expiresAt: 901_000,
   late: false,
   overpaid: false,
+  method: null,
+  lightning: null,
   blockonomicsStatus: -1,
   ...overrides,
 });
@@ -47,6 +49,45 @@ describe('webhook planning', () => {
 
   describe('json', () => {
     const hook = { url: 'https://shop.example/paid', format: 'json' as const };
+    const lightning = {
+      bolt11: 'lnbcrt1…',
+      paymentHash: 'ab'.repeat(32),
+      verify: 'https://ln.example/verify/ab',
+      preimage: 'cd'.repeat(32),
+      sats: 100_000,
+      settledAt: 9_000,
+      first: true,
+    };
+    it('carries a Lightning payment: method, bolt11, payment hash, verify URL and preimage', () => {
+      const paid = snap({ status: 'paid', method: 'lightning', lightning, receivedSats: 100_000 });
+      const [delivery] = planWebhooks(hook, snap({}), paid, new Set(), 9_000);
+      const body = JSON.parse(delivery!.body!);
+      expect(body).to.include({ event: 'status', status: 'paid', previousStatus: 'awaiting', method: 'lightning' });
+      expect(body.lightning).to.deep.equal({
+        bolt11: lightning.bolt11,
+        paymentHash: lightning.paymentHash,
+        verify: lightning.verify,
+        preimage: lightning.preimage,
+      });
+      expect(body.txids).to.deep.equal([]);
+    });
+    it('posts a `lightning` event for a Lightning payment after a full on-chain one (an overpayment): the status does not change', () => {
+      const onChain = snap({ status: 'unconfirmed', method: 'onchain', txids: ['aa'], receivedSats: 100_000 });
+      const both = snap({
+        status: 'unconfirmed',
+        method: 'onchain',
+        txids: ['aa'],
+        receivedSats: 200_000,
+        overpaid: true,
+        lightning: { ...lightning, first: false },
+      });
+      const [delivery, ...more] = planWebhooks(hook, onChain, both, new Set(), 9_000);
+      expect(more).to.have.length(0);
+      const body = JSON.parse(delivery!.body!);
+      expect(body).to.include({ event: 'lightning', status: 'unconfirmed', method: 'onchain', overpaid: true });
+      expect(body.lightning.paymentHash).to.equal(lightning.paymentHash);
+      expect(planWebhooks(hook, both, both, new Set(), 9_500)).to.have.length(0);
+    });
     it('posts the first status (awaiting) with every field, as text/plain JSON', () => {
       const [delivery] = planWebhooks(hook, null, snap({}), new Set(), 5_000);
       const body = JSON.parse(delivery!.body!);
@@ -65,6 +106,8 @@ describe('webhook planning', () => {
         'invoiceId',
         'item',
         'late',
+        'lightning',
+        'method',
         'network',
         'orderId',
         'overpaid',

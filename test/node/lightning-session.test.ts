@@ -127,4 +127,50 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     expect(failed.status === 'failed' && failed.error).to.include({ source: 'lightning', code: 'unavailable' });
     expect(failed.status === 'failed' && failed.error.message).to.match(/Access-Control-Allow-Origin/);
   });
+
+  it('withdrawn, it asks for no new invoice but watches the one on offer to its end: a payment then still settles', async () => {
+    const { address, name } = await service({ expirySeconds: 2 });
+    const payment = session(address);
+    const offered = await until(payment, (state) => state.status === 'offered');
+    payment.withdraw();
+    await settle(offered.status === 'offered' ? offered.offer.pr : '');
+    const settled = await until(payment, (state) => state.status === 'settled');
+    expect(settled.status === 'settled' && settled.offer.pr).to.equal(offered.status === 'offered' && offered.offer.pr);
+    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
+    expect(invoices).to.equal(1);
+  });
+
+  it('withdrawn and unpaid, it goes idle once the invoice has expired, with no new one asked for', async () => {
+    const { address, name } = await service({ expirySeconds: 2 });
+    const payment = session(address);
+    await until(payment, (state) => state.status === 'offered');
+    payment.withdraw();
+    await until(payment, (state) => state.status === 'idle', 5_000);
+    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
+    expect(invoices).to.equal(1);
+  });
+
+  it('resumes the invoice shown before a reload while it can be paid; an expired one is asked about once, then replaced', async () => {
+    const { address, name } = await service();
+    const first = session(address);
+    const offered = await until(first, (state) => state.status === 'offered');
+    first.stop();
+    const offer = offered.status === 'offered' ? offered.offer : null;
+    const resumed = session(address, { resume: offer });
+    expect(resumed.state.status === 'offered' && resumed.state.offer.pr).to.equal(offer!.pr);
+    await settle(offer!.pr);
+    await until(resumed, (state) => state.status === 'settled');
+
+    // Paid just before it expired, found on the last look.
+    const second = session(address);
+    const next = await until(second, (state) => state.status === 'offered');
+    second.stop();
+    const old = next.status === 'offered' ? next.offer : null;
+    await settle(old!.pr);
+    const late = session(address, { resume: { ...old!, expiresAt: Date.now() - 1 } });
+    const found = await until(late, (state) => state.status === 'settled');
+    expect(found.status === 'settled' && found.offer.pr).to.equal(old!.pr);
+    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
+    expect(invoices).to.equal(2);
+  });
 });
