@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { build, defineConfig, type Plugin, type Rollup, type UserConfig } from 'vite';
 import { minifyTemplates } from './scripts/minify-templates.js';
 import { locales } from './src/element/locales/index.js';
 
@@ -64,8 +64,54 @@ function localeFiles(pin: boolean): Plugin {
   };
 }
 
+const terserOptions = { ecma: 2020, module: true, compress: { passes: 3 } } as const;
+
+/**
+ * Lightning, for checkouts with a Lightning Address only (virtual:btc-checkout-lightning). The
+ * CDN build writes it as btc-checkout-lightning.js beside the file, built on its own with what it
+ * needs inlined, and pins its SHA-384 inside the file, which loads it through a script element
+ * with that `integrity` (element/pinned-module.ts). The npm build imports it, for the user's
+ * bundler to split.
+ */
+function lightningModule(cdn: boolean): Plugin {
+  const id = '\0btc-checkout-lightning';
+  const file = 'btc-checkout-lightning.js';
+  const path = (relative: string): string => JSON.stringify(fileURLToPath(new URL(relative, import.meta.url)));
+  let code = '';
+  return {
+    name: 'btc-checkout:lightning',
+    resolveId: (source) => (source === 'virtual:btc-checkout-lightning' ? id : null),
+    async buildStart() {
+      if (!cdn) return;
+      const output = (await build({
+        configFile: false,
+        logLevel: 'warn',
+        build: {
+          write: false,
+          target: 'es2022',
+          minify: 'terser',
+          terserOptions,
+          lib: { entry: 'src/lightning-module.ts', formats: ['es'], fileName: () => file },
+        },
+      })) as Rollup.RollupOutput[];
+      code = output[0]!.output[0].code.replaceAll('/* @__PURE__ */', '');
+    },
+    load(source) {
+      if (source !== id) return null;
+      if (!cdn)
+        return `export const loadLightning = () => import(${path('./src/core/lightning-session.ts')}).then((module) => module.createLightningSession);`;
+      const integrity = `sha384-${createHash('sha384').update(code).digest('base64')}`;
+      return `import { loadPinnedModule } from ${path('./src/element/pinned-module.ts')};
+export const loadLightning = () => loadPinnedModule(${JSON.stringify(file)}, ${JSON.stringify(integrity)});`;
+    },
+    generateBundle() {
+      if (cdn) this.emitFile({ type: 'asset', fileName: file, source: code });
+    },
+  };
+}
+
 const cdn: UserConfig = {
-  plugins: [minifyTemplates(), dropAnnotations, subresourceIntegrity, localeFiles(true)],
+  plugins: [minifyTemplates(), dropAnnotations, subresourceIntegrity, localeFiles(true), lightningModule(true)],
   // Public-key-only secp256k1: see build/secp256k1-public.ts.
   resolve: {
     alias: [
@@ -80,7 +126,7 @@ const cdn: UserConfig = {
     target: 'es2022',
     // Terser packs this bundle about 2 KB (gzip) smaller than the default minifier.
     minify: 'terser',
-    terserOptions: { ecma: 2020, module: true, compress: { passes: 3 } },
+    terserOptions,
     lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'btc-checkout.js' },
   },
 };
@@ -146,5 +192,5 @@ const demo: Plugin = {
 };
 
 export default defineConfig(({ mode }) =>
-  mode === 'cdn' ? cdn : mode === 'node' ? node : { ...npm, plugins: [demo, localeFiles(false)] },
+  mode === 'cdn' ? cdn : mode === 'node' ? node : { ...npm, plugins: [demo, localeFiles(false), lightningModule(false)] },
 );

@@ -12,7 +12,7 @@ import { wordsFor, type Messages, type Words } from './messages.js';
 import { qrShape } from './qr.js';
 
 /** What a copy button copies: the address, the amount, the receipt, or an unmatched payment's transaction id. */
-type CopyTarget = 'address' | 'amount' | 'receipt' | `txid:${string}`;
+type CopyTarget = 'address' | 'amount' | 'receipt' | 'lightning' | `txid:${string}`;
 
 /**
  * A bitcoin checkout: derives a receive address from the merchant's extended public key,
@@ -20,7 +20,7 @@ type CopyTarget = 'address' | 'amount' | 'receipt' | `txid:${string}`;
  *
  * @tag btc-checkout
  * @fires btc-checkout-status - `{status, previous, invoice}` on every change of status.
- * @fires btc-checkout-error - `{message, source, code}` when the checkout cannot work, or the API is unreachable.
+ * @fires btc-checkout-error - `{message, source, code}` when the checkout cannot work, the API is unreachable, or Lightning cannot be offered (source `lightning`).
  * @fires btc-checkout-paid - `{invoice}` once, when the full amount has the confirmations asked for.
  * @fires btc-checkout-webhook - a delivery record after each webhook attempt.
  * @fires btc-checkout-unmatched - `{payment, invoice}` when a payment arrives at the address that does not count for this invoice.
@@ -38,6 +38,9 @@ type CopyTarget = 'address' | 'amount' | 'receipt' | `txid:${string}`;
  * @csspart copy-address - the button copying the address.
  * @csspart copy-amount - the button copying the amount.
  * @csspart wallet-link - the "Open in wallet" link.
+ * @csspart lightning-link - the link opening the Lightning invoice alone (`lightning`).
+ * @csspart copy-lightning - the button copying the Lightning invoice.
+ * @csspart lightning-note - the note that only the shop can see a Lightning payment (`lightning-unverified="show"`).
  * @csspart status - the status line.
  * @csspart error - the error view.
  * @csspart received - the view after payment.
@@ -109,6 +112,9 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     gapLimit: { attribute: 'gap-limit' },
     exactAmount: { type: Boolean, attribute: 'exact-amount' },
     rates: {},
+    lightning: {},
+    lightningProxy: { attribute: 'lightning-proxy' },
+    lightningUnverified: { attribute: 'lightning-unverified' },
     effects: { attribute: false },
     messages: { attribute: false },
   };
@@ -163,6 +169,12 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   declare exactAmount: boolean;
   /** URL of fiat prices shaped like mempool's /v1/prices; by default the API's. */
   declare rates: string | null;
+  /** The shop's Lightning Address (`name@domain`, LUD-16): offered beside the address, in the same QR code. */
+  declare lightning: string | null;
+  /** A same-origin forwarder for Lightning Address services that send no CORS headers, such as the reference receiver's `/lightning?url=`. */
+  declare lightningProxy: string | null;
+  /** `hide` (default) or `show`: whether to offer Lightning when the service has no verify URL, so only the shop can see it paid. */
+  declare lightningUnverified: string | null;
   /** Replaces the browser's effects (clock, randomness); for tests and embedding. */
   declare effects: Partial<CheckoutEffects> | null;
   /** Replaces any of the strings shown (over the catalogue of the language chosen; see the README). */
@@ -239,10 +251,11 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
   get invoice(): Invoice | null {
     return this.controller.state.invoice;
   }
-  /** Why the checkout is not working, or what it is retrying (the technical detail); null when all is well. */
+  /** Why the checkout is not working, what it is retrying, or why Lightning is not offered (the technical detail); null when all is well. */
   get error(): ErrorDetail | null {
     // The technical detail of a passing problem too: the buyer reads it in plain words.
-    const problem = this.controller.state.error ?? this.controller.state.notice;
+    const { error, notice, lightningError } = this.controller.state;
+    const problem = error ?? notice ?? lightningError;
     return problem && { message: problem.message, source: problem.source, code: problem.code };
   }
 
@@ -465,16 +478,26 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
       <div class="actions">
         <a part="wallet-link" href=${payment.uri}>${m.openWallet}</a>
         ${this.copyButton('address', payment.address, m.copyAddress, m)} ${due ? this.copyButton('amount', due, m.copyAmount, m) : nothing}
+        ${
+          payment.lightning
+            ? html`<a part="lightning-link" href="lightning:${payment.lightning}">${m.openLightning}</a>
+                ${this.copyButton('lightning', payment.lightning, m.copyLightning, m)}`
+            : nothing
+        }
       </div>
+      ${payment.lightningUnverified ? html`<small part="lightning-note">${m.lightningUnverified}</small>` : nothing}
       ${expiresAt === null ? nothing : this.countdown(m, createdAt, expiresAt)}`;
   }
 
   /** What was paid, for the buyer to keep: copied as text, or printed with the page. */
   private renderReceipt(m: Words, locale: string, invoice: Invoice): TemplateResult {
-    const { receivedSats, expectedSats, txids, address, createdAt, orderId, overpaid } = invoice;
+    const { receivedSats, expectedSats, txids, address, createdAt, orderId, overpaid, lightning } = invoice;
     const amount = `${formatBtc(receivedSats)} BTC`;
     const rows: [string, string, unknown][] = [
       [m.receiptAmount, amount, html`<span part="amount">${amount}</span>`],
+      ...(lightning
+        ? [[m.receiptLightning, lightning.paymentHash, html`<code>${lightning.paymentHash}</code>`] as [string, string, unknown]]
+        : []),
       ...txids.map((txid): [string, string, unknown] => {
         const page = this.controller.txUrl(txid);
         return [m.receiptTransaction, txid, html`<a part="txid" href=${page} target="_blank" rel="noopener noreferrer">${txid}</a>`];
@@ -548,7 +571,12 @@ export class BtcCheckout extends LitElement implements CheckoutHost {
     } catch {
       // No clipboard access (insecure context, denied permission): select the text instead so
       // the buyer can copy it by hand.
-      const selectors = { address: '[part~=address] code', amount: '[part~=amount]', receipt: '[part~=receipt]' } as Record<string, string>;
+      const selectors = {
+        address: '[part~=address] code',
+        amount: '[part~=amount]',
+        receipt: '[part~=receipt]',
+        lightning: '[part~=lightning-link]',
+      } as Record<string, string>;
       const selector = selectors[what] ?? '[part~=txid]';
       const target = [...this.renderRoot.querySelectorAll(selector)].find(
         (node) => !what.startsWith('txid:') || what === `txid:${node.textContent}`,

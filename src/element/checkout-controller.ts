@@ -15,6 +15,7 @@ import { safeStore, type Store } from '../core/store.js';
 import { storeClaims, type DeviceClaims } from '../core/claims.js';
 import { indexedDbClaims } from './device-claims.js';
 import { loadableLocales, loadLocale } from './locale-files.js';
+import { loadLightning } from 'virtual:btc-checkout-lightning';
 import { catalogueOf, en, pickLanguage, type Messages } from './messages.js';
 import {
   BtcCheckoutClaimEvent,
@@ -90,6 +91,7 @@ const browserEffects = (): CheckoutEffects => {
       addEventListener('pagehide', listener);
       return () => removeEventListener('pagehide', listener);
     },
+    loadLightning,
   };
 };
 
@@ -287,6 +289,9 @@ export class CheckoutController implements ReactiveController {
     for (const [problem, before] of [
       [next.error, previous.error],
       [next.notice, previous.notice],
+      // Lightning not offered (the service unreachable, without CORS or verify, a wrong invoice):
+      // the buyer still pays on-chain; the merchant hears why.
+      [next.lightningError, previous.lightningError],
     ] as const) {
       if (problem && problem !== before) {
         this.queued.push(new BtcCheckoutErrorEvent({ message: problem.message, source: problem.source, code: problem.code }));

@@ -71,6 +71,13 @@ export interface Messages {
   readonly copyAddress: string;
   readonly copyAmount: string;
   readonly openWallet: string;
+  /** The link that opens the Lightning invoice alone (`lightning:`), for wallets that need it. */
+  readonly openLightning: string;
+  readonly copyLightning: string;
+  /** Lightning offered without a way for this page to see it paid (`lightning-unverified="show"`). */
+  readonly lightningUnverified: string;
+  /** The receipt's row for a Lightning payment: its payment hash. */
+  readonly receiptLightning: string;
   readonly addressHeading: string;
   /** The QR code's accessible name: `{amount}` BTC, `{address}`. */
   readonly qrLabel: string;
@@ -130,6 +137,10 @@ export const en: Messages = {
   copyAddress: 'Copy address',
   copyAmount: 'Copy amount',
   openWallet: 'Open in wallet',
+  openLightning: 'Pay with Lightning',
+  copyLightning: 'Copy Lightning invoice',
+  lightningUnverified: 'Paid by Lightning? This page cannot see it: the shop confirms it to you.',
+  receiptLightning: 'Lightning payment',
   addressHeading: 'Address',
   qrLabel: 'QR code: pay {amount} BTC to {address}',
   qrLabelOpen: 'QR code: pay to {address}',

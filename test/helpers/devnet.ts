@@ -53,3 +53,22 @@ export async function sinkState(sink: Sink): Promise<SinkState> {
 export async function addInvoiceRow(sink: Sink, row: Record<string, unknown>): Promise<void> {
   await fetch(`${await lab()}/lab/sinks/${sink.id}/invoices`, { method: 'POST', body: JSON.stringify(row) });
 }
+
+const devnet = (): Promise<string> => (devnetUrl ??= fetch('/__devnet__').then(async (response) => (await response.json()).url as string));
+
+/** A Lightning Address service on the devnet (see tools/devnet/lightning.ts for the options). */
+export async function newLightningService(options: Record<string, unknown> = {}): Promise<{ name: string; address: string }> {
+  return (await fetch(`${await devnet()}/lightning/services`, { method: 'POST', body: JSON.stringify(options) })).json();
+}
+
+/** Pays the invoice `pr` on the devnet, as a buyer's wallet would; its payment hash and preimage. */
+export async function settleLightning(pr: string): Promise<{ paymentHash: string; preimage: string }> {
+  const response = await fetch(`${await devnet()}/lightning/settle`, { method: 'POST', body: JSON.stringify({ pr }) });
+  if (!response.ok) throw new Error(`devnet settle: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** What a service was asked: pay requests, invoices, and when each verify request came. */
+export async function lightningStats(name: string): Promise<{ payRequests: number; invoices: number; verifies: number[] }> {
+  return (await fetch(`${await devnet()}/lightning/services/${name}`)).json();
+}

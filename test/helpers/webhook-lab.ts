@@ -75,6 +75,7 @@ export async function startWebhookLab(): Promise<{ url: string; close(): Promise
           database: ':memory:',
           prices: options.prices,
           priceKey: options.priceKey,
+          lightning: options.lightning,
         });
       }
       sinks.set(id, sink);

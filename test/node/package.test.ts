@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import ts from 'typescript';
-import { BUDGET_GZIP } from '../helpers/budget.js';
+import { BUDGET_GZIP, BUDGET_LIGHTNING_GZIP } from '../helpers/budget.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -38,6 +38,28 @@ describe('built package', () => {
 
   it('dist/btc-checkout.js imports nothing: every dependency is inlined', () => {
     expect(importsOf(join(root, 'dist/btc-checkout.js'))).to.deep.equal([]);
+  });
+
+  describe('the Lightning file, beside the CDN file', () => {
+    const lightning = (): Buffer => readFileSync(join(root, 'dist/btc-checkout-lightning.js'));
+    it(`is within its budget: ${BUDGET_LIGHTNING_GZIP} bytes gzipped`, () => {
+      expect(gzipSync(lightning(), { level: 9 }).length, 'gzip bytes of dist/btc-checkout-lightning.js').to.be.at.most(
+        BUDGET_LIGHTNING_GZIP,
+      );
+    });
+    it('imports nothing, and hands its session over through the slot the CDN file leaves for it', () => {
+      expect(importsOf(join(root, 'dist/btc-checkout-lightning.js'))).to.deep.equal([]);
+      expect(lightning().toString()).to.contain('Symbol.for("btc-checkout:btc-checkout-lightning.js")');
+    });
+    it('is pinned inside the CDN file by its SHA-384, which the browser enforces as the script’s integrity', () => {
+      const integrity = `sha384-${createHash('sha384').update(lightning()).digest('base64')}`;
+      const cdn = readFileSync(join(root, 'dist/btc-checkout.js'), 'utf8');
+      expect(cdn).to.contain(integrity);
+      expect(cdn).to.contain('btc-checkout-lightning.js');
+      // No BOLT 11 or LNURL code in the file every checkout loads.
+      expect(cdn).not.to.contain('payRequest');
+      expect(cdn).not.to.contain('BOLT 11');
+    });
   });
 
   it('the core entry never reaches lit or the DOM element', () => {
