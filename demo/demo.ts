@@ -26,9 +26,15 @@ document.addEventListener('btc-checkout-webhook', (event) => {
 
 // Point the checkouts at the devnet and the shop's receiver before the element is defined, so
 // none starts without them.
-const { url, receiver } = (await (await fetch('/__devnet__')).json()) as { url: string; receiver: string | null };
+const { url, receiver, lightning } = (await (await fetch('/__devnet__')).json()) as {
+  url: string;
+  receiver: string | null;
+  lightning: string;
+};
 for (const checkout of document.querySelectorAll<HTMLElement>('btc-checkout')) {
   if (!checkout.hasAttribute('api')) checkout.setAttribute('api', `${url}/api`);
+  // The shop's Lightning Address: a service on the devnet.
+  if (checkout.hasAttribute('data-lightning')) checkout.setAttribute('lightning', lightning);
   // The shop's server gives this buyer an index of their own; without it, a fixed one.
   if (checkout.hasAttribute('data-index-url')) {
     if (receiver) checkout.setAttribute('index-url', `${receiver}/index`);
@@ -92,6 +98,13 @@ const actions: Record<string, (checkout: BtcCheckout) => Promise<unknown>> = {
     c.setAttribute('amount', '0.00000001');
   },
   'Pay (RBF)': (c) => pay(c, due(c), true),
+  // A Lightning wallet pays the invoice on offer (in the QR's lightning= parameter).
+  'Pay by Lightning': async (c) => {
+    const pr = c.uri && new URLSearchParams(c.uri.split('?')[1]).get('lightning');
+    if (!pr) return say('no Lightning invoice on offer');
+    await fetch(`${url}/lightning/settle`, { method: 'POST', body: JSON.stringify({ pr }) });
+    say(`paid the Lightning invoice ${pr.slice(0, 24)}…`);
+  },
   'Replace: pay elsewhere': async (c) => {
     const txid = lastTx.get(c);
     if (txid) await control('replace', { txid, address: 'bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk', sats: 1000 });

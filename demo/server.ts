@@ -46,7 +46,10 @@ export async function startDemo({ port = 5173, devnetPort = 8999 }: { port?: num
   // The shop's server: the reference receiver, checking every webhook against the devnet.
   // The shop's price key: its server checks the prices the demo page's tokens state.
   const PRICE_KEY = newPriceKey();
+  // The shop's Lightning Address, a service on the devnet; the receiver checks Lightning claims with it.
+  const { address: lightning } = devnet.lightning.create({ network: 'regtest' });
   const receiver = await startReceiver({
+    lightning,
     xpub: SHOP_XPUB,
     network: 'regtest',
     api: `${devnet.url}/api`,
@@ -66,7 +69,7 @@ export async function startDemo({ port = 5173, devnetPort = 8999 }: { port?: num
     configureServer(server) {
       server.middlewares.use('/__devnet__', (_request, response) => {
         response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify({ url: devnet.url, receiver: receiver?.url ?? null }));
+        response.end(JSON.stringify({ url: devnet.url, receiver: receiver?.url ?? null, lightning }));
       });
       server.middlewares.use('/__price__', (request, response) => {
         const query = new URL(request.url ?? '/', 'http://demo').searchParams;
