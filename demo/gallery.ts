@@ -33,8 +33,8 @@ interface Scene {
    * needs that: a tag makes its request's amount its own); otherwise it is given an index.
    */
   readonly allocates?: boolean;
-  /** The chain's conditions before the card starts (an outage, a slow API). */
-  prepare?(chain: Chain): Promise<void>;
+  /** The chain's conditions before the card starts (an outage, a slow API); attributes it brings (a Lightning Address). */
+  prepare?(chain: Chain): Promise<void | Record<string, string>>;
   /** What happens once the card asks for payment. */
   act?(el: BtcCheckout, chain: Chain): Promise<void>;
   /** The card has reached the scene's state. */
@@ -57,6 +57,22 @@ async function until(condition: () => unknown, what: string, timeoutMs = 20_000)
     if (Date.now() > end) throw new Error(`the gallery's ${what} never came`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The devnet a chain lives on: its API is `<devnet>/chains/<id>/api`. */
+const devnetOf = (chain: Chain): string => chain.api.replace(/\/chains\/[^/]+\/api$/, '');
+
+/** A Lightning Address service of the card's own on the devnet, as the `lightning` attribute. */
+async function lightningService(chain: Chain): Promise<Record<string, string>> {
+  const response = await fetch(`${devnetOf(chain)}/lightning/services`, { method: 'POST', body: '{}' });
+  return { lightning: ((await response.json()) as { address: string }).address };
+}
+
+/** The Lightning invoice the card offers (in its BIP 21 URI), once it does. */
+async function lightningInvoice(el: BtcCheckout): Promise<string> {
+  const invoice = (): string | null => (el.uri ? new URLSearchParams(el.uri.split('?')[1]).get('lightning') : null);
+  await until(invoice, 'Lightning invoice');
+  return invoice()!;
 }
 
 /** Pays the card's address once it asks for payment: `share` of what is due, or a set amount. */
@@ -113,6 +129,25 @@ export const SCENES = {
     how: 'A receipt to copy or print, the transaction linked to the explorer, and the way back to the shop.',
     attributes: { amount: '0.001', label: 'Corner Shop', 'order-id': '1042', 'return-url': 'https://shop.example/thanks' },
     act: (el, chain) => pay(el, chain, (due) => due, true),
+    reached: shows('paid'),
+  },
+  lightning: {
+    title: 'Lightning beside on-chain',
+    how: 'The shop’s Lightning Address in the same QR code (BIP 21 lightning=), and a link and copy button for wallets that read only an invoice.',
+    attributes: { amount: '0.00025', label: 'Corner Shop' },
+    prepare: lightningService,
+    act: (el) => lightningInvoice(el).then(() => undefined),
+    reached: (el) => shows('awaiting')(el) && part(el, 'lightning-link') !== null,
+  },
+  'lightning-paid': {
+    title: 'Paid by Lightning',
+    how: 'A wallet paid the invoice: settled in seconds, no confirmations, and the receipt names the payment by its hash.',
+    attributes: { amount: '0.00025', label: 'Corner Shop', 'order-id': '1042' },
+    prepare: lightningService,
+    async act(el, chain) {
+      const pr = await lightningInvoice(el);
+      await fetch(`${devnetOf(chain)}/lightning/settle`, { method: 'POST', body: JSON.stringify({ pr }) });
+    },
     reached: shows('paid'),
   },
   expired: {
@@ -209,8 +244,10 @@ async function startCard(
   scheme: string,
 ): Promise<void> {
   const chain = (await (await fetch(`${devnet}/control/chains`, { method: 'POST', body: '{}' })).json()) as Chain;
-  await spec.prepare?.(chain);
-  const attributes: Record<string, string> = spec.allocates ? { ...spec.attributes } : { ...spec.attributes, index: String(index) };
+  const prepared = (await spec.prepare?.(chain)) ?? {};
+  const attributes: Record<string, string> = spec.allocates
+    ? { ...spec.attributes, ...prepared }
+    : { ...spec.attributes, ...prepared, index: String(index) };
   // An order is one invoice wherever it is shown (the page keeps it across reloads by its id), so
   // each card has an order of its own.
   if (attributes['order-id']) attributes['order-id'] = `${index + 900}`;

@@ -4,6 +4,7 @@
  * without CORS, hostile), and the reference receiver checking what the webhook says.
  */
 import { expect, fixture, html } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
 import '../../dist/btc-checkout.js';
 import type { BtcCheckout } from '../../src/element/btc-checkout.js';
 import type { ErrorDetail } from '../../src/element/events.js';
@@ -261,6 +262,26 @@ describe('Lightning (shipped bundle, devnet Lightning Address services)', () => 
     expect(errors[0]).to.include({ source: 'lightning', code: 'mismatch' });
     expect(el.status).to.equal('awaiting');
     expect(el.invoice!.lightning).to.equal(null);
+  });
+
+  it('on a 280 px phone, with Lightning offered, nothing spills; axe passes in light and dark, with the note too', async () => {
+    await setViewport({ width: 280, height: 640 });
+    try {
+      const service = await newLightningService({ network: 'mainnet', verify: false });
+      const { el } = await mount(chain, { index: '52', lightning: service.address, 'lightning-unverified': 'show', 'show-sats': '' });
+      await untilOffered(el);
+      const card = part(el, 'checkout')!;
+      expect(card.scrollWidth).to.be.at.most(card.clientWidth);
+      for (const node of card.querySelectorAll('*')) {
+        expect(node.getBoundingClientRect().right, node.getAttribute('part') ?? node.tagName).to.be.at.most(280);
+      }
+      for (const scheme of ['light', 'dark']) {
+        el.style.colorScheme = scheme;
+        await expect(el, scheme).to.be.accessible();
+      }
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('loads btc-checkout-lightning.js once per page, pinned by the integrity built into the file', async () => {
