@@ -52,6 +52,14 @@ export interface LightningSessionOptions {
   readonly maxPollMs?: number;
   /** An invoice is replaced this long before it expires (default 30 s), so no wallet pays one at its last second. */
   readonly renewBeforeMs?: number;
+  /** A request to the service unanswered this long (default 10 s) is given up, and asked again at the next poll. */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Withdrawn, the invoice is watched until it expires, but no longer than this (default 10
+   * minutes): services hand out invoices valid for a day, and a wallet that scanned it pays
+   * within minutes.
+   */
+  readonly withdrawnWatchMs?: number;
   /**
    * A same-origin forwarder for services that send no CORS headers: each request goes to
    * `proxy` + the encoded URL (the reference receiver's `/lightning?url=`). The answers are
@@ -85,6 +93,8 @@ export interface LightningSession {
 
 /** Each unanswered poll waits this much longer than the one before, up to the ceiling. */
 const BACKOFF = 1.5;
+/** Waits before asking again for an invoice the service could not give. */
+const RETRY_MS = [2_000, 5_000];
 
 /**
  * A fetch failure (network down, or the service sends no CORS headers, which a browser reports
@@ -102,6 +112,10 @@ export function createLightningSession(options: LightningSessionOptions, effects
   const firstPollMs = options.firstPollMs ?? 2_000;
   const maxPollMs = options.maxPollMs ?? 10_000;
   const renewBeforeMs = options.renewBeforeMs ?? 30_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  const withdrawnWatchMs = options.withdrawnWatchMs ?? 600_000;
+  /** Withdrawn: watched until then (Unix ms). */
+  let watchUntil = Infinity;
   let state: LightningState = { status: 'idle' };
   const listeners = new Set<(state: LightningState) => void>();
   let timer: unknown = null;
@@ -123,13 +137,22 @@ export function createLightningSession(options: LightningSessionOptions, effects
   };
 
   async function getJson(url: string, what: string): Promise<unknown> {
+    // A service that never answers must not hold the session: the next poll asks again.
+    const abort = new AbortController();
+    const deadline = effects.setTimeout(() => abort.abort(), requestTimeoutMs);
     let response;
+    let text;
     try {
-      response = await effects.fetch(options.proxy ? `${options.proxy}${encodeURIComponent(url)}` : url, { cache: 'no-store' });
+      response = await effects.fetch(options.proxy ? `${options.proxy}${encodeURIComponent(url)}` : url, {
+        cache: 'no-store',
+        signal: abort.signal,
+      });
+      text = await response.text();
     } catch {
       throw unreachable(what);
+    } finally {
+      effects.clearTimeout(deadline);
     }
-    const text = await response.text().catch(() => '');
     try {
       return JSON.parse(text);
     } catch {
@@ -143,7 +166,7 @@ export function createLightningSession(options: LightningSessionOptions, effects
 
   let payRequest: PayRequest | null = null;
 
-  async function offer(renewals: number): Promise<void> {
+  async function offer(renewals: number, attempt = 0): Promise<void> {
     const mine = run;
     try {
       const address = parseLightningAddress(options.address);
@@ -172,6 +195,10 @@ export function createLightningSession(options: LightningSessionOptions, effects
       watch(offered, firstPollMs);
     } catch (error) {
       if (mine !== run) return;
+      // Unreachable or refusing for a moment (a blip, a restart): asked again twice before
+      // Lightning is given up for this checkout. A wrong answer is not asked again.
+      const passing = !(error instanceof CheckoutError) || error.code === 'unavailable';
+      if (passing && attempt < RETRY_MS.length) return later(RETRY_MS[attempt]!, () => offer(renewals, attempt + 1));
       set({ status: 'failed', error: error instanceof CheckoutError ? error : unreachable('invoice') });
     }
   }
@@ -179,7 +206,7 @@ export function createLightningSession(options: LightningSessionOptions, effects
   /** Polls `verify` until settled, backing off; renews the invoice before it expires. */
   function watch(offered: LightningOffer, waitMs: number): void {
     // Withdrawn, it is watched to its very end: a wallet may pay it until then.
-    const untilRenewal = (withdrawn ? offered.expiresAt : offered.renewAt) - effects.now();
+    const untilRenewal = (withdrawn ? Math.min(offered.expiresAt, watchUntil) : offered.renewAt) - effects.now();
     if (!offered.verify) {
       // Nothing to ask: only keep an invoice a wallet can still pay on offer.
       if (withdrawn) return set({ status: 'idle' });
@@ -242,6 +269,7 @@ export function createLightningSession(options: LightningSessionOptions, effects
     withdraw() {
       if (withdrawn) return;
       withdrawn = true;
+      watchUntil = effects.now() + withdrawnWatchMs;
       // Nothing on offer yet: nothing a wallet could have scanned.
       if (state.status === 'requesting') {
         run++;

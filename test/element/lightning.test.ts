@@ -196,7 +196,9 @@ describe('Lightning (shipped bundle, devnet Lightning Address services)', () => 
     expect(shown.errors).to.deep.equal([]);
   });
 
-  it('a service without CORS: the merchant reads why, the buyer pays on-chain; through the receiver’s proxy it works', async () => {
+  it('a service without CORS: the merchant reads why, the buyer pays on-chain; through the receiver’s proxy it works', async function () {
+    // The service is asked three times (now, 2 s and 5 s later) before Lightning is given up.
+    this.timeout(40_000);
     const service = await newLightningService({ network: 'mainnet', cors: false });
     const warned: string[] = [];
     const warn = console.warn;

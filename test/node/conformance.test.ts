@@ -47,7 +47,7 @@ afterEach(() => running.splice(0).forEach((checkout) => checkout.stop()));
 const apiOf = (chain: DevnetChain): string => `${devnet.url}/chains/${chain.id}/api`;
 
 /** One buyer's checkout, with real effects: fetch, a websocket, timers. */
-function buyer(input: CheckoutInput, seed = 1) {
+function buyer(input: CheckoutInput, seed = 1, extra: Partial<CheckoutEffects> = {}) {
   const wakers: (() => void)[] = [];
   const effects: CheckoutEffects = {
     onWake: (listener) => (wakers.push(listener), () => undefined),
@@ -59,6 +59,7 @@ function buyer(input: CheckoutInput, seed = 1) {
     clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
     randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
     store: memoryStore(),
+    ...extra,
   };
   const checkout = createCheckout(parseConfig(input), effects);
   running.push(checkout);
@@ -123,6 +124,40 @@ for (const { profile, latencyMs } of MATRIX) {
         expectedSats: invoice!.expectedSats,
       });
       expect(result).to.include({ ok: true, status: 'paid' });
+    });
+
+    it('Lightning beside on-chain: paid by Lightning at once (verifyPayment agrees); paid on-chain first, a late Lightning payment is an overpayment and the chain still decides', async () => {
+      const { address } = devnet.lightning.create({ network: 'mainnet' });
+      const lightning = { loadLightning: async () => (await import('../../src/core/lightning-session.js')).createLightningSession };
+      const chain = chainFor({ network: 'mainnet' });
+      const offered = (state: CheckoutState) => state.status === 'awaiting' && !!state.payment?.lightning;
+
+      const first = buyer({ xpub: ZPUB, api: apiOf(chain), amount: '0.001', index: '5', lightning: address }, 1, lightning);
+      const shown = await first.until(offered, 'a Lightning invoice');
+      devnet.lightning.settle({ pr: shown.payment!.lightning! });
+      const paid = await first.until((state) => state.status === 'paid', 'paid by Lightning');
+      expect(paid.invoice).to.include({ method: 'lightning', receivedSats: 100_000, overpaid: false });
+      const result = await verifyPayment({
+        xpub: ZPUB,
+        api: apiOf(chain),
+        payload: { ...paid.invoice, invoiceId: paid.invoice!.id, method: 'lightning' },
+        expectedSats: 100_000,
+        lightning: address,
+      });
+      expect(result).to.include({ ok: true, status: 'paid', method: 'lightning', paymentHash: paid.invoice!.lightning!.paymentHash });
+
+      const second = buyer({ xpub: ZPUB, api: apiOf(chain), amount: '0.001', index: '6', lightning: address }, 2, lightning);
+      const offer = await second.until(offered, 'a Lightning invoice');
+      chain.chain.pay([{ address: offer.invoice!.address, sats: 100_000 }]);
+      const seen = await second.until((state) => state.status === 'unconfirmed', 'unconfirmed');
+      expect(seen.payment!.lightning, 'withdrawn from the screen').to.equal(null);
+      devnet.lightning.settle({ pr: offer.payment!.lightning! });
+      const both = await second.until((state) => !!state.invoice?.lightning, 'the Lightning overpayment seen');
+      expect(both.invoice).to.include({ status: 'unconfirmed', method: 'onchain', receivedSats: 200_000, overpaid: true });
+      // Without a socket (esplora) a block is learned at the next 30 s poll: the lifecycle case covers it.
+      if (profile === 'esplora') return;
+      chain.chain.mine(1);
+      await second.until((state) => state.status === 'paid', 'paid on-chain', 40_000);
     });
 
     it('B1: a payment the socket pushed survives a wake-up listing served from before it', async function () {

@@ -121,9 +121,12 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     expect(lied.status === 'failed' && lied.error.message).to.match(/preimage does not match/);
   });
 
-  it('an unreachable service (down, or no CORS in a browser) fails with a merchant-facing reason', async () => {
+  it('an unreachable service (down, or no CORS in a browser) is asked three times, then fails with a merchant-facing reason', async () => {
+    const started = Date.now();
     const payment = session('shop@127.0.0.1:9');
-    const failed = await until(payment, (state) => state.status === 'failed');
+    const failed = await until(payment, (state) => state.status === 'failed', 10_000);
+    // Asked now, 2 s later and 5 s after that: a blip does not cost the buyer Lightning.
+    expect(Date.now() - started).to.be.within(7_000, 9_000);
     expect(failed.status === 'failed' && failed.error).to.include({ source: 'lightning', code: 'unavailable' });
     expect(failed.status === 'failed' && failed.error.message).to.match(/Access-Control-Allow-Origin/);
   });
@@ -172,5 +175,40 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     expect(found.status === 'settled' && found.offer.pr).to.equal(old!.pr);
     const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
     expect(invoices).to.equal(2);
+  });
+
+  it('a verify request that never answers is given up after its timeout, and the next poll sees the payment', async () => {
+    const { address } = await service();
+    let stalled = 0;
+    const stalling = {
+      ...effects,
+      // The first verify request hangs until the session gives up on it, as a stalled service would.
+      fetch: (url: string, init?: object) =>
+        url.includes('/verify/') && stalled++ === 0
+          ? new Promise<never>((_, reject) =>
+              (init as { signal?: AbortSignal } | undefined)?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+            )
+          : effects.fetch(url, init),
+    };
+    const payment = createLightningSession(
+      { address, sats: 25_000, network: 'regtest', firstPollMs: 50, maxPollMs: 200, requestTimeoutMs: 300 },
+      stalling,
+    );
+    sessions.push(payment);
+    payment.start();
+    const offered = await until(payment, (state) => state.status === 'offered');
+    await settle(offered.status === 'offered' ? offered.offer.pr : '');
+    await until(payment, (state) => state.status === 'settled', 3_000);
+    expect(stalled).to.be.at.least(2);
+  });
+
+  it('withdrawn, an invoice valid for a day is watched ten minutes at most (withdrawnWatchMs)', async () => {
+    const { address, name } = await service({ expirySeconds: 86_400 });
+    const payment = session(address, { withdrawnWatchMs: 500 });
+    await until(payment, (state) => state.status === 'offered');
+    payment.withdraw();
+    await until(payment, (state) => state.status === 'idle', 3_000);
+    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
+    expect(invoices).to.equal(1);
   });
 });
