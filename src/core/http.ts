@@ -65,7 +65,8 @@ export function retryAfterMs(value: string | null, now: number, serverDate: stri
 }
 
 /** The platform's AbortController (browsers, Node 16+), typed here as the core has no DOM types. */
-const Abort = (globalThis as { AbortController?: new () => { readonly signal: unknown; abort(): void } }).AbortController;
+type AbortLike = new () => { readonly signal: unknown; abort(): void };
+export const Abort: AbortLike | undefined = (globalThis as { AbortController?: AbortLike }).AbortController;
 
 /**
  * A request that has not answered after this long is given up and the base rested, as for a

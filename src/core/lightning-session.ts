@@ -9,6 +9,7 @@
  */
 import type { Clock, FetchLike, Timers } from './effects.js';
 import { CheckoutError } from './errors.js';
+import { Abort } from './http.js';
 import {
   checkInvoice,
   invoiceRequestUrl,
@@ -138,14 +139,14 @@ export function createLightningSession(options: LightningSessionOptions, effects
 
   async function getJson(url: string, what: string): Promise<unknown> {
     // A service that never answers must not hold the session: the next poll asks again.
-    const abort = new AbortController();
-    const deadline = effects.setTimeout(() => abort.abort(), requestTimeoutMs);
+    const abort = Abort ? new Abort() : null;
+    const deadline = effects.setTimeout(() => abort?.abort(), requestTimeoutMs);
     let response;
     let text;
     try {
       response = await effects.fetch(options.proxy ? `${options.proxy}${encodeURIComponent(url)}` : url, {
         cache: 'no-store',
-        signal: abort.signal,
+        signal: abort?.signal,
       });
       text = await response.text();
     } catch {
