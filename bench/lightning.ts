@@ -32,10 +32,13 @@ async function service(devnet: Devnet): Promise<{ name: string; address: string 
 /** Mounts a checkout for `address` on a fresh chain; the Lightning invoice it offers. */
 async function offered(page: Page, devnet: Devnet, address: string, index: number): Promise<string> {
   const chain = devnet.createChain();
-  await page.evaluate(
-    (attributes) => (window as any).mount(attributes),
-    { xpub: ZPUB, amount: '0.00025', index: String(index), api: `${devnet.url}/chains/${chain.id}/api`, lightning: address },
-  );
+  await page.evaluate((attributes) => (window as any).mount(attributes), {
+    xpub: ZPUB,
+    amount: '0.00025',
+    index: String(index),
+    api: `${devnet.url}/chains/${chain.id}/api`,
+    lightning: address,
+  });
   const handle = await page.waitForFunction(() => new URLSearchParams((window as any).el.uri?.split('?')[1]).get('lightning'), null, {
     timeout: 20_000,
   });

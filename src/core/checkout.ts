@@ -310,7 +310,7 @@ export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects)
     // counts, and the other is an overpayment (see summarizeInvoice).
     let lightning: LightningSession | null = null;
     /** The invoice on offer, kept so that a reload offers and watches the same one. */
-    let lightningOffer: LightningOffer | null = kept.lightningOffer ?? null;
+    let lightningOffer: LightningOffer | null = kept.lightningAddress === config.lightning ? (kept.lightningOffer ?? null) : null;
     /** Lightning failed or is hidden for this run: it is not asked again. */
     let lightningOff = false;
     /** The invoice to show beside the address: only while nothing is paid. */
@@ -362,6 +362,7 @@ export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects)
       paidAnnounced,
       claims,
       lightningOffer,
+      lightningAddress: config.lightning,
     });
 
     /** Shows the invoice as it stands, keeps it, and tells the merchant what changed. */

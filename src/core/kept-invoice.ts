@@ -28,6 +28,8 @@ export interface KeptInvoice {
   readonly claims: readonly string[];
   /** The Lightning invoice on offer, so a reload offers and watches the same one; absent or null without. */
   readonly lightningOffer?: LightningOffer | null;
+  /** The Lightning Address it came from: another address (the shop changed it) gets an invoice of its own. */
+  readonly lightningAddress?: string | null;
 }
 
 const INVOICE_KEY = 'btc-checkout:invoice:';
@@ -114,6 +116,7 @@ export function parseKept(text: string | null): KeptInvoice | null {
     paidAnnounced: record.paidAnnounced === true,
     claims: Array.isArray(record.claims) ? record.claims.filter((txid) => typeof txid === 'string') : [],
     lightningOffer: isLightningOffer(record.lightningOffer) ? record.lightningOffer : null,
+    lightningAddress: typeof record.lightningAddress === 'string' ? record.lightningAddress : null,
   };
 }
 

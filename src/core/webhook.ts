@@ -84,10 +84,10 @@ export interface Delivery {
 /**
  * Why a `json` webhook was sent: the status changed; a payment arrived that does not count for
  * the invoice; the buyer said such a payment was theirs (for the merchant to review, never a
- * credit); a Lightning payment arrived that does not change the status (after a full on-chain
- * payment: an overpayment to refund or keep).
+ * credit); a payment that counts arrived without changing the status (another part while
+ * underpaid; after a full payment by either route, on-chain or Lightning: an overpayment).
  */
-export type WebhookEvent = 'status' | 'unmatched' | 'claimed' | 'lightning';
+export type WebhookEvent = 'status' | 'unmatched' | 'claimed' | 'payment';
 
 /** The body of a `json` webhook. */
 export interface WebhookPayload {
@@ -223,6 +223,7 @@ export function planWebhooks(
 ): Delivery[] {
   const { invoice } = next;
   if (invoice.status === 'loading' || invoice.status === 'error') return [];
+  const earlier = previous?.invoice;
   const delivery = (id: string, url: string, body: string | null = null, txid: string | null = null): Delivery => ({
     id,
     url,
@@ -236,12 +237,12 @@ export function planWebhooks(
   if (webhook.format === 'json') {
     const arrived = invoice.unmatched.some((payment) => !previous?.invoice.unmatched.some((old) => old.txid === payment.txid));
     const event: WebhookEvent | null =
-      !previous || previous.invoice.status !== invoice.status
+      !earlier || earlier.status !== invoice.status
         ? 'status'
         : arrived
           ? 'unmatched'
-          : invoice.lightning && !previous.invoice.lightning
-            ? 'lightning'
+          : invoice.txids.join() !== earlier.txids.join() || (invoice.lightning && !earlier.lightning)
+            ? 'payment'
             : null;
     if (!event) return [];
     const payload = webhookPayload(previous, next, now, event);

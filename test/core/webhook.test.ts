@@ -71,7 +71,7 @@ describe('webhook planning', () => {
       });
       expect(body.txids).to.deep.equal([]);
     });
-    it('posts a `lightning` event for a Lightning payment after a full on-chain one (an overpayment): the status does not change', () => {
+    it('posts a `payment` event for a Lightning payment after a full on-chain one (an overpayment): the status does not change', () => {
       const onChain = snap({ status: 'unconfirmed', method: 'onchain', txids: ['aa'], receivedSats: 100_000 });
       const both = snap({
         status: 'unconfirmed',
@@ -84,9 +84,20 @@ describe('webhook planning', () => {
       const [delivery, ...more] = planWebhooks(hook, onChain, both, new Set(), 9_000);
       expect(more).to.have.length(0);
       const body = JSON.parse(delivery!.body!);
-      expect(body).to.include({ event: 'lightning', status: 'unconfirmed', method: 'onchain', overpaid: true });
+      expect(body).to.include({ event: 'payment', status: 'unconfirmed', method: 'onchain', overpaid: true });
       expect(body.lightning.paymentHash).to.equal(lightning.paymentHash);
       expect(planWebhooks(hook, both, both, new Set(), 9_500)).to.have.length(0);
+    });
+    it('posts a `payment` event for an on-chain payment after a Lightning one (an overpayment), and for another part while underpaid', () => {
+      const byLightning = snap({ status: 'paid', method: 'lightning', lightning, receivedSats: 100_000 });
+      const both = snap({ status: 'paid', method: 'lightning', lightning, txids: ['cc'], receivedSats: 200_000, overpaid: true });
+      const [call] = planWebhooks(hook, byLightning, both, new Set(), 9_000);
+      expect(JSON.parse(call!.body!)).to.include({ event: 'payment', status: 'paid', method: 'lightning', overpaid: true });
+      const part = snap({ status: 'underpaid', txids: ['aa'], receivedSats: 30_000 });
+      const more = snap({ status: 'underpaid', txids: ['aa', 'bb'], receivedSats: 60_000 });
+      const [second] = planWebhooks(hook, part, more, new Set(), 9_000);
+      expect(JSON.parse(second!.body!)).to.include({ event: 'payment', status: 'underpaid', receivedSats: 60_000 });
+      expect(second!.id).not.to.equal(planWebhooks(hook, null, part, new Set(), 9_000)[0]!.id);
     });
     it('posts the first status (awaiting) with every field, as text/plain JSON', () => {
       const [delivery] = planWebhooks(hook, null, snap({}), new Set(), 5_000);

@@ -123,12 +123,30 @@ describe('Lightning (shipped bundle, devnet Lightning Address services)', () => 
     expect(el.status).to.equal('unconfirmed');
     expect(el.invoice).to.include({ method: 'onchain', receivedSats: 200_000, overpaid: true });
     expect(el.invoice!.lightning).to.include({ first: false, bolt11: pr });
-    await until(async () => (await jsonCalls(sink)).some((body) => body.event === 'lightning'), 'the lightning webhook');
-    const call = (await jsonCalls(sink)).find((body) => body.event === 'lightning');
+    await until(async () => (await jsonCalls(sink)).some((body) => body.event === 'payment'), 'the payment webhook');
+    const call = (await jsonCalls(sink)).find((body) => body.event === 'payment');
     expect(call).to.include({ status: 'unconfirmed', method: 'onchain', overpaid: true });
     await control(chain, 'mine');
     await untilStatus(el, 'paid');
     expect(text(el, 'overpaid')).to.contain('0.001');
+  });
+
+  it('both paid, Lightning first: the on-chain payment after it is an overpayment, and the webhook says so', async () => {
+    const service = await newLightningService({ network: 'mainnet' });
+    const sink = await newSink();
+    const { el } = await mount(chain, { index: '53', lightning: service.address, webhook: sink.url });
+    await untilStatus(el, 'awaiting');
+    await settleLightning(await untilOffered(el));
+    await untilStatus(el, 'paid', 15_000);
+    // A wallet that scanned the unified QR pays the address too.
+    await control(chain, 'pay', { address: el.receiveAddress, sats: 100_000 });
+    await until(() => el.invoice!.overpaid, 'the overpayment seen');
+    expect(el.invoice).to.include({ status: 'paid', method: 'lightning', receivedSats: 200_000 });
+    expect(text(el, 'overpaid')).to.contain('0.001');
+    await until(async () => (await jsonCalls(sink)).some((body) => body.event === 'payment'), 'the payment webhook');
+    const call = (await jsonCalls(sink)).find((body) => body.event === 'payment');
+    expect(call).to.include({ status: 'paid', method: 'lightning', overpaid: true });
+    expect(call.txids).to.have.length(1);
   });
 
   it('an invoice that expires while the checkout is open is replaced; the new one pays', async () => {
@@ -157,6 +175,18 @@ describe('Lightning (shipped bundle, devnet Lightning Address services)', () => 
     await untilStatus(again.el, 'paid', 15_000);
     expect(again.el.invoice!.lightning!.bolt11).to.equal(pr);
     expect((await lightningStats(service.name))!.invoices).to.equal(1);
+  });
+
+  it('a reload after the shop changed its Lightning Address offers an invoice from the new one, never the old', async () => {
+    const [before, after] = [await newLightningService({ network: 'mainnet' }), await newLightningService({ network: 'mainnet' })];
+    const host = await fixture<HTMLDivElement>(html`<div></div>`);
+    const first = await mount(chain, { index: '54', lightning: before.address, 'order-id': 'L-moved' }, host);
+    const old = await untilOffered(first.el);
+    first.el.remove();
+    const again = await mount(chain, { index: '54', lightning: after.address, 'order-id': 'L-moved' }, host);
+    const pr = await untilOffered(again.el);
+    expect(pr).not.to.equal(old);
+    expect((await lightningStats(after.name))!.invoices).to.equal(1);
   });
 
   it('two buyers on two devices at one shared address, with different prices: each Lightning invoice is their own', async () => {
