@@ -63,6 +63,9 @@ const untilOffered = async (el: BtcCheckout): Promise<string> => {
   await until(() => !!offered(el), 'a Lightning invoice on screen');
   return offered(el)!;
 };
+/** The shop's reference receiver: its Lightning Address, and 0.001 BTC for a mug in its price list. */
+const shopReceiver = (chain: TestChain, lightning: string): Promise<Sink> =>
+  newSink({ kind: 'reference', xpub: ZPUB, api: chain.api, lightning, prices: { mug: { amount: '0.001', currency: 'BTC' } } });
 const jsonCalls = async (sink: Sink) => (await sinkState(sink)).calls.map((call) => JSON.parse(call.body));
 
 describe('Lightning (shipped bundle, devnet Lightning Address services)', () => {
@@ -250,13 +253,7 @@ describe('Lightning (shipped bundle, devnet Lightning Address services)', () => 
     await untilStatus(blocked.el, 'unconfirmed');
 
     // The shop's reference receiver forwards to its own Lightning Address, and checks the payment.
-    const receiver = await newSink({
-      kind: 'reference',
-      xpub: ZPUB,
-      api: chain.api,
-      lightning: service.address,
-      prices: { mug: { amount: '0.001', currency: 'BTC' } },
-    });
+    const receiver = await shopReceiver(chain, service.address);
     const proxied = await mount(chain, {
       index: '48',
       lightning: service.address,
@@ -271,6 +268,21 @@ describe('Lightning (shipped bundle, devnet Lightning Address services)', () => 
     await until(async () => (await sinkState(receiver)).log.some((entry) => entry.claim === 'paid'), 'the receiver’s check');
     const entry = (await sinkState(receiver)).log.find((line) => line.claim === 'paid')!;
     expect(entry, JSON.stringify(entry)).to.include({ verified: true, paid: true });
+  });
+
+  it('a buyer who edits the price and pays 1 sat by Lightning sees "Paid", and the shop’s receiver refuses the order', async () => {
+    const service = await newLightningService({ network: 'mainnet' });
+    const receiver = await shopReceiver(chain, service.address);
+    // The shop's tag asks 0.001 BTC for the mug; the buyer's devtools made it 1 sat.
+    const { el } = await mount(chain, { index: '55', lightning: service.address, item: 'mug', webhook: `${receiver.url}/json` });
+    el.setAttribute('amount', '0.00000001');
+    await until(() => el.amountSats === 1 && !!offered(el), 'the edited request');
+    await settleLightning(offered(el)!);
+    await untilStatus(el, 'paid', 15_000);
+    await until(async () => (await sinkState(receiver)).log.some((entry) => entry.claim === 'paid'), 'the receiver’s check');
+    const entry = (await sinkState(receiver)).log.find((line) => line.claim === 'paid')!;
+    expect(entry, JSON.stringify(entry)).to.include({ verified: false, paid: false });
+    expect(entry.reason).to.match(/price|sats|msat/);
   });
 
   it('a hostile service whose invoice asks another amount is refused: nothing to pay by Lightning, on-chain unharmed', async () => {
