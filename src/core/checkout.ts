@@ -162,11 +162,10 @@ export function paymentView(
     sats: invoice.expectedSats ? invoice.dueSats : null,
     label: config.label,
     message: config.message,
-    lightning: lightning?.pr,
+    lightning: lightning?.pr ?? null,
   };
   return Object.freeze({
     ...request,
-    lightning: lightning?.pr ?? null,
     lightningUnverified: !!lightning && !lightning.verify,
     uri: formatBip21(request),
     qrText: formatBip21(request, true),
@@ -331,7 +330,8 @@ export function createCheckout(config: CheckoutConfig, effects: CheckoutEffects)
       publish();
     };
     const onLightning = (session: LightningState): void => {
-      if (!alive()) return;
+      // Given up (lightningFailed stops the session): its last word, idle, changes nothing.
+      if (!alive() || lightningOff) return;
       if (session.status === 'failed') return lightningFailed(session.error);
       if (session.status === 'settled') {
         const { offer, preimage, settledAt } = session;

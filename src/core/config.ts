@@ -370,7 +370,7 @@ export function parseConfig(input: CheckoutInput): CheckoutConfig {
   // Same origin (a path) or an http(s) URL; what comes back through it is checked all the same.
   if (lightningProxy && !/^(\/(?!\/)|https?:\/\/[^\s/?#]+)\S*$/i.test(lightningProxy))
     fail('lightning-proxy', 'invalid', 'lightning-proxy must be a path on this site or an http(s) URL, such as /lightning?url=.');
-  if (lightningProxy && /^https?:/i.test(lightningProxy)) checkReachable(lightningProxy, 'lightning-proxy', input.pageSecure);
+  if (lightningProxy) checkReachable(lightningProxy, 'lightning-proxy', input.pageSecure);
   const unverified = present(input.lightningUnverified) ? input.lightningUnverified.trim().toLowerCase() : 'hide';
   if (unverified !== 'hide' && unverified !== 'show') fail('lightning-unverified', 'invalid', 'lightning-unverified must be hide or show.');
   return {

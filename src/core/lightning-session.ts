@@ -218,9 +218,7 @@ export function createLightningSession(options: LightningSessionOptions, effects
     later(Math.min(waitMs, untilRenewal), async () => {
       const mine = run;
       try {
-        const answer = readVerify(await getJson(offered.verify!, 'verify'), offered);
-        if (mine !== run) return;
-        if (answer.settled) return set({ status: 'settled', offer: offered, preimage: answer.preimage, settledAt: effects.now() });
+        if (await settled(offered)) return;
       } catch (error) {
         // A settled claim without its preimage is a lie, not a hiccup: say so.
         if (error instanceof CheckoutError && error.code === 'mismatch') return set({ status: 'failed', error });
@@ -230,14 +228,24 @@ export function createLightningSession(options: LightningSessionOptions, effects
     });
   }
 
+  /**
+   * Asks `verify` once whether `offered` was paid, and settles the session if it was. True when
+   * there is nothing more to do: settled, or this run was stopped meanwhile.
+   */
+  async function settled(offered: LightningOffer): Promise<boolean> {
+    const mine = run;
+    const answer = readVerify(await getJson(offered.verify!, 'verify'), offered);
+    if (mine !== run) return true;
+    if (answer.settled) set({ status: 'settled', offer: offered, preimage: answer.preimage, settledAt: effects.now() });
+    return answer.settled;
+  }
+
   /** A last look at the old invoice (a payment at its last moment), then a new one. */
   async function renew(previous: LightningOffer): Promise<void> {
     const mine = run;
     if (previous.verify) {
       try {
-        const answer = readVerify(await getJson(previous.verify, 'verify'), previous);
-        if (mine !== run) return;
-        if (answer.settled) return set({ status: 'settled', offer: previous, preimage: answer.preimage, settledAt: effects.now() });
+        if (await settled(previous)) return;
       } catch {
         // Renewing is what this is for; the old invoice is no longer offered either way.
       }

@@ -235,7 +235,7 @@ export function planWebhooks(
     due: now,
   });
   if (webhook.format === 'json') {
-    const arrived = invoice.unmatched.some((payment) => !previous?.invoice.unmatched.some((old) => old.txid === payment.txid));
+    const arrived = invoice.unmatched.some((payment) => !earlier?.unmatched.some((old) => old.txid === payment.txid));
     const event: WebhookEvent | null =
       !earlier || earlier.status !== invoice.status
         ? 'status'
