@@ -181,6 +181,8 @@ export function createLightningSession(options: LightningSessionOptions, effects
         now: effects.now(),
       });
       if (mine !== run) return;
+      // Withdrawn while it was asked for: no wallet has seen it, so there is nothing to watch.
+      if (withdrawn) return set({ status: 'idle' });
       const offered: LightningOffer = {
         pr: answer.pr,
         paymentHash: invoice.paymentHash,
@@ -279,8 +281,9 @@ export function createLightningSession(options: LightningSessionOptions, effects
       if (withdrawn) return;
       withdrawn = true;
       watchUntil = effects.now() + withdrawnWatchMs;
-      // Nothing on offer yet: nothing a wallet could have scanned.
-      if (state.status === 'requesting') {
+      // Nothing offered yet: nothing a wallet could have scanned. A resumed invoice is still asked
+      // about once (renew), then the session goes idle.
+      if (state.status === 'requesting' && !latest) {
         run++;
         set({ status: 'idle' });
       }

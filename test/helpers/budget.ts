@@ -26,6 +26,6 @@ export const BUDGET_GZIP = 62_592;
 
 /**
  * dist/btc-checkout-lightning.js, gzip level 9: LNURL, BOLT 11 and the session (8,587 B when it
- * came; 8,721 B with request timeouts, retries and a bound on watching a withdrawn invoice).
+ * came; 8,730 B with request timeouts, retries and a bound on watching a withdrawn invoice).
  */
 export const BUDGET_LIGHTNING_GZIP = 8_832;

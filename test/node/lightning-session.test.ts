@@ -211,4 +211,20 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
     expect(invoices).to.equal(1);
   });
+
+  it('withdrawn at once after a reload (paid on-chain meanwhile), it still takes the last look at the expired invoice it resumed', async () => {
+    const { address, name } = await service();
+    const first = session(address);
+    const offered = await until(first, (state) => state.status === 'offered');
+    first.stop();
+    const old = offered.status === 'offered' ? offered.offer : null;
+    // Paid by Lightning just before it expired, and the page reloaded after an on-chain payment.
+    await settle(old!.pr);
+    const reloaded = session(address, { resume: { ...old!, expiresAt: Date.now() - 1 } });
+    reloaded.withdraw();
+    const found = await until(reloaded, (state) => state.status === 'settled');
+    expect(found.status === 'settled' && found.offer.pr).to.equal(old!.pr);
+    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
+    expect(invoices, 'no new invoice for a withdrawn session').to.equal(1);
+  });
 });
