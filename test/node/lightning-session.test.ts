@@ -37,7 +37,8 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
       name: string;
       address: string;
     };
-  const stats = async (name: string) => (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { verifies: number[] };
+  const stats = async (name: string) =>
+    (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { verifies: number[]; invoices: number };
   const settle = (pr: string) => fetch(`${devnet.url}/lightning/settle`, { method: 'POST', body: JSON.stringify({ pr }) });
   const session = (address: string, options: object = {}) => {
     const made = createLightningSession(
@@ -47,6 +48,15 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     sessions.push(made);
     made.start();
     return made;
+  };
+  /** An invoice a page offered and a wallet paid just before the page went away; kept by the page as expired. */
+  const paidThenExpired = async (address: string) => {
+    const page = session(address);
+    const offered = await until(page, (state) => state.status === 'offered');
+    page.stop();
+    const offer = offered.status === 'offered' ? offered.offer : null;
+    await settle(offer!.pr);
+    return { ...offer!, expiresAt: Date.now() - 1 };
   };
 
   it('offers an invoice for the amount, and is settled with the preimage once a wallet pays it', async () => {
@@ -96,7 +106,7 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     const payment = session(address, { renewBeforeMs: 30_000 });
     await until(payment, (state) => state.status === 'offered');
     await new Promise((resolve) => setTimeout(resolve, 2_200));
-    const { invoices } = (await stats(name)) as unknown as { invoices: number };
+    const { invoices } = await stats(name);
     expect(invoices).to.be.within(2, 4);
   });
 
@@ -139,7 +149,7 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     await settle(offered.status === 'offered' ? offered.offer.pr : '');
     const settled = await until(payment, (state) => state.status === 'settled');
     expect(settled.status === 'settled' && settled.offer.pr).to.equal(offered.status === 'offered' && offered.offer.pr);
-    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
+    const { invoices } = await stats(name);
     expect(invoices).to.equal(1);
   });
 
@@ -149,7 +159,7 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     await until(payment, (state) => state.status === 'offered');
     payment.withdraw();
     await until(payment, (state) => state.status === 'idle', 5_000);
-    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
+    const { invoices } = await stats(name);
     expect(invoices).to.equal(1);
   });
 
@@ -165,16 +175,11 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     await until(resumed, (state) => state.status === 'settled');
 
     // Paid just before it expired, found on the last look.
-    const second = session(address);
-    const next = await until(second, (state) => state.status === 'offered');
-    second.stop();
-    const old = next.status === 'offered' ? next.offer : null;
-    await settle(old!.pr);
-    const late = session(address, { resume: { ...old!, expiresAt: Date.now() - 1 } });
+    const old = await paidThenExpired(address);
+    const late = session(address, { resume: old });
     const found = await until(late, (state) => state.status === 'settled');
-    expect(found.status === 'settled' && found.offer.pr).to.equal(old!.pr);
-    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
-    expect(invoices).to.equal(2);
+    expect(found.status === 'settled' && found.offer.pr).to.equal(old.pr);
+    expect((await stats(name)).invoices).to.equal(2);
   });
 
   it('a verify request that never answers is given up after its timeout, and the next poll sees the payment', async () => {
@@ -208,23 +213,18 @@ describe('a Lightning payment through a Lightning Address (devnet)', () => {
     await until(payment, (state) => state.status === 'offered');
     payment.withdraw();
     await until(payment, (state) => state.status === 'idle', 3_000);
-    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
+    const { invoices } = await stats(name);
     expect(invoices).to.equal(1);
   });
 
   it('withdrawn at once after a reload (paid on-chain meanwhile), it still takes the last look at the expired invoice it resumed', async () => {
     const { address, name } = await service();
-    const first = session(address);
-    const offered = await until(first, (state) => state.status === 'offered');
-    first.stop();
-    const old = offered.status === 'offered' ? offered.offer : null;
     // Paid by Lightning just before it expired, and the page reloaded after an on-chain payment.
-    await settle(old!.pr);
-    const reloaded = session(address, { resume: { ...old!, expiresAt: Date.now() - 1 } });
+    const old = await paidThenExpired(address);
+    const reloaded = session(address, { resume: old });
     reloaded.withdraw();
     const found = await until(reloaded, (state) => state.status === 'settled');
-    expect(found.status === 'settled' && found.offer.pr).to.equal(old!.pr);
-    const { invoices } = (await (await fetch(`${devnet.url}/lightning/services/${name}`)).json()) as { invoices: number };
-    expect(invoices, 'no new invoice for a withdrawn session').to.equal(1);
+    expect(found.status === 'settled' && found.offer.pr).to.equal(old.pr);
+    expect((await stats(name)).invoices, 'no new invoice for a withdrawn session').to.equal(1);
   });
 });
