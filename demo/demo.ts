@@ -2,6 +2,7 @@
  * The demo page: points every checkout at the local devnet and wires the control buttons.
  */
 import type { BtcCheckout } from '../src/element/btc-checkout.js';
+import { parseBip21 } from '../src/core/bip21.js';
 
 const log = document.getElementById('log')!;
 const say = (line: string): void => {
@@ -100,7 +101,7 @@ const actions: Record<string, (checkout: BtcCheckout) => Promise<unknown>> = {
   'Pay (RBF)': (c) => pay(c, due(c), true),
   // A Lightning wallet pays the invoice on offer (in the QR's lightning= parameter).
   'Pay by Lightning': async (c) => {
-    const pr = c.uri && new URLSearchParams(c.uri.split('?')[1]).get('lightning');
+    const pr = c.uri && parseBip21(c.uri).params.lightning;
     if (!pr) return say('no Lightning invoice on offer');
     await fetch(`${url}/lightning/settle`, { method: 'POST', body: JSON.stringify({ pr }) });
     say(`paid the Lightning invoice ${pr.slice(0, 24)}…`);

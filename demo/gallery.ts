@@ -8,6 +8,7 @@
  * gallery test (test/element/gallery.test.ts) from the shipped file.
  */
 import type { BtcCheckout } from '../src/element/btc-checkout.js';
+import { parseBip21 } from '../src/core/bip21.js';
 
 /** BIP 84's public test account on regtest, as on the demo page: never for real money. */
 const SHOP_XPUB = 'vpub5YvMuJNjRSYon44z9QmCfdf8SqJRVNvz6m55Qy5iVjZQxDfUgtiQjnc7CC1fAbED2tAGCZRERUfvtn2DstZGU6HMns6dXXH2wujSc2wfi2x';
@@ -70,7 +71,7 @@ async function lightningService(chain: Chain): Promise<Record<string, string>> {
 
 /** The Lightning invoice the card offers (in its BIP 21 URI), once it does. */
 async function lightningInvoice(el: BtcCheckout): Promise<string> {
-  const invoice = (): string | null => (el.uri ? new URLSearchParams(el.uri.split('?')[1]).get('lightning') : null);
+  const invoice = (): string | null => (el.uri ? (parseBip21(el.uri).params.lightning ?? null) : null);
   await until(invoice, 'Lightning invoice');
   return invoice()!;
 }
